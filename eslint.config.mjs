@@ -1,0 +1,25 @@
+// Lint rules: Next.js's recommended sets (React, hooks, accessibility, TypeScript) plus a few of our own.
+import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
+import nextTypescript from "eslint-config-next/typescript";
+
+const config = [
+  ...nextCoreWebVitals,
+  ...nextTypescript,
+  {
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: "Read configuration from src/env.ts." },
+      ],
+    },
+  },
+  {
+    files: ["src/env.ts", "src/instrumentation.ts", "src/test/**", "scripts/**", "prisma/**", "e2e/**", "*.config.*", "bench/**"],
+    rules: { "no-restricted-syntax": "off" },
+  },
+  { ignores: [".next/**", "node_modules/**", "src/generated/**", ".data/**", "next-env.d.ts"] },
+];
+
+export default config;

@@ -1,0 +1,81 @@
+// The one place configuration is read and validated. Import `env` from here, never `process.env`.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const isBuildPhase = process.env.NEXT_PHASE === "phase-production-build";
+
+const list = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((value) => (value === undefined ? fallback : value === "true" || value === "1"));
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const DAY = 24 * 60 * 60;
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** PostgreSQL connection string; unset → embedded PGlite in PGLITE_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  PGLITE_DIR: z.string().min(1).default(".data/pglite"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
+  BETTER_AUTH_URL: z.url().default("http://localhost:3000"),
+  TRUSTED_ORIGINS: list,
+  ADMIN_EMAILS: list.transform((emails) => emails.map((email) => email.toLowerCase())),
+  REQUIRE_EMAIL_VERIFICATION: flag(true),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  EMAIL_FROM: z.string().min(3).default("Taskforge <no-reply@localhost>"),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  SESSION_IDLE_TIMEOUT: seconds(7 * DAY),
+  SESSION_UPDATE_AGE: seconds(DAY),
+  SESSION_ABSOLUTE_LIFETIME: seconds(30 * DAY),
+});
+
+export type Env = z.infer<typeof schema> & { BETTER_AUTH_SECRET: string };
+
+/** Outside production a secret is generated once and kept next to the embedded database. */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(path.dirname(path.resolve(dataDir)), "dev-secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    const secret = randomBytes(32).toString("base64url");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+function parseEnv(source: NodeJS.ProcessEnv): Env {
+  // Empty strings (as in a copied .env.example) mean "unset".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
+  }
+  const config = parsed.data;
+  if (config.BETTER_AUTH_SECRET) return { ...config, BETTER_AUTH_SECRET: config.BETTER_AUTH_SECRET };
+  if (config.NODE_ENV === "production" && !isBuildPhase) {
+    throw new Error(
+      "BETTER_AUTH_SECRET is required in production (at least 32 characters). Generate one with: openssl rand -base64 32",
+    );
+  }
+  // The build never signs anything; a throwaway value keeps it from writing files.
+  const secret = isBuildPhase ? randomBytes(32).toString("hex") : developmentSecret(config.PGLITE_DIR);
+  return { ...config, BETTER_AUTH_SECRET: secret };
+}
+
+export const env: Env = parseEnv(process.env);

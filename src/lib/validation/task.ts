@@ -1,0 +1,39 @@
+// Task inputs: one definition shared by the task router and the task forms.
+import { z } from "zod";
+
+export const TASK_PRIORITIES = ["low", "medium", "high"] as const;
+export const PAGE_SIZE_MAX = 100;
+
+export const taskTitle = z.string().trim().min(1, "Title is required").max(200, "Title is at most 200 characters");
+export const taskDescription = z.string().trim().max(5000, "Description is at most 5,000 characters");
+export const taskPriority = z.enum(TASK_PRIORITIES);
+export const taskId = z.uuid("Not a task id");
+
+export const pageInput = {
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(PAGE_SIZE_MAX).default(20),
+};
+
+export const taskListInput = z.strictObject({ ...pageInput, completed: z.boolean().optional() }).default({ limit: 20 });
+
+export const taskCreateInput = z.strictObject({
+  title: taskTitle,
+  description: taskDescription.optional(),
+  priority: taskPriority.optional(),
+  dueAt: z.date().nullable().optional(),
+});
+
+export const taskUpdateInput = z.strictObject({
+  id: taskId,
+  version: z.number().int().positive(),
+  title: taskTitle.optional(),
+  description: taskDescription.optional(),
+  completed: z.boolean().optional(),
+  priority: taskPriority.optional(),
+  dueAt: z.date().nullable().optional(),
+});
+
+export const taskIdInput = z.strictObject({ id: taskId });
+
+export type TaskCreateInput = z.infer<typeof taskCreateInput>;
+export type TaskUpdateInput = z.infer<typeof taskUpdateInput>;

@@ -1,0 +1,25 @@
+// How tRPC errors leave the server: zod's field errors flattened; in production, internals replaced by a
+// generic message carrying the request id that is also in the server log.
+import type { TRPCDefaultErrorShape, TRPCError } from "@trpc/server";
+import { ZodError, z } from "zod";
+
+export function formatError({
+  shape,
+  error,
+  requestId,
+  production,
+}: {
+  shape: TRPCDefaultErrorShape;
+  error: TRPCError;
+  requestId: string | null;
+  production: boolean;
+}) {
+  const zodError = error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+  const hidden = production && error.code === "INTERNAL_SERVER_ERROR";
+  const { stack, ...data } = shape.data;
+  return {
+    ...shape,
+    message: hidden ? `Something went wrong on our side (request ${requestId}).` : shape.message,
+    data: { ...data, ...(production ? {} : { stack }), zodError, requestId },
+  };
+}

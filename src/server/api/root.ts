@@ -1,0 +1,16 @@
+// The one place routers are assembled: appRouter, its type for clients, and the server-side caller.
+import { healthRouter } from "@/server/api/routers/health";
+import { taskRouter } from "@/server/api/routers/task";
+import { userRouter } from "@/server/api/routers/user";
+import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+
+export const appRouter = createTRPCRouter({
+  health: healthRouter,
+  user: userRouter,
+  task: taskRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process: `createCaller(await createTRPCContext({ headers }))`. */
+export const createCaller = createCallerFactory(appRouter);

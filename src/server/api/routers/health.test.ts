@@ -1,0 +1,9 @@
+import { describe, expect, it } from "vitest";
+import { createTestCaller } from "@/test/helpers";
+
+describe("health.check", () => {
+  it("answers anyone with the database status", async () => {
+    const caller = await createTestCaller(null);
+    expect(await caller.health.check()).toEqual({ status: "ok", db: "ok" });
+  });
+});

@@ -1,0 +1,92 @@
+// Tasks: every query is scoped to the signed-in user inside its `where`, so ownership cannot be forgotten.
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { Prisma } from "@/generated/prisma/client";
+import { taskCreateInput, taskIdInput, taskListInput, taskUpdateInput } from "@/lib/validation/task";
+import { afterCursor, newestFirst, toPage } from "@/server/api/pagination";
+import { protectedProcedure } from "@/server/api/trpc";
+import type { Database } from "@/server/db";
+
+export const taskSelect = {
+  id: true,
+  title: true,
+  description: true,
+  completed: true,
+  priority: true,
+  dueAt: true,
+  createdAt: true,
+  updatedAt: true,
+  version: true,
+} satisfies Prisma.TaskSelect;
+
+function isRecordNotFound(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025";
+}
+
+/** After a scoped query found nothing: the task is someone else's (FORBIDDEN) or does not exist (NOT_FOUND). */
+async function missingTaskError(db: Database, id: string): Promise<TRPCError> {
+  const exists = await db.task.findUnique({ where: { id }, select: { id: true } });
+  return exists
+    ? new TRPCError({ code: "FORBIDDEN", message: "This task belongs to someone else." })
+    : new TRPCError({ code: "NOT_FOUND", message: "No such task." });
+}
+
+export const taskRouter = {
+  list: protectedProcedure.input(taskListInput).query(async ({ ctx, input }) => {
+    const rows = await ctx.db.task.findMany({
+      where: { userId: ctx.user.id, completed: input.completed, ...afterCursor(input.cursor) },
+      orderBy: [...newestFirst],
+      take: input.limit + 1,
+      select: taskSelect,
+    });
+    return toPage(rows, input.limit);
+  }),
+
+  byId: protectedProcedure.input(taskIdInput).query(async ({ ctx, input }) => {
+    const task = await ctx.db.task.findFirst({ where: { id: input.id, userId: ctx.user.id }, select: taskSelect });
+    if (!task) throw await missingTaskError(ctx.db, input.id);
+    return task;
+  }),
+
+  create: protectedProcedure.input(taskCreateInput).mutation(({ ctx, input }) =>
+    ctx.db.task.create({ data: { ...input, userId: ctx.user.id }, select: taskSelect }),
+  ),
+
+  /** Optimistic concurrency: the write applies only to the version the client read. */
+  update: protectedProcedure.input(taskUpdateInput).mutation(async ({ ctx, input }) => {
+    const { id, version, ...changes } = input;
+    try {
+      return await ctx.db.task.update({
+        where: { id, userId: ctx.user.id, version },
+        data: { ...changes, version: { increment: 1 } },
+        select: taskSelect,
+      });
+    } catch (error) {
+      if (!isRecordNotFound(error)) throw error;
+    }
+    const owned = await ctx.db.task.findFirst({ where: { id, userId: ctx.user.id }, select: { version: true } });
+    if (!owned) throw await missingTaskError(ctx.db, id);
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: `This task was changed elsewhere (version ${owned.version}, yours ${version}). Reload it and try again.`,
+    });
+  }),
+
+  delete: protectedProcedure.input(taskIdInput).mutation(async ({ ctx, input }) => {
+    try {
+      await ctx.db.task.delete({ where: { id: input.id, userId: ctx.user.id }, select: { id: true } });
+    } catch (error) {
+      if (isRecordNotFound(error)) throw await missingTaskError(ctx.db, input.id);
+      throw error;
+    }
+    return { id: input.id };
+  }),
+
+  stats: protectedProcedure.query(async ({ ctx }) => {
+    const [row] = await ctx.db.$queryRaw<{ total: bigint; completed: bigint; overdue: bigint }[]>`
+      SELECT count(*) AS total,
+             count(*) FILTER (WHERE completed) AS completed,
+             count(*) FILTER (WHERE NOT completed AND due_at < now()) AS overdue
+      FROM tasks WHERE user_id = ${ctx.user.id}`;
+    return { total: Number(row?.total ?? 0), completed: Number(row?.completed ?? 0), overdue: Number(row?.overdue ?? 0) };
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,99 @@
+// Users: the signed-in user's profile, and the administration of every account.
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import type { Prisma } from "@/generated/prisma/client";
+import { banInput, setRoleInput, unbanInput, updateProfileInput, userListInput } from "@/lib/validation/user";
+import { afterCursor, newestFirst, toPage } from "@/server/api/pagination";
+import { adminProcedure, protectedProcedure } from "@/server/api/trpc";
+import { auth } from "@/server/auth";
+import type { Database } from "@/server/db";
+
+export const profileSelect = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  emailVerified: true,
+  createdAt: true,
+} satisfies Prisma.UserSelect;
+
+export const adminUserSelect = {
+  ...profileSelect,
+  banned: true,
+  banReason: true,
+  banExpires: true,
+} satisfies Prisma.UserSelect;
+
+/** Applies an admin change to another account; NOT_FOUND when it does not exist. */
+async function updateUser(db: Pick<Database, "user">, userId: string, data: Prisma.UserUpdateInput) {
+  const user = await db.user.updateManyAndReturn({ where: { id: userId }, data, select: adminUserSelect });
+  if (!user[0]) throw new TRPCError({ code: "NOT_FOUND", message: "No such user." });
+  return user[0];
+}
+
+function refuseSelf(actorId: string, userId: string, action: string) {
+  if (actorId === userId) throw new TRPCError({ code: "BAD_REQUEST", message: `You cannot ${action} yourself.` });
+}
+
+export const userRouter = {
+  me: protectedProcedure.query(async ({ ctx }) => {
+    const me = await ctx.db.user.findUnique({ where: { id: ctx.user.id }, select: profileSelect });
+    if (!me) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+    return me;
+  }),
+
+  updateProfile: protectedProcedure
+    .input(updateProfileInput)
+    .mutation(({ ctx, input }) =>
+      ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: profileSelect }),
+    ),
+
+  list: adminProcedure.input(userListInput).query(async ({ ctx, input }) => {
+    const search = input.search
+      ? {
+          OR: [
+            { email: { contains: input.search, mode: "insensitive" as const } },
+            { name: { contains: input.search, mode: "insensitive" as const } },
+          ],
+        }
+      : {};
+    const rows = await ctx.db.user.findMany({
+      where: { AND: [search, afterCursor(input.cursor)] },
+      orderBy: [...newestFirst],
+      take: input.limit + 1,
+      select: adminUserSelect,
+    });
+    return toPage(rows, input.limit);
+  }),
+
+  /** The admins are locked while counting, so two admins cannot both step down and leave none. */
+  setRole: adminProcedure.input(setRoleInput).mutation(({ ctx, input }) =>
+    ctx.db.$transaction(async (tx) => {
+      if (input.userId === ctx.user.id && input.role !== "admin") {
+        const admins = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`;
+        if (admins.length <= 1) {
+          throw new TRPCError({
+            code: "PRECONDITION_FAILED",
+            message: "You are the last administrator: promote someone else first.",
+          });
+        }
+      }
+      return updateUser(tx, input.userId, { role: input.role });
+    }),
+  ),
+
+  /** A ban signs the user out everywhere at once; sign-in is refused until it ends. */
+  ban: adminProcedure.input(banInput).mutation(async ({ ctx, input }) => {
+    refuseSelf(ctx.user.id, input.userId, "ban");
+    const user = await updateUser(ctx.db, input.userId, {
+      banned: true,
+      banReason: input.reason ?? null,
+      banExpires: input.expiresAt ?? null,
+    });
+    await (await auth.$context).internalAdapter.deleteUserSessions(input.userId);
+    return user;
+  }),
+
+  unban: adminProcedure.input(unbanInput).mutation(({ ctx, input }) =>
+    updateUser(ctx.db, input.userId, { banned: false, banReason: null, banExpires: null }),
+  ),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,119 @@
+// The Better Auth instance: options grouped by concern; plugins configured in src/server/auth/.
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { admin } from "better-auth/plugins";
+import { env } from "@/env";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-strength";
+import { passwordPolicy } from "@/server/auth/password-policy";
+import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
+import { sessionLifetimeHooks } from "@/server/auth/session-lifetime";
+import { type Database, db } from "@/server/db";
+import { sendMail } from "@/server/email/mailer";
+import { messages } from "@/server/email/messages";
+import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
+
+const MINUTE = 60;
+
+export function createAuth(database: Database) {
+  return betterAuth({
+    appName: "Taskforge",
+    baseURL: env.BETTER_AUTH_URL,
+    secret: env.BETTER_AUTH_SECRET,
+    trustedOrigins: [env.BETTER_AUTH_URL, ...env.TRUSTED_ORIGINS],
+    telemetry: { enabled: false },
+    database: prismaAdapter(database, { provider: "postgresql", transaction: true }),
+
+    // Email and password: argon2id, 8–128 characters, strength checked by the password-policy plugin.
+    // autoSignIn off makes a sign-up with a taken email look exactly like a new one (the owner gets a mail).
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: PASSWORD_MIN_LENGTH,
+      maxPasswordLength: PASSWORD_MAX_LENGTH,
+      password: { hash: hashPassword, verify: verifyPassword },
+      requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+      autoSignIn: false,
+      resetPasswordTokenExpiresIn: 60 * MINUTE,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: ({ user, url }) => sendMail(messages.resetPassword(user.email, user.name, url)),
+      onExistingUserSignUp: ({ user }) =>
+        sendMail(
+          messages.existingAccount(
+            user.email,
+            user.name,
+            `${env.BETTER_AUTH_URL}/sign-in`,
+            `${env.BETTER_AUTH_URL}/forgot-password`,
+          ),
+        ),
+      // The fake user returned for a taken email carries the admin plugin's fields like a real one.
+      customSyntheticUser: ({ coreFields, additionalFields, id }) => ({
+        ...coreFields,
+        role: "user",
+        banned: false,
+        banReason: null,
+        banExpires: null,
+        ...additionalFields,
+        id,
+      }),
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      sendOnSignIn: true,
+      autoSignInAfterVerification: true,
+      expiresIn: 24 * 60 * MINUTE,
+      sendVerificationEmail: ({ user, url }) => sendMail(messages.verifyEmail(user.email, user.name, url)),
+    },
+
+    // Sessions live in the database and are looked up on every request (no cookie cache), so a revoked
+    // session is refused at once. Idle timeout slides once per SESSION_UPDATE_AGE; the absolute cap is a hook.
+    session: {
+      expiresIn: env.SESSION_IDLE_TIMEOUT,
+      updateAge: env.SESSION_UPDATE_AGE,
+      cookieCache: { enabled: false },
+    },
+    databaseHooks: {
+      session: sessionLifetimeHooks,
+      user: {
+        create: {
+          // ADMIN_EMAILS become admins when they sign up; everyone else is a user.
+          async before(user) {
+            const role = env.ADMIN_EMAILS.includes(user.email.toLowerCase()) ? "admin" : "user";
+            return { data: { ...user, role } };
+          },
+        },
+      },
+    },
+
+    // Rate limits hold in every environment, in shared storage (the database) so they survive restarts
+    // and count across instances. Windows are in seconds.
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      window: MINUTE,
+      max: 100,
+      customRules: {
+        "/sign-in/email": { window: 5 * MINUTE, max: 10 },
+        "/sign-up/email": { window: 10 * MINUTE, max: 5 },
+        "/request-password-reset": { window: 15 * MINUTE, max: 3 },
+        "/reset-password": { window: 15 * MINUTE, max: 5 },
+        "/send-verification-email": { window: 15 * MINUTE, max: 3 },
+        "/change-password": { window: 15 * MINUTE, max: 5 },
+      },
+    },
+
+    advanced: {
+      // Cookies: httpOnly and SameSite=Lax always; Secure with the __Secure- prefix in production.
+      useSecureCookies: env.NODE_ENV === "production",
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+      // The route handler derives this header from X-Forwarded-For within TRUSTED_PROXY_HOPS.
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+    },
+
+    plugins: [admin({ defaultRole: "user", adminRoles: ["admin"] }), passwordPolicy()],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+export type AuthSession = NonNullable<Awaited<ReturnType<Auth["api"]["getSession"]>>>;
+
+const globalForAuth = globalThis as unknown as { taskforgeAuth?: Auth };
+export const auth: Auth = (globalForAuth.taskforgeAuth ??= createAuth(db));

@@ -1,0 +1,157 @@
+// Sign-up and sign-in through the real /api/auth route handler and a real database.
+import { describe, expect, it } from "vitest";
+import { db } from "@/server/db";
+import { STRONG_PASSWORD, createUser } from "@/test/helpers";
+import { authRequest, cookiesFrom } from "@/test/http";
+
+let ipCounter = 0;
+/** A fresh client address, so per-IP rate limits do not couple unrelated tests. */
+const nextIp = () => `198.51.100.${++ipCounter}`;
+
+function signUp(body: Record<string, unknown>, ip = nextIp()) {
+  return authRequest("/sign-up/email", { body: { name: "New Person", password: STRONG_PASSWORD, ...body }, ip });
+}
+
+function signInEmail(email: string, password: string, extra: Record<string, unknown> = {}, ip = nextIp()) {
+  return authRequest("/sign-in/email", { body: { email, password, ...extra }, ip });
+}
+
+describe("sign-up", () => {
+  it("creates an unverified user with an argon2id hash and a lower-cased email", async () => {
+    const email = `Mixed.Case-${Date.now()}@Example.com`;
+    const response = await signUp({ email });
+    expect(response.status).toBe(200);
+    const user = await db.user.findUniqueOrThrow({ where: { email: email.toLowerCase() }, include: { accounts: true } });
+    expect(user.emailVerified).toBe(false);
+    expect(user.role).toBe("user");
+    expect(user.accounts[0]?.password).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(response.headers.getSetCookie()).toEqual([]); // no session before the email is verified
+  });
+
+  it("refuses a weak password with the reason and suggestions, and creates nothing", async () => {
+    const email = `weak-${Date.now()}@example.com`;
+    const response = await signUp({ email, name: "Alice Smith", password: "alicesmith2024" });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { code: string; message: string; suggestions: string[] };
+    expect(body.code).toBe("PASSWORD_TOO_WEAK");
+    expect(body.message).toMatch(/too weak/i);
+    expect(Array.isArray(body.suggestions)).toBe(true);
+    expect(await db.user.count({ where: { email } })).toBe(0);
+  });
+
+  it("refuses passwords under 8 or over 128 characters", async () => {
+    expect((await signUp({ email: `short-${Date.now()}@example.com`, password: "aB3$xyz" })).status).toBe(400);
+    expect((await signUp({ email: `long-${Date.now()}@example.com`, password: "a".repeat(129) })).status).toBe(400);
+  });
+
+  it("ignores role, emailVerified and banned sent by the client", async () => {
+    const email = `sneaky-${Date.now()}@example.com`;
+    const response = await signUp({ email, role: "admin", emailVerified: true, banned: false });
+    expect(response.status).toBe(200);
+    const user = await db.user.findUniqueOrThrow({ where: { email } });
+    expect(user).toMatchObject({ role: "user", emailVerified: false });
+  });
+
+  it("makes emails listed in ADMIN_EMAILS admins", async () => {
+    expect((await signUp({ email: "Root@Example.com" })).status).toBe(200);
+    expect((await db.user.findUniqueOrThrow({ where: { email: "root@example.com" } })).role).toBe("admin");
+  });
+
+  it("with a taken email looks like a new sign-up and leaves the account unchanged", async () => {
+    const owner = await createUser({ name: "Owner" });
+    const before = await db.user.findUniqueOrThrow({ where: { id: owner.id }, include: { accounts: true } });
+
+    const fresh = await signUp({ email: `fresh-${Date.now()}@example.com`, name: "Someone" });
+    const taken = await signUp({ email: owner.email, name: "Someone", password: "another-Quiet-harbor-58" });
+    expect(taken.status).toBe(fresh.status);
+    const shape = (body: Record<string, unknown>) =>
+      JSON.stringify(body, (key, value) => (["id", "email", "createdAt", "updatedAt"].includes(key) ? typeof value : value));
+    expect(shape((await taken.json()) as Record<string, unknown>)).toBe(shape((await fresh.json()) as Record<string, unknown>));
+    expect(taken.headers.getSetCookie()).toEqual(fresh.headers.getSetCookie());
+
+    const after = await db.user.findUniqueOrThrow({ where: { id: owner.id }, include: { accounts: true } });
+    expect(after).toEqual(before);
+  });
+});
+
+describe("sign-in", () => {
+  it("is refused until the email is verified", async () => {
+    const email = `unverified-${Date.now()}@example.com`;
+    await signUp({ email });
+    const response = await signInEmail(email, STRONG_PASSWORD);
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { code: string }).code).toBe("EMAIL_NOT_VERIFIED");
+  });
+
+  it("sets an httpOnly, SameSite=Lax session cookie that lasts 7 days with remember-me", async () => {
+    const user = await createUser();
+    const response = await signInEmail(user.email, user.password);
+    expect(response.status).toBe(200);
+    const cookie = response.headers.getSetCookie().find((value) => value.startsWith("better-auth.session_token="));
+    expect(cookie).toBeDefined();
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).toMatch(/Max-Age=604800/);
+  });
+
+  it("without remember-me gives a browser-session cookie (no Max-Age or Expires)", async () => {
+    const user = await createUser();
+    const response = await signInEmail(user.email, user.password, { rememberMe: false });
+    const cookie = response.headers.getSetCookie().find((value) => value.startsWith("better-auth.session_token="));
+    expect(cookie).toBeDefined();
+    expect(cookie).not.toMatch(/Max-Age|Expires/i);
+  });
+
+  it("issues a new session token at every sign-in", async () => {
+    const user = await createUser();
+    const first = cookiesFrom(await signInEmail(user.email, user.password));
+    const second = cookiesFrom(await signInEmail(user.email, user.password));
+    expect(first).not.toBe(second);
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(2);
+  });
+
+  it("answers an unknown email and a wrong password identically", async () => {
+    const user = await createUser();
+    const wrong = await signInEmail(user.email, "not-the-Password-77");
+    const unknown = await signInEmail(`nobody-${Date.now()}@example.com`, "not-the-Password-77");
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(wrong.status);
+    expect(await unknown.text()).toBe(await wrong.text());
+  });
+
+  it("is refused for a banned user", async () => {
+    const user = await createUser();
+    await db.user.update({ where: { id: user.id }, data: { banned: true, banReason: "abuse" } });
+    const response = await signInEmail(user.email, user.password);
+    expect(response.status).toBe(403);
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("is rate limited per client IP with 429 and Retry-After", async () => {
+    const ip = nextIp();
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 11; i++) {
+      const response = await signInEmail(`nobody@example.com`, "not-the-Password-77", {}, ip);
+      statuses.push(response.status);
+      retryAfter ??= response.headers.get("retry-after");
+    }
+    expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+});
+
+describe("sign-out", () => {
+  it("deletes the session on the server", async () => {
+    const user = await createUser();
+    const cookie = cookiesFrom(await signInEmail(user.email, user.password));
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(1);
+    const response = await authRequest("/sign-out", { body: {}, headers: { cookie } });
+    expect(response.status).toBe(200);
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
+    const session = await authRequest("/get-session", { headers: { cookie } });
+    expect(await session.json()).toBeNull();
+  });
+});

@@ -1,0 +1,54 @@
+// Better Auth plugin: the zxcvbn strength rule on every path that sets a password, and the fields a client
+// may never set (role, ban, verification) dropped from sign-up and profile updates.
+import type { BetterAuthPlugin } from "better-auth";
+import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
+import { checkPasswordStrength } from "@/lib/password-strength";
+
+const PROTECTED_USER_FIELDS = ["role", "banned", "banReason", "banExpires", "emailVerified"] as const;
+
+type Body = Record<string, unknown>;
+const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+
+export function passwordPolicy(): BetterAuthPlugin {
+  return {
+    id: "password-policy",
+    hooks: {
+      before: [
+        {
+          matcher: (ctx) => ctx.path === "/sign-up/email" || ctx.path === "/update-user",
+          // In place: a hook's returned context is deep-merged into the request, which cannot remove keys.
+          handler: createAuthMiddleware(async (ctx) => {
+            const body = (ctx.body ?? {}) as Body;
+            for (const field of PROTECTED_USER_FIELDS) delete body[field];
+          }),
+        },
+        {
+          matcher: (ctx) => ["/sign-up/email", "/reset-password", "/change-password"].includes(ctx.path ?? ""),
+          handler: createAuthMiddleware(async (ctx) => {
+            const body = (ctx.body ?? {}) as Body;
+            const password = text(body.password) ?? text(body.newPassword);
+            if (password === undefined) return;
+            let context: (string | undefined)[] = [text(body.name), text(body.email)];
+            if (ctx.path === "/change-password") {
+              const session = await getSessionFromCtx(ctx);
+              context = [session?.user.name, session?.user.email];
+            } else if (ctx.path === "/reset-password" && text(body.token)) {
+              const userId = (await ctx.context.internalAdapter.findVerificationValue(`reset-password:${text(body.token)}`))
+                ?.value;
+              const user = userId ? await ctx.context.internalAdapter.findUserById(userId) : null;
+              context = [user?.name, user?.email];
+            }
+            const strength = checkPasswordStrength(password, context);
+            if (!strength.acceptable) {
+              throw new APIError("BAD_REQUEST", {
+                code: "PASSWORD_TOO_WEAK",
+                message: `Password is too weak: ${strength.warning}`,
+                suggestions: strength.suggestions,
+              });
+            }
+          }),
+        },
+      ],
+    },
+  };
+}

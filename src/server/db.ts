@@ -1,0 +1,36 @@
+// The Prisma client and its driver adapter: PostgreSQL when DATABASE_URL is set, embedded PGlite otherwise.
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { env } from "@/env";
+import { PrismaClient } from "@/generated/prisma/client";
+import { lockPgliteDir } from "@/server/db/pglite-lock";
+
+export type Database = PrismaClient;
+
+/** Opens PGlite on the first query, so importing this module (e.g. during `next build`) touches no files. */
+function lazyPglite(dataDir: string): SqlDriverAdapterFactory {
+  return {
+    provider: "postgres",
+    adapterName: "pglite",
+    async connect() {
+      lockPgliteDir(dataDir);
+      return new PrismaPGlite(new PGlite(dataDir)).connect();
+    },
+  };
+}
+
+export function createDatabase(adapter?: SqlDriverAdapterFactory): Database {
+  return new PrismaClient({
+    adapter:
+      adapter ??
+      (env.DATABASE_URL
+        ? new PrismaPg({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE })
+        : lazyPglite(env.PGLITE_DIR)),
+  });
+}
+
+// One client per process; kept on globalThis so dev-mode reloads (and test setup) reuse it.
+const globalForDb = globalThis as unknown as { taskforgeDb?: Database };
+export const db: Database = (globalForDb.taskforgeDb ??= createDatabase());

@@ -1,0 +1,40 @@
+// Migrates one template database per test run; every test file then gets a copy of it (see setup-database.ts).
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { TestProject } from "vitest/node";
+import { applyMigrations } from "../../scripts/migrate/engine";
+import { adminQuery, databaseUrl } from "./postgres-admin";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** PostgreSQL: the template database's name. */
+    templateDatabase: string | null;
+    /** PGlite: a gzipped data directory to load. */
+    pgliteSnapshot: string | null;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const template = `taskforge_test_template_${randomBytes(4).toString("hex")}`;
+    await adminQuery(url, `CREATE DATABASE ${template}`);
+    await applyMigrations({ kind: "postgres", url: databaseUrl(url, template) });
+    project.provide("templateDatabase", template);
+    project.provide("pgliteSnapshot", null);
+    return () => adminQuery(url, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+  }
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "taskforge-test-"));
+  await applyMigrations({ kind: "pglite", dataDir: path.join(dir, "data") });
+  const pglite = new PGlite(path.join(dir, "data"));
+  await pglite.waitReady; // dumpDataDir on a PGlite still starting never settles
+  const snapshot = path.join(dir, "snapshot.tar.gz");
+  await fs.writeFile(snapshot, Buffer.from(await (await pglite.dumpDataDir("gzip")).arrayBuffer()));
+  await pglite.close();
+  project.provide("templateDatabase", null);
+  project.provide("pgliteSnapshot", snapshot);
+  return () => fs.rm(dir, { recursive: true, force: true });
+}

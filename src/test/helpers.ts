@@ -1,0 +1,60 @@
+// Test helpers: real users, real sessions and real cookies, so callers go through Better Auth like a browser.
+import { randomUUID } from "node:crypto";
+import { TRPCError } from "@trpc/server";
+import { makeSignature } from "better-auth/crypto";
+import { createCaller } from "@/server/api/root";
+import { createTRPCContext } from "@/server/api/trpc";
+import { auth } from "@/server/auth";
+import { hashPassword } from "@/server/auth/password-hashing";
+import { db } from "@/server/db";
+
+export const STRONG_PASSWORD = "plaid-otter-quarry-91";
+
+export type TestUser = { id: string; email: string; name: string; role: string; password: string };
+
+/** A verified user with a password account (role "user" unless told otherwise). */
+export async function createUser(options: { role?: "user" | "admin"; name?: string; email?: string } = {}): Promise<TestUser> {
+  const ctx = await auth.$context;
+  const email = options.email ?? `user-${randomUUID()}@example.com`;
+  const name = options.name ?? "Test User";
+  const created = await ctx.internalAdapter.createUser({ email, name, emailVerified: true }, { method: "admin" });
+  await ctx.internalAdapter.linkAccount({
+    userId: created.id,
+    providerId: "credential",
+    accountId: created.id,
+    password: await hashPassword(STRONG_PASSWORD),
+  });
+  const role = options.role ?? "user";
+  await db.user.update({ where: { id: created.id }, data: { role } });
+  return { id: created.id, email, name, role, password: STRONG_PASSWORD };
+}
+
+/** A new session for `user` and the Cookie header a browser would send with it. */
+export async function signIn(user: { id: string }): Promise<{ headers: Headers; token: string }> {
+  const ctx = await auth.$context;
+  const session = await ctx.internalAdapter.createSession(user.id);
+  const signed = `${session.token}.${await makeSignature(session.token, ctx.secret)}`;
+  const headers = new Headers({ cookie: `${ctx.authCookies.sessionToken.name}=${encodeURIComponent(signed)}` });
+  return { headers, token: session.token };
+}
+
+/** A caller whose context is built from request headers, exactly as for an HTTP request. */
+export async function callerWithHeaders(headers: Headers) {
+  return createCaller(await createTRPCContext({ headers }));
+}
+
+/** A caller signed in as `user` (through a real session cookie), or anonymous for null. */
+export async function createTestCaller(user: { id: string } | null) {
+  return callerWithHeaders(user ? (await signIn(user)).headers : new Headers());
+}
+
+/** The tRPC error code a call ends with, or "OK" when it succeeds. */
+export async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+// Runs before each test file: a private copy of the migrated database becomes the app's `db`.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { afterAll, inject } from "vitest";
+import { PrismaClient } from "@/generated/prisma/client";
+import { adminQuery, databaseUrl } from "@/test/postgres-admin";
+
+const globals = globalThis as unknown as { taskforgeDb?: PrismaClient; taskforgeAuth?: unknown };
+
+async function openDatabase(): Promise<{ client: PrismaClient; close: () => Promise<void> }> {
+  const template = inject("templateDatabase");
+  const serverUrl = process.env.DATABASE_URL;
+  if (template && serverUrl) {
+    const name = `taskforge_test_${randomBytes(6).toString("hex")}`;
+    await adminQuery(serverUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl(serverUrl, name), max: 5 }) });
+    return {
+      client,
+      close: async () => {
+        await client.$disconnect();
+        await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      },
+    };
+  }
+  const snapshot = inject("pgliteSnapshot");
+  if (!snapshot) throw new Error("The global test setup did not prepare a database.");
+  const pglite = new PGlite({ loadDataDir: new Blob([await fs.readFile(snapshot)]) });
+  const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    client,
+    close: async () => {
+      await client.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+const database = await openDatabase();
+globals.taskforgeDb = database.client;
+globals.taskforgeAuth = undefined;
+
+afterAll(() => database.close());

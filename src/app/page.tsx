@@ -1,13 +1,39 @@
 import Link from "next/link";
+import { redirect } from "next/navigation";
+import { buttonClass } from "@/components/ui/button";
+import { getViewer } from "@/trpc/server";
 
-export default function LandingPage() {
+const FEATURES = [
+  ["Verified accounts", "Every account confirms its email before the first sign-in."],
+  ["Strong passwords", "Checked live as you type, stored with argon2id."],
+  ["Your sessions, your call", "See every device signed in and sign any of them out."],
+] as const;
+
+export default async function LandingPage() {
+  if (await getViewer()) redirect("/tasks");
   return (
-    <main style={{ maxWidth: 640, margin: "10vh auto", padding: "0 1.5rem", lineHeight: 1.6 }}>
-      <h1>Taskforge</h1>
-      <p>Your tasks, behind authentication done right: verified email, argon2id passwords, revocable sessions.</p>
-      <p>
-        <Link href="/sign-up">Create an account</Link> · <Link href="/sign-in">Sign in</Link>
+    <main id="main" className="mx-auto max-w-5xl px-4 py-12 sm:py-20">
+      <h1 className="max-w-2xl text-4xl font-bold tracking-tight sm:text-5xl">Taskforge</h1>
+      <p className="mt-4 max-w-2xl text-lg text-slate-700 dark:text-slate-300">
+        Keep track of what needs doing, behind authentication done right: verified email, strong passwords and sessions you
+        control.
       </p>
+      <div className="mt-8 flex flex-wrap gap-3">
+        <Link href="/sign-up" className={buttonClass("primary")}>
+          Create a free account
+        </Link>
+        <Link href="/sign-in" className={buttonClass("secondary")}>
+          Sign in
+        </Link>
+      </div>
+      <ul className="mt-14 grid gap-4 sm:grid-cols-3">
+        {FEATURES.map(([title, text]) => (
+          <li key={title} className="rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
+            <h2 className="font-semibold">{title}</h2>
+            <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{text}</p>
+          </li>
+        ))}
+      </ul>
     </main>
   );
 }

@@ -1,0 +1,42 @@
+"use client";
+import type { FormEvent } from "react";
+import { FormMessageNotice } from "@/components/auth/form-message";
+import { useFormState } from "@/components/auth/use-form-state";
+import { Button } from "@/components/ui/button";
+import { TextField } from "@/components/ui/field";
+import { validate } from "@/components/ui/form-validation";
+import { authClient, authErrorMessage } from "@/lib/auth-client";
+import { emailOnlyInput } from "@/lib/validation/account";
+
+export function ForgotPasswordForm() {
+  const form = useFormState();
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const target = event.currentTarget;
+    const checked = validate(emailOnlyInput, { email: new FormData(target).get("email") });
+    if (!checked.data) return form.showErrors(target, checked.errors);
+    form.setErrors({});
+    void form.run(async () => {
+      const { error } = await authClient.requestPasswordReset({ email: checked.data.email, redirectTo: "/reset-password" });
+      form.setMessage(
+        error
+          ? { tone: "error", text: authErrorMessage(error) }
+          : {
+              tone: "success",
+              text: "If an account uses that address, a reset link is on its way. It works once, within the next hour.",
+            },
+      );
+    });
+  }
+
+  return (
+    <form noValidate onSubmit={onSubmit} className="space-y-4">
+      <FormMessageNotice message={form.message} />
+      <TextField label="Email" name="email" type="email" autoComplete="email" error={form.errors.email} />
+      <Button type="submit" className="w-full" pending={form.pending}>
+        {form.pending ? "Sending…" : "Send the reset link"}
+      </Button>
+    </form>
+  );
+}

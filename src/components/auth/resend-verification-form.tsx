@@ -1,0 +1,49 @@
+"use client";
+import { type FormEvent, useState } from "react";
+import { FormMessageNotice } from "@/components/auth/form-message";
+import { useFormState } from "@/components/auth/use-form-state";
+import { Button } from "@/components/ui/button";
+import { TextField } from "@/components/ui/field";
+import { validate } from "@/components/ui/form-validation";
+import { authClient, authErrorMessage, EMAIL_VERIFIED_CALLBACK } from "@/lib/auth-client";
+import { emailOnlyInput } from "@/lib/validation/account";
+
+/** Sends a fresh confirmation link; the answer is the same whether or not the address has an account. */
+export function ResendVerificationForm({ email = "" }: { email?: string }) {
+  const [value, setValue] = useState(email);
+  const form = useFormState();
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const target = event.currentTarget;
+    const checked = validate(emailOnlyInput, { email: value });
+    if (!checked.data) return form.showErrors(target, checked.errors);
+    form.setErrors({});
+    void form.run(async () => {
+      const { error } = await authClient.sendVerificationEmail({ email: checked.data.email, callbackURL: EMAIL_VERIFIED_CALLBACK });
+      form.setMessage(
+        error
+          ? { tone: "error", text: authErrorMessage(error) }
+          : { tone: "success", text: "If that address needs confirming, a new link is on its way. Check your inbox." },
+      );
+    });
+  }
+
+  return (
+    <form noValidate onSubmit={onSubmit} className="space-y-3" aria-label="Send the confirmation link again">
+      <FormMessageNotice message={form.message} />
+      <TextField
+        label="Didn't get the email? Send it again to"
+        name="email"
+        type="email"
+        autoComplete="email"
+        value={value}
+        onChange={(event) => setValue(event.target.value)}
+        error={form.errors.email}
+      />
+      <Button type="submit" variant="secondary" pending={form.pending}>
+        {form.pending ? "Sending…" : "Send a new link"}
+      </Button>
+    </form>
+  );
+}

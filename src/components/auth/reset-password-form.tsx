@@ -1,0 +1,52 @@
+"use client";
+import Link from "next/link";
+import { type FormEvent, useState } from "react";
+import { FormMessageNotice } from "@/components/auth/form-message";
+import { NewPasswordFields } from "@/components/auth/new-password-fields";
+import { useFormState } from "@/components/auth/use-form-state";
+import { Button } from "@/components/ui/button";
+import { validate } from "@/components/ui/form-validation";
+import { Notice } from "@/components/ui/notice";
+import { authClient, authErrorMessage } from "@/lib/auth-client";
+import { resetPasswordInput } from "@/lib/validation/new-password";
+
+export function ResetPasswordForm({ token }: { token: string }) {
+  const [done, setDone] = useState(false);
+  const form = useFormState();
+
+  if (done) {
+    return (
+      <Notice tone="success">
+        Your password is changed and every other session is signed out. <Link href="/sign-in">Sign in</Link> with the new one.
+      </Notice>
+    );
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const target = event.currentTarget;
+    const data = new FormData(target);
+    const checked = validate(resetPasswordInput, { password: data.get("password"), confirmPassword: data.get("confirmPassword") });
+    if (!checked.data) return form.showErrors(target, checked.errors);
+    form.setErrors({});
+    void form.run(async () => {
+      const { error } = await authClient.resetPassword({ newPassword: checked.data.password, token });
+      if (!error) return setDone(true);
+      if (error.code === "PASSWORD_TOO_WEAK") return form.showErrors(target, { password: error.message });
+      form.setMessage({
+        tone: "error",
+        text: error.code === "INVALID_TOKEN" ? "This reset link is invalid or was already used. Ask for a new one." : authErrorMessage(error),
+      });
+    });
+  }
+
+  return (
+    <form noValidate onSubmit={onSubmit} className="space-y-4">
+      <FormMessageNotice message={form.message} />
+      <NewPasswordFields name="password" errors={form.errors} context={[]} />
+      <Button type="submit" className="w-full" pending={form.pending}>
+        {form.pending ? "Saving…" : "Set the new password"}
+      </Button>
+    </form>
+  );
+}

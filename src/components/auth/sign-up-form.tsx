@@ -1,0 +1,79 @@
+"use client";
+import Link from "next/link";
+import { type FormEvent, useState } from "react";
+import { FormMessageNotice } from "@/components/auth/form-message";
+import { PasswordStrengthMeter } from "@/components/auth/password-strength-meter";
+import { ResendVerificationForm } from "@/components/auth/resend-verification-form";
+import { useFormState } from "@/components/auth/use-form-state";
+import { Button } from "@/components/ui/button";
+import { TextField } from "@/components/ui/field";
+import { validate } from "@/components/ui/form-validation";
+import { Notice } from "@/components/ui/notice";
+import { PasswordField } from "@/components/ui/password-field";
+import { authClient, authErrorMessage, EMAIL_VERIFIED_CALLBACK } from "@/lib/auth-client";
+import { signUpInput } from "@/lib/validation/new-password";
+
+export function SignUpForm() {
+  const [values, setValues] = useState({ name: "", email: "", password: "" });
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const form = useFormState();
+
+  if (sentTo) {
+    return (
+      <>
+        <Notice tone="success">
+          Almost done: we sent a confirmation link to <strong>{sentTo}</strong>. Open it to activate your account.
+        </Notice>
+        <ResendVerificationForm email={sentTo} />
+      </>
+    );
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const target = event.currentTarget;
+    const checked = validate(signUpInput, values);
+    if (!checked.data) return form.showErrors(target, checked.errors);
+    form.setErrors({});
+    void form.run(async () => {
+      const { error } = await authClient.signUp.email({ ...checked.data, callbackURL: EMAIL_VERIFIED_CALLBACK });
+      if (!error) return setSentTo(checked.data.email);
+      if (error.code === "PASSWORD_TOO_WEAK") return form.showErrors(target, { password: error.message });
+      form.setMessage({ tone: "error", text: authErrorMessage(error) });
+    });
+  }
+
+  const set = (field: keyof typeof values) => (event: { target: { value: string } }) =>
+    setValues((current) => ({ ...current, [field]: event.target.value }));
+
+  return (
+    <form noValidate onSubmit={onSubmit} className="space-y-4">
+      <FormMessageNotice message={form.message} />
+      <TextField label="Name" name="name" autoComplete="name" value={values.name} onChange={set("name")} error={form.errors.name} />
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        value={values.email}
+        onChange={set("email")}
+        error={form.errors.email}
+      />
+      <PasswordField
+        label="Password"
+        name="password"
+        autoComplete="new-password"
+        value={values.password}
+        onChange={set("password")}
+        error={form.errors.password}
+        hint={<PasswordStrengthMeter password={values.password} context={[values.name, values.email]} />}
+      />
+      <Button type="submit" className="w-full" pending={form.pending}>
+        {form.pending ? "Creating your account…" : "Create account"}
+      </Button>
+      <p className="text-center text-sm">
+        Already have an account? <Link href="/sign-in">Sign in</Link>
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,73 @@
+"use client";
+import { useRef, useState } from "react";
+import { formatDue, isOverdue } from "@/components/tasks/due-date";
+import { isPending, type Task } from "@/components/tasks/task-cache";
+import { TaskEditor } from "@/components/tasks/task-editor";
+import type { TaskActions } from "@/components/tasks/use-task-mutations";
+import { Button } from "@/components/ui/button";
+
+const PRIORITY_STYLE = {
+  high: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200",
+  medium: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
+  low: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
+} as const;
+
+export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }) {
+  const [editing, setEditing] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const titleId = `task-${task.id}-title`;
+  const pending = isPending(task);
+  const overdue = isOverdue(task);
+
+  if (editing) {
+    const close = () => {
+      setEditing(false);
+      requestAnimationFrame(() => editButton.current?.focus());
+    };
+    return (
+      <li className="p-4">
+        <TaskEditor task={task} update={actions.update} onClose={close} />
+      </li>
+    );
+  }
+
+  return (
+    <li className="flex items-start gap-3 p-4" aria-busy={pending || undefined} data-testid="task">
+      <input
+        type="checkbox"
+        className="mt-1 size-5 shrink-0 accent-indigo-600"
+        checked={task.completed}
+        disabled={pending}
+        aria-labelledby={titleId}
+        onChange={() => actions.update(task, { completed: !task.completed })}
+      />
+      <div className="min-w-0 flex-1">
+        <p id={titleId} className={`break-words font-medium ${task.completed ? "text-slate-500 line-through dark:text-slate-400" : ""}`}>
+          {task.title}
+        </p>
+        {task.description && (
+          <p className="mt-1 whitespace-pre-line break-words text-sm text-slate-600 dark:text-slate-400">{task.description}</p>
+        )}
+        <p className="mt-2 flex flex-wrap items-center gap-2 text-xs">
+          <span className={`rounded-full px-2 py-0.5 font-medium ${PRIORITY_STYLE[task.priority]}`}>{task.priority} priority</span>
+          {task.dueAt && (
+            <span className={overdue ? "font-semibold text-red-700 dark:text-red-400" : "text-slate-600 dark:text-slate-400"}>
+              {overdue && "Overdue · "}due{" "}
+              <time dateTime={task.dueAt.toISOString()} title={task.dueAt.toLocaleDateString()} suppressHydrationWarning>
+                {formatDue(task.dueAt)}
+              </time>
+            </span>
+          )}
+        </p>
+      </div>
+      <div className="flex shrink-0 flex-col gap-1 sm:flex-row">
+        <Button ref={editButton} variant="ghost" className="min-h-9 px-3 py-1" disabled={pending} onClick={() => setEditing(true)}>
+          Edit<span className="sr-only"> “{task.title}”</span>
+        </Button>
+        <Button variant="ghost" className="min-h-9 px-3 py-1 text-red-700 dark:text-red-400" disabled={pending} onClick={() => actions.remove(task)}>
+          Delete<span className="sr-only"> “{task.title}”</span>
+        </Button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,14 @@
+// Better Auth's browser client, for the account flows only (sign-up, sign-in, verification, passwords,
+// sign-out). Import it from the components of those flows, so other pages do not ship it.
+import { createAuthClient } from "better-auth/react";
+
+export const authClient = createAuthClient();
+
+/** The message of a failed Better Auth call, in words a person can act on. */
+export function authErrorMessage(error: { status: number; message?: string }): string {
+  if (error.status === 429) return "Too many attempts. Wait a few minutes, then try again.";
+  return error.message || "Something went wrong. Please try again.";
+}
+
+/** Where a confirmation link lands once the address is confirmed (errors arrive as `&error=…`). */
+export const EMAIL_VERIFIED_CALLBACK = "/verify-email?verified=1";

@@ -1,0 +1,40 @@
+// Forms that set a password: the same length and zxcvbn rule as the server, with the user's own details as context.
+import { z } from "zod";
+import { checkPasswordStrength, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-strength";
+import { emailAddress } from "@/lib/validation/account";
+import { userName } from "@/lib/validation/user";
+
+const newPassword = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters`);
+
+/** Adds the strength rule on `field`, with what else the user typed (name, email) as context. */
+function strongPassword<T extends Record<string, unknown>>(field: keyof T & string, context: (values: T) => string[]) {
+  return (values: T, ctx: z.RefinementCtx) => {
+    const strength = checkPasswordStrength(String(values[field] ?? ""), context(values));
+    if (!strength.acceptable) ctx.addIssue({ code: "custom", path: [field], message: strength.warning ?? "Too weak" });
+  };
+}
+
+function sameAs(field: string) {
+  return (values: Record<string, unknown>) => values.confirmPassword === values[field];
+}
+const mismatch = { message: "The passwords do not match", path: ["confirmPassword"] };
+
+export const signUpInput = z
+  .object({ name: userName, email: emailAddress, password: newPassword })
+  .superRefine(strongPassword("password", (values) => [values.name, values.email]));
+
+export const resetPasswordInput = z
+  .object({ password: newPassword, confirmPassword: z.string() })
+  .refine(sameAs("password"), mismatch)
+  .superRefine(strongPassword("password", () => []));
+
+/** `account` is the signed-in user's name and email, which a new password must not be built from. */
+export function changePasswordInput(account: string[]) {
+  return z
+    .object({ currentPassword: z.string().min(1, "Enter your current password"), newPassword, confirmPassword: z.string() })
+    .refine(sameAs("newPassword"), mismatch)
+    .superRefine(strongPassword("newPassword", () => account));
+}

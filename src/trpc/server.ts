@@ -1,0 +1,55 @@
+// tRPC in server components: a caller with the request's cookies, prefetch into a per-request QueryClient,
+// and guards that fetch the signed-in user or redirect to sign-in.
+import "server-only";
+import { createHydrationHelpers } from "@trpc/react-query/rsc";
+import { TRPCError } from "@trpc/server";
+import { headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
+import { signInPath } from "@/lib/callback-url";
+import { type AppRouter, createCaller } from "@/server/api/root";
+import { createTRPCContext } from "@/server/api/trpc";
+import { createQueryClient } from "@/trpc/query-client";
+
+/** One context per request, built from its headers so the session cookie is forwarded. */
+const createContext = cache(async () => createTRPCContext({ headers: new Headers(await headers()) }));
+const getQueryClient = cache(() => createQueryClient());
+
+export const { trpc: api, HydrateClient } = createHydrationHelpers<AppRouter>(createCaller(createContext), getQueryClient);
+
+function isUnauthorized(error: unknown): boolean {
+  return error instanceof TRPCError && error.code === "UNAUTHORIZED";
+}
+
+/** Runs `load`; a signed-out visitor goes to sign-in and comes back to `returnTo` afterwards. */
+export async function fetchOrSignIn<T>(load: () => Promise<T>, returnTo: string): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (isUnauthorized(error)) redirect(signInPath(returnTo));
+    throw error;
+  }
+}
+
+/** The signed-in user, or null for a visitor; once per request. */
+export const getViewer = cache(async () => {
+  try {
+    return await api.user.me();
+  } catch (error) {
+    if (isUnauthorized(error)) return null;
+    throw error;
+  }
+});
+
+export async function requireUser(returnTo: string) {
+  const viewer = await getViewer();
+  if (!viewer) redirect(signInPath(returnTo));
+  return viewer;
+}
+
+/** Administration pages do not exist for anyone else: a 404, not a hint that they are there. */
+export async function requireAdmin(returnTo: string) {
+  const viewer = await requireUser(returnTo);
+  if (viewer.role !== "admin") notFound();
+  return viewer;
+}

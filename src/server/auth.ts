@@ -7,6 +7,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-strengt
 import { passwordPolicy } from "@/server/auth/password-policy";
 import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
 import { sessionLifetimeHooks } from "@/server/auth/session-lifetime";
+import { tokenPlugins } from "@/server/auth/token-plugins";
 import { type Database, db } from "@/server/db";
 import { sendMail } from "@/server/email/mailer";
 import { messages } from "@/server/email/messages";
@@ -108,7 +109,7 @@ export function createAuth(database: Database) {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
 
-    plugins: [admin({ defaultRole: "user", adminRoles: ["admin"] }), passwordPolicy()],
+    plugins: [admin({ defaultRole: "user", adminRoles: ["admin"] }), passwordPolicy(), ...tokenPlugins()],
   });
 }
 

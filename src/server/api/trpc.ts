@@ -1,6 +1,6 @@
 /**
  * The tRPC server, in the order a request meets it:
- * 1. context: who is calling (Better Auth session) and with what (database, headers, IP);
+ * 1. context: who is calling (cookie, bearer session token or JWT) and with what (database, headers, IP);
  * 2. initialisation: superjson, the error formatter that hides internals in production;
  * 3. procedures: public, protected (signed in), admin (role re-checked in the database).
  */
@@ -10,17 +10,26 @@ import superjson from "superjson";
 import { env } from "@/env";
 import { formatError } from "@/server/api/error-formatter";
 import { type AuthSession, auth } from "@/server/auth";
+import {
+  type AccessTokenSession,
+  bearerCredential,
+  sessionFromAccessToken,
+  verifyAccessToken,
+} from "@/server/auth/access-token";
 import { type Database, db } from "@/server/db";
 import { clientIpFrom, withClientIp } from "@/server/http/client-ip";
 
 /* 1. Context ----------------------------------------------------------------------------------- */
 
 /** How the caller proved who they are; null for anonymous callers. */
-export type AuthMethod = "cookie" | null;
+export type AuthMethod = "cookie" | "session-token" | "jwt" | null;
+
+/** A Better Auth session (cookie or session token), or what a verified JWT says (id, email, name, role). */
+export type ContextSession = AuthSession | AccessTokenSession;
 
 export type InnerContext = {
   db: Database;
-  session: AuthSession | null;
+  session: ContextSession | null;
   authMethod: AuthMethod;
   headers: Headers;
   clientIp: string | null;
@@ -29,22 +38,24 @@ export type InnerContext = {
 
 /** What procedures need, without a request: tests and server components build it directly. */
 export function createInnerContext(
-  options: Partial<Omit<InnerContext, "db">> & { session: AuthSession | null },
+  options: Partial<Omit<InnerContext, "db">> & { session: ContextSession | null },
 ): InnerContext {
   const headers = options.headers ?? new Headers();
   return {
     db,
+    ...options,
     authMethod: options.session ? (options.authMethod ?? "cookie") : null,
     clientIp: options.clientIp ?? clientIpFrom(headers),
     requestId: options.requestId ?? randomUUID(),
-    ...options,
     headers,
   };
 }
 
 /**
- * The context of one HTTP request. The session is read from the database on every request (no cookie
- * cache), so a revoked session stops working at once; a refreshed session cookie goes back in `resHeaders`.
+ * The context of one HTTP request. `Authorization: Bearer` wins over a cookie sent alongside:
+ * - a JWT is verified in memory (signature, algorithm, exp, nbf, iss, aud) with no database read;
+ * - a session token, like the cookie, is read from the database on every request (no cookie cache), so a
+ *   revoked session stops working at once; a refreshed session cookie goes back in `resHeaders`.
  */
 export async function createTRPCContext({
   headers,
@@ -53,6 +64,18 @@ export async function createTRPCContext({
   headers: Headers;
   resHeaders?: Headers;
 }): Promise<InnerContext> {
+  const bearer = bearerCredential(headers);
+  if (bearer?.kind === "jwt") {
+    const claims = await verifyAccessToken(bearer.token);
+    return createInnerContext({ session: claims && sessionFromAccessToken(claims), authMethod: "jwt", headers });
+  }
+  if (bearer?.kind === "session-token") {
+    // Better Auth's bearer plugin reads the token from the Authorization header; the cookie must not count.
+    const bearerHeaders = withClientIp(headers);
+    bearerHeaders.delete("cookie");
+    const session = await auth.api.getSession({ headers: bearerHeaders });
+    return createInnerContext({ session, authMethod: "session-token", headers });
+  }
   const result = await auth.api.getSession({ headers: withClientIp(headers), returnHeaders: true });
   for (const cookie of result.headers.getSetCookie()) resHeaders?.append("set-cookie", cookie);
   return createInnerContext({ session: result.response, headers });

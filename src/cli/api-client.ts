@@ -1,0 +1,107 @@
+// A typed client for the API outside the browser: signs in for a session token (the refresh credential), mints
+// short-lived JWTs from it, and calls procedures with the vanilla tRPC client, typed from AppRouter alone.
+import { createTRPCClient, httpBatchLink, retryLink, TRPCClientError } from "@trpc/client";
+import superjson from "superjson";
+import type { CredentialsStore } from "@/cli/credentials";
+import type { AppRouter } from "@/server/api/root";
+
+/** A JWT is renewed this long before it expires, so it does not run out on the way to the server. */
+const EXPIRY_MARGIN_SECONDS = 30;
+
+/** Something the user should read (no stack trace): not signed in, wrong password, a refused call. */
+export class CliError extends Error {}
+
+function expiresAt(jwt: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString()) as { exp?: unknown };
+    return typeof payload.exp === "number" ? payload.exp : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function errorMessage(response: Response): Promise<string> {
+  const body = (await response.json().catch(() => null)) as { message?: unknown } | null;
+  return typeof body?.message === "string" ? body.message : `HTTP ${response.status}`;
+}
+
+export function createApiClient({ store, ...options }: { baseUrl: string; store: CredentialsStore }) {
+  const baseUrl = new URL(options.baseUrl).origin;
+  const url = (path: string) => new URL(path, baseUrl).toString();
+
+  async function signedIn() {
+    const credentials = await store.load();
+    if (!credentials || credentials.baseUrl !== baseUrl) throw new CliError(`Not signed in to ${baseUrl}: run \`sign-in <email>\`.`);
+    return credentials;
+  }
+
+  /** A JWT that is still good, minted again from the session token when it has (nearly) expired or was refused. */
+  async function accessToken({ renew }: { renew: boolean }): Promise<string> {
+    const credentials = await signedIn();
+    const cached = credentials.accessToken;
+    if (!renew && cached && expiresAt(cached) - EXPIRY_MARGIN_SECONDS > Date.now() / 1000) return cached;
+    const response = await fetch(url("/api/auth/token"), { headers: { authorization: `Bearer ${credentials.sessionToken}` } });
+    if (response.status === 401) {
+      await store.clear();
+      throw new CliError("Your session has ended (signed out, expired or revoked): run `sign-in <email>` again.");
+    }
+    if (!response.ok) throw new CliError(`Could not get an access token: ${await errorMessage(response)}`);
+    const { token } = (await response.json()) as { token: string };
+    await store.save({ ...credentials, accessToken: token });
+    return token;
+  }
+
+  // Set when the server refused the JWT (say, its key was rotated): the retry mints a new one first.
+  let renewNext = false;
+  const trpc = createTRPCClient<AppRouter>({
+    links: [
+      retryLink({
+        retry: ({ error, attempts }) => (renewNext = attempts === 1 && error.data?.code === "UNAUTHORIZED"),
+      }),
+      httpBatchLink({
+        url: url("/api/trpc"),
+        transformer: superjson,
+        async headers() {
+          const token = await accessToken({ renew: renewNext });
+          renewNext = false;
+          return { authorization: `Bearer ${token}` };
+        },
+      }),
+    ],
+  });
+
+  return {
+    trpc,
+    /** Email and password for a session token, which the server returns in `set-auth-token`. */
+    async signIn(email: string, password: string): Promise<void> {
+      const response = await fetch(url("/api/auth/sign-in/email"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password }),
+      });
+      const sessionToken = response.headers.get("set-auth-token");
+      if (!response.ok || !sessionToken) throw new CliError(`Sign-in failed: ${await errorMessage(response)}`);
+      await store.save({ baseUrl, sessionToken });
+    },
+    /** Ends the session on the server (its JWTs then live only until they expire) and forgets the tokens. */
+    async signOut(): Promise<void> {
+      const credentials = await store.load();
+      if (!credentials) return;
+      await store.clear();
+      const response = await fetch(new URL("/api/auth/sign-out", credentials.baseUrl), {
+        method: "POST",
+        headers: { authorization: `Bearer ${credentials.sessionToken}`, "content-type": "application/json" },
+        body: "{}",
+      });
+      if (!response.ok && response.status !== 401) throw new CliError(`Sign-out failed: ${await errorMessage(response)}`);
+    },
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** The message to show for an error from a call: the server's own words for a refused call. */
+export function describeError(error: unknown): string | null {
+  if (error instanceof CliError || error instanceof TRPCClientError) return error.message;
+  return null;
+}

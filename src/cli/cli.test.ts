@@ -1,0 +1,146 @@
+// The command-line client against the app over real HTTP: sign-in, stored credentials, typed calls, JWT renewal.
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiClient } from "@/cli/api-client";
+import { runCli } from "@/cli/commands";
+import { type Credentials, credentialsStore } from "@/cli/credentials";
+import { db } from "@/server/db";
+import { createUser, type TestUser } from "@/test/helpers";
+import { startTestServer } from "@/test/http-server";
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let dir: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "taskforge-cli-"));
+});
+afterAll(async () => {
+  await server.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+let fileCounter = 0;
+
+/** A CLI with its own credentials file, as one user on one machine; `run` returns the exit code and output. */
+function cliFor(user: TestUser) {
+  const store = credentialsStore(path.join(dir, `user-${++fileCounter}`, "credentials.json"));
+  const run = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, {
+      client: createApiClient({ baseUrl: server.url, store }),
+      print: (line) => out.push(line),
+      printError: (line) => err.push(line),
+      readPassword: async () => user.password,
+    });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+  const credentials = async (): Promise<Credentials> => {
+    const saved = await store.load();
+    if (!saved) throw new Error("no credentials saved");
+    return saved;
+  };
+  return { run, store, credentials };
+}
+
+async function signedInCli() {
+  const user = await createUser({ name: "Cli User" });
+  const cli = cliFor(user);
+  expect((await cli.run("sign-in", user.email)).code).toBe(0);
+  return { user, ...cli };
+}
+
+const expiredJwt = (jwt: string) => {
+  const [header, payload, signature] = jwt.split(".");
+  const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString()) as Record<string, unknown>;
+  return [header, Buffer.from(JSON.stringify({ ...claims, exp: 1 })).toString("base64url"), signature].join(".");
+};
+
+describe("npm run cli", () => {
+  it("signs in and keeps the session token in a file only its owner can read", async () => {
+    const user = await createUser({ name: "Cli User" });
+    const { run, store, credentials } = cliFor(user);
+    expect(await run("sign-in", user.email)).toEqual({ code: 0, out: `Signed in as Cli User <${user.email}>.`, err: "" });
+    expect((await fs.stat(store.file)).mode & 0o777).toBe(0o600);
+    const saved = await credentials();
+    expect(saved.sessionToken).toMatch(/^\w+\..+/);
+    expect(saved.accessToken?.split(".")).toHaveLength(3);
+    expect(await fs.readFile(store.file, "utf8")).not.toContain(user.password);
+  });
+
+  it("answers whoami from the typed API", async () => {
+    const { user, run } = await signedInCli();
+    expect(await run("whoami")).toMatchObject({ code: 0, out: `Cli User <${user.email}> (user), id ${user.id}` });
+  });
+
+  it("adds, lists and completes tasks", async () => {
+    const { user, run } = await signedInCli();
+    const added = await run("tasks", "add", "Write", "the", "report");
+    expect(added.code).toBe(0);
+    const task = await db.task.findFirstOrThrow({ where: { userId: user.id } });
+    expect(task.title).toBe("Write the report");
+    expect(added.out).toContain(task.id);
+
+    expect((await run("tasks", "list")).out).toContain(`[ ] ${task.id}  Write the report`);
+    expect(await run("tasks", "done", task.id)).toMatchObject({ code: 0 });
+    expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).completed).toBe(true);
+    expect((await run("tasks", "list", "--done")).out).toContain(`[x] ${task.id}`);
+    expect((await run("tasks", "list", "--open")).out).toBe("No tasks.");
+  });
+
+  it("mints a new JWT before calling when the stored one has expired", async () => {
+    const { run, store, credentials } = await signedInCli();
+    const saved = await credentials();
+    const expired = expiredJwt(saved.accessToken ?? "");
+    await store.save({ ...saved, accessToken: expired });
+    server.log.length = 0;
+    expect((await run("whoami")).code).toBe(0);
+    expect(server.log).toEqual(["GET /api/auth/token 200", "GET /api/trpc/user.me 200"]);
+    expect((await credentials()).accessToken).not.toBe(expired);
+  });
+
+  it("mints a new JWT and retries once when the server refuses the stored one", async () => {
+    const { run, store, credentials } = await signedInCli();
+    const saved = await credentials();
+    const [header, payload] = (saved.accessToken ?? "").split(".");
+    const refused = `${header}.${payload}.${"A".repeat(86)}`; // unexpired, but the signature is wrong
+    await store.save({ ...saved, accessToken: refused });
+    server.log.length = 0;
+    expect((await run("tasks", "add", "after a refused token")).code).toBe(0);
+    expect(server.log).toEqual(["POST /api/trpc/task.create 401", "GET /api/auth/token 200", "POST /api/trpc/task.create 200"]);
+    expect((await credentials()).accessToken).not.toBe(refused);
+  });
+
+  it("signs out: the session ends on the server and the file is removed", async () => {
+    const { user, run, store, credentials } = await signedInCli();
+    const { sessionToken } = await credentials();
+    expect(await run("sign-out")).toMatchObject({ code: 0, out: "Signed out." });
+    await expect(fs.stat(store.file)).rejects.toMatchObject({ code: "ENOENT" });
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
+    const mint = await fetch(`${server.url}/api/auth/token`, { headers: { authorization: `Bearer ${sessionToken}` } });
+    expect(mint.status).toBe(401);
+    expect(await run("whoami")).toMatchObject({ code: 1, err: expect.stringMatching(/Not signed in/) });
+  });
+
+  it("asks to sign in again when the session was revoked elsewhere", async () => {
+    const { user, run, store, credentials } = await signedInCli();
+    await store.save({ ...(await credentials()), accessToken: undefined });
+    await db.session.deleteMany({ where: { userId: user.id } });
+    expect(await run("whoami")).toMatchObject({ code: 1, err: expect.stringMatching(/session has ended/) });
+    expect(await store.load()).toBeNull();
+  });
+
+  it("reports a wrong password with the server's message", async () => {
+    const user = await createUser();
+    const { run } = cliFor({ ...user, password: "not-the-Password-77" });
+    expect(await run("sign-in", user.email)).toMatchObject({ code: 1, err: "Error: Sign-in failed: Invalid email or password" });
+  });
+
+  it("shows the usage for an unknown command", async () => {
+    const { run } = cliFor(await createUser());
+    expect(await run("tasks", "explode")).toMatchObject({ code: 2, err: expect.stringMatching(/^Usage:/) });
+  });
+});

@@ -37,6 +37,11 @@ const schema = z.object({
   REQUIRE_EMAIL_VERIFICATION: flag(true),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   EMAIL_FROM: z.string().min(3).default("Taskforge <no-reply@localhost>"),
+  /** Redis for rate limits and the session store shared by several instances; unset → the database. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_KEY_PREFIX: z.string().default("taskforge:"),
+  /** Mutations one signed-in user may make per minute through tRPC. */
+  MUTATION_RATE_LIMIT: z.coerce.number().int().positive().default(120),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   SESSION_IDLE_TIMEOUT: seconds(7 * DAY),
   SESSION_UPDATE_AGE: seconds(DAY),

@@ -4,14 +4,21 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import { admin } from "better-auth/plugins";
 import { env } from "@/env";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-strength";
+import { recordAuthEvent } from "@/server/audit";
+import { auditHooks } from "@/server/auth/audit-hooks";
 import { passwordPolicy } from "@/server/auth/password-policy";
 import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
+import { redisSecondaryStorage } from "@/server/auth/secondary-storage";
 import { sessionLifetimeHooks } from "@/server/auth/session-lifetime";
+import { signInThrottle } from "@/server/auth/sign-in-throttle";
 import { tokenPlugins } from "@/server/auth/token-plugins";
 import { type Database, db } from "@/server/db";
 import { sendMail } from "@/server/email/mailer";
 import { messages } from "@/server/email/messages";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
+import { trustedOrigins } from "@/server/http/origin";
+import { counters } from "@/server/rate-limit/counters";
+import { redis } from "@/server/redis";
 
 const MINUTE = 60;
 
@@ -20,8 +27,10 @@ export function createAuth(database: Database) {
     appName: "Taskforge",
     baseURL: env.BETTER_AUTH_URL,
     secret: env.BETTER_AUTH_SECRET,
-    trustedOrigins: [env.BETTER_AUTH_URL, ...env.TRUSTED_ORIGINS],
+    trustedOrigins,
     telemetry: { enabled: false },
+    // Failed sign-ins are in the audit log; Better Auth's own warnings about them would only be noise in tests.
+    logger: { level: env.NODE_ENV === "test" ? "error" : "warn" },
     database: prismaAdapter(database, { provider: "postgresql", transaction: true }),
 
     // Email and password: argon2id, 8–128 characters, strength checked by the password-policy plugin.
@@ -36,15 +45,19 @@ export function createAuth(database: Database) {
       resetPasswordTokenExpiresIn: 60 * MINUTE,
       revokeSessionsOnPasswordReset: true,
       sendResetPassword: ({ user, url }) => sendMail(messages.resetPassword(user.email, user.name, url)),
-      onExistingUserSignUp: ({ user }) =>
-        sendMail(
+      onPasswordReset: ({ user }, request) =>
+        recordAuthEvent(database, { type: "password-reset", userId: user.id, headers: request?.headers }),
+      onExistingUserSignUp: async ({ user }, request) => {
+        await recordAuthEvent(database, { type: "sign-up-existing-email", userId: user.id, headers: request?.headers });
+        await sendMail(
           messages.existingAccount(
             user.email,
             user.name,
             `${env.BETTER_AUTH_URL}/sign-in`,
             `${env.BETTER_AUTH_URL}/forgot-password`,
           ),
-        ),
+        );
+      },
       // The fake user returned for a taken email carries the admin plugin's fields like a real one.
       customSyntheticUser: ({ coreFields, additionalFields, id }) => ({
         ...coreFields,
@@ -62,15 +75,20 @@ export function createAuth(database: Database) {
       autoSignInAfterVerification: true,
       expiresIn: 24 * 60 * MINUTE,
       sendVerificationEmail: ({ user, url }) => sendMail(messages.verifyEmail(user.email, user.name, url)),
+      afterEmailVerification: (user, request) =>
+        recordAuthEvent(database, { type: "email-verified", userId: user.id, headers: request?.headers }),
     },
 
-    // Sessions live in the database and are looked up on every request (no cookie cache), so a revoked
-    // session is refused at once. Idle timeout slides once per SESSION_UPDATE_AGE; the absolute cap is a hook.
+    // Sessions live in the database (and in Redis when configured) and are looked up on every request (no cookie
+    // cache), so a revoked session is refused at once. Idle timeout slides once per SESSION_UPDATE_AGE; the
+    // absolute cap is a hook.
     session: {
       expiresIn: env.SESSION_IDLE_TIMEOUT,
       updateAge: env.SESSION_UPDATE_AGE,
       cookieCache: { enabled: false },
+      storeSessionInDatabase: true,
     },
+    secondaryStorage: redis ? redisSecondaryStorage(redis) : undefined,
     databaseHooks: {
       session: sessionLifetimeHooks,
       user: {
@@ -80,15 +98,18 @@ export function createAuth(database: Database) {
             const role = env.ADMIN_EMAILS.includes(user.email.toLowerCase()) ? "admin" : "user";
             return { data: { ...user, role } };
           },
+          async after(user, ctx) {
+            await recordAuthEvent(database, { type: "sign-up", userId: user.id, headers: ctx?.headers });
+          },
         },
       },
     },
 
-    // Rate limits hold in every environment, in shared storage (the database) so they survive restarts
-    // and count across instances. Windows are in seconds.
+    // Rate limits hold in every environment, in shared storage (Redis, or the database) so they survive
+    // restarts and count across instances. Windows are in seconds.
     rateLimit: {
       enabled: true,
-      storage: "database",
+      storage: redis ? "secondary-storage" : "database",
       window: MINUTE,
       max: 100,
       customRules: {
@@ -109,7 +130,13 @@ export function createAuth(database: Database) {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
 
-    plugins: [admin({ defaultRole: "user", adminRoles: ["admin"] }), passwordPolicy(), ...tokenPlugins()],
+    plugins: [
+      admin({ defaultRole: "user", adminRoles: ["admin"] }),
+      passwordPolicy(),
+      signInThrottle(database, counters),
+      auditHooks(database),
+      ...tokenPlugins(),
+    ],
   });
 }
 

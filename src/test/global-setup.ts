@@ -6,6 +6,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../../scripts/migrate/engine";
+import { startMailCapture } from "./mail-capture";
 import { adminQuery, databaseUrl } from "./postgres-admin";
 
 declare module "vitest" {
@@ -14,10 +15,24 @@ declare module "vitest" {
     templateDatabase: string | null;
     /** PGlite: a gzipped data directory to load. */
     pgliteSnapshot: string | null;
+    /** The mail capture's HTTP API (the app sends to its SMTP side through SMTP_URL). */
+    mailApiUrl: string;
   }
 }
 
 export default async function setup(project: TestProject) {
+  // Started before the workers, which inherit SMTP_URL: every mail the app sends in tests really goes over SMTP.
+  const mail = await startMailCapture();
+  process.env.SMTP_URL = mail.smtpUrl;
+  project.provide("mailApiUrl", mail.apiUrl);
+  const teardown = await prepareDatabase(project);
+  return async () => {
+    await teardown();
+    await mail.close();
+  };
+}
+
+async function prepareDatabase(project: TestProject): Promise<() => Promise<void>> {
   const url = process.env.DATABASE_URL;
   if (url) {
     const template = `taskforge_test_template_${randomBytes(4).toString("hex")}`;

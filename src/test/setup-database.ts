@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import Redis from "ioredis";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { afterAll, inject } from "vitest";
 import { PrismaClient } from "@/generated/prisma/client";
@@ -38,8 +39,23 @@ async function openDatabase(): Promise<{ client: PrismaClient; close: () => Prom
   };
 }
 
+// With REDIS_URL set, every test file gets its own key prefix, so files running in parallel share no counters.
+const redisPrefix = `taskforge-test-${randomBytes(6).toString("hex")}:`;
+process.env.REDIS_KEY_PREFIX = redisPrefix;
+
+async function clearRedis(): Promise<void> {
+  if (!process.env.REDIS_URL) return;
+  const redis = new Redis(process.env.REDIS_URL);
+  const keys = await redis.keys(`${redisPrefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+}
+
 const database = await openDatabase();
 globals.taskforgeDb = database.client;
 globals.taskforgeAuth = undefined;
 
-afterAll(() => database.close());
+afterAll(async () => {
+  await database.close();
+  await clearRedis();
+});

@@ -1,5 +1,6 @@
 // The one place routers are assembled: appRouter, its type for clients, and the server-side caller.
 import { healthRouter } from "@/server/api/routers/health";
+import { sessionRouter } from "@/server/api/routers/session";
 import { taskRouter } from "@/server/api/routers/task";
 import { userRouter } from "@/server/api/routers/user";
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
@@ -8,6 +9,7 @@ export const appRouter = createTRPCRouter({
   health: healthRouter,
   user: userRouter,
   task: taskRouter,
+  session: sessionRouter,
 });
 
 export type AppRouter = typeof appRouter;

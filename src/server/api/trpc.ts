@@ -18,6 +18,9 @@ import {
 } from "@/server/auth/access-token";
 import { type Database, db } from "@/server/db";
 import { clientIpFrom, withClientIp } from "@/server/http/client-ip";
+import { isSameSiteRequest } from "@/server/http/origin";
+import { retryAfterSeconds } from "@/server/rate-limit/counter-store";
+import { counters } from "@/server/rate-limit/counters";
 
 /* 1. Context ----------------------------------------------------------------------------------- */
 
@@ -97,11 +100,28 @@ export const createTRPCRouter = t.router;
 
 /* 3. Procedures -------------------------------------------------------------------------------- */
 
-export const publicProcedure = t.procedure;
+/** Cross-site request forgery: a mutation authenticated by a cookie must come from one of our origins. */
+const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation" && ctx.authMethod === "cookie" && !isSameSiteRequest(ctx.headers)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Cross-site requests cannot change anything." });
+  }
+  return next();
+});
 
-/** Requires a valid session; `ctx.user` is the signed-in user. */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+export const publicProcedure = t.procedure.use(sameSiteMutations);
+
+/** Requires a valid session; `ctx.user` is the signed-in user. Mutations are rate limited per user. */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  if (type === "mutation") {
+    const used = await counters.hit(`mutations:${ctx.session.user.id}`, 60_000);
+    if (used.count > env.MUTATION_RATE_LIMIT) {
+      throw new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: `Too many changes in a minute. Try again in ${retryAfterSeconds(used)} seconds.`,
+      });
+    }
+  }
   return next({ ctx: { session: ctx.session, user: ctx.session.user } });
 });
 

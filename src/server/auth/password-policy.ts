@@ -1,5 +1,6 @@
-// Better Auth plugin: the zxcvbn strength rule on every path that sets a password, and the fields a client
-// may never set (role, ban, verification) dropped from sign-up and profile updates.
+// Better Auth plugin: the zxcvbn strength rule on every path that sets a password, a password change always
+// signing out the other sessions, and the fields a client may never set (role, ban, verification) dropped from
+// sign-up and profile updates.
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { checkPasswordStrength } from "@/lib/password-strength";
@@ -20,6 +21,12 @@ export function passwordPolicy(): BetterAuthPlugin {
           handler: createAuthMiddleware(async (ctx) => {
             const body = (ctx.body ?? {}) as Body;
             for (const field of PROTECTED_USER_FIELDS) delete body[field];
+          }),
+        },
+        {
+          matcher: (ctx) => ctx.path === "/change-password",
+          handler: createAuthMiddleware(async (ctx) => {
+            (ctx.body as Body).revokeOtherSessions = true;
           }),
         },
         {

@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { auth } from "@/server/auth";
 import { db } from "@/server/db";
 import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn, type TestUser } from "@/test/helpers";
 
@@ -37,7 +38,7 @@ describe("user.me", () => {
     expect(await codeOf(anonymous.user.me())).toBe("UNAUTHORIZED");
     const someone = await createUser();
     const { headers } = await signIn(someone);
-    await db.session.deleteMany({ where: { userId: someone.id } });
+    await (await auth.$context).internalAdapter.deleteUserSessions(someone.id);
     expect(await codeOf((await callerWithHeaders(headers)).user.me())).toBe("UNAUTHORIZED");
   });
 });

@@ -1,9 +1,18 @@
 // Users: the signed-in user's profile, and the administration of every account.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import type { Prisma } from "@/generated/prisma/client";
-import { banInput, setRoleInput, unbanInput, updateProfileInput, userListInput } from "@/lib/validation/user";
+import {
+  authEventsInput,
+  authEventsOfInput,
+  banInput,
+  setRoleInput,
+  unbanInput,
+  updateProfileInput,
+  userListInput,
+} from "@/lib/validation/user";
 import { afterCursor, newestFirst, toPage } from "@/server/api/pagination";
 import { adminProcedure, protectedProcedure } from "@/server/api/trpc";
+import { authEventSelect, recordAuthEvent } from "@/server/audit";
 import { auth } from "@/server/auth";
 import type { Database } from "@/server/db";
 
@@ -30,6 +39,17 @@ async function updateUser(db: Pick<Database, "user">, userId: string, data: Pris
   return user[0];
 }
 
+/** One page of a user's audit events, newest first. */
+async function authEventsPage(db: Database, userId: string, input: { cursor?: string; limit: number }) {
+  const rows = await db.authEvent.findMany({
+    where: { userId, ...afterCursor(input.cursor) },
+    orderBy: [...newestFirst],
+    take: input.limit + 1,
+    select: authEventSelect,
+  });
+  return toPage(rows, input.limit);
+}
+
 function refuseSelf(actorId: string, userId: string, action: string) {
   if (actorId === userId) throw new TRPCError({ code: "BAD_REQUEST", message: `You cannot ${action} yourself.` });
 }
@@ -46,6 +66,16 @@ export const userRouter = {
     .mutation(({ ctx, input }) =>
       ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: profileSelect }),
     ),
+
+  /** The signed-in user's own account events. */
+  authEvents: protectedProcedure
+    .input(authEventsInput)
+    .query(({ ctx, input }) => authEventsPage(ctx.db, ctx.user.id, input)),
+
+  /** Any user's account events, for admins. */
+  authEventsOf: adminProcedure
+    .input(authEventsOfInput)
+    .query(({ ctx, input }) => authEventsPage(ctx.db, input.userId, input)),
 
   list: adminProcedure.input(userListInput).query(async ({ ctx, input }) => {
     const search = input.search
@@ -77,7 +107,14 @@ export const userRouter = {
           });
         }
       }
-      return updateUser(tx, input.userId, { role: input.role });
+      const user = await updateUser(tx, input.userId, { role: input.role });
+      await recordAuthEvent(tx, {
+        type: "role-changed",
+        userId: input.userId,
+        headers: ctx.headers,
+        detail: { role: input.role, by: ctx.user.id },
+      });
+      return user;
     }),
   ),
 
@@ -90,10 +127,18 @@ export const userRouter = {
       banExpires: input.expiresAt ?? null,
     });
     await (await auth.$context).internalAdapter.deleteUserSessions(input.userId);
+    await recordAuthEvent(ctx.db, {
+      type: "banned",
+      userId: input.userId,
+      headers: ctx.headers,
+      detail: { by: ctx.user.id, reason: input.reason ?? null, expiresAt: input.expiresAt?.toISOString() ?? null },
+    });
     return user;
   }),
 
-  unban: adminProcedure.input(unbanInput).mutation(({ ctx, input }) =>
-    updateUser(ctx.db, input.userId, { banned: false, banReason: null, banExpires: null }),
-  ),
+  unban: adminProcedure.input(unbanInput).mutation(async ({ ctx, input }) => {
+    const user = await updateUser(ctx.db, input.userId, { banned: false, banReason: null, banExpires: null });
+    await recordAuthEvent(ctx.db, { type: "unbanned", userId: input.userId, headers: ctx.headers, detail: { by: ctx.user.id } });
+    return user;
+  }),
 } satisfies TRPCRouterRecord;

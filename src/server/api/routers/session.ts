@@ -1,0 +1,77 @@
+// The signed-in user's sessions: where they are signed in, and signing any or all of them out.
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import Bowser from "bowser";
+import { z } from "zod";
+import { protectedProcedure } from "@/server/api/trpc";
+import { recordAuthEvent } from "@/server/audit";
+import { auth } from "@/server/auth";
+
+/** "Firefox 133 on macOS" from a user agent; what a person recognises their device by. */
+export function describeDevice(userAgent: string | null): string {
+  if (!userAgent) return "Unknown device";
+  const parsed = Bowser.parse(userAgent);
+  const browser = [parsed.browser.name, parsed.browser.version?.split(".")[0]].filter(Boolean).join(" ");
+  const os = parsed.os.name;
+  if (!browser && !os) return userAgent.slice(0, 60);
+  return [browser || "Unknown browser", os].filter(Boolean).join(" on ");
+}
+
+async function revokeTokens(tokens: string[]): Promise<void> {
+  // Through Better Auth, so Redis copies (when configured) go with the rows.
+  if (tokens.length) await (await auth.$context).internalAdapter.deleteSessions(tokens);
+}
+
+export const sessionRouter = {
+  list: protectedProcedure.query(async ({ ctx }) => {
+    const sessions = await ctx.db.session.findMany({
+      where: { userId: ctx.user.id, expiresAt: { gt: new Date() } },
+      orderBy: { updatedAt: "desc" },
+      select: { id: true, userAgent: true, ipAddress: true, createdAt: true, updatedAt: true, expiresAt: true },
+    });
+    return sessions.map(({ userAgent, updatedAt, ...session }) => ({
+      ...session,
+      device: describeDevice(userAgent),
+      lastSeenAt: updatedAt,
+      current: session.id === ctx.session.session.id,
+    }));
+  }),
+
+  revoke: protectedProcedure.input(z.strictObject({ id: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
+    const session = await ctx.db.session.findFirst({
+      where: { id: input.id, userId: ctx.user.id },
+      select: { token: true },
+    });
+    if (!session) throw new TRPCError({ code: "NOT_FOUND", message: "No such session." });
+    await revokeTokens([session.token]);
+    await recordAuthEvent(ctx.db, { type: "session-revoked", userId: ctx.user.id, headers: ctx.headers, detail: { count: 1 } });
+    return { id: input.id };
+  }),
+
+  revokeOthers: protectedProcedure.mutation(async ({ ctx }) => {
+    const others = await ctx.db.session.findMany({
+      where: { userId: ctx.user.id, id: { not: ctx.session.session.id } },
+      select: { token: true },
+    });
+    await revokeTokens(others.map((session) => session.token));
+    await recordAuthEvent(ctx.db, {
+      type: "session-revoked",
+      userId: ctx.user.id,
+      headers: ctx.headers,
+      detail: { count: others.length, scope: "others" },
+    });
+    return { count: others.length };
+  }),
+
+  /** Signs out everywhere, this device included. */
+  revokeAll: protectedProcedure.mutation(async ({ ctx }) => {
+    const count = await ctx.db.session.count({ where: { userId: ctx.user.id } });
+    await (await auth.$context).internalAdapter.deleteUserSessions(ctx.user.id);
+    await recordAuthEvent(ctx.db, {
+      type: "session-revoked",
+      userId: ctx.user.id,
+      headers: ctx.headers,
+      detail: { count, scope: "all" },
+    });
+    return { count };
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,69 @@
+// Better Auth plugin: writes the audit log for account events that pass through /api/auth.
+import type { BetterAuthPlugin } from "better-auth";
+import { createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
+import { type AuthEventType, recordAuthEvent } from "@/server/audit";
+import type { Database } from "@/server/db";
+
+/** Events recorded after an endpoint succeeded, for the signed-in user of the request. */
+const AFTER_SUCCESS: Record<string, AuthEventType> = {
+  "/change-password": "password-changed",
+  "/revoke-session": "session-revoked",
+  "/revoke-sessions": "session-revoked",
+  "/revoke-other-sessions": "session-revoked",
+};
+
+export function auditHooks(db: Database): BetterAuthPlugin {
+  return {
+    id: "audit-hooks",
+    hooks: {
+      before: [
+        {
+          // Recorded before the session is deleted, while we still know whose it is.
+          matcher: (ctx) => ctx.path === "/sign-out",
+          handler: createAuthMiddleware(async (ctx) => {
+            const session = await getSessionFromCtx(ctx);
+            if (session) await recordAuthEvent(db, { type: "sign-out", userId: session.user.id, headers: ctx.headers });
+          }),
+        },
+      ],
+      after: [
+        {
+          matcher: (ctx) => ctx.path === "/sign-in/email",
+          handler: createAuthMiddleware(async (ctx) => {
+            const returned = ctx.context.returned;
+            if (!isAPIError(returned)) {
+              const userId = ctx.context.newSession?.user.id;
+              await recordAuthEvent(db, { type: "sign-in", userId, headers: ctx.headers });
+              return;
+            }
+            const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase();
+            const user = email ? await db.user.findUnique({ where: { email }, select: { id: true } }) : null;
+            await recordAuthEvent(db, {
+              type: "sign-in-failed",
+              userId: user?.id,
+              headers: ctx.headers,
+              detail: { reason: String(returned.body?.code ?? returned.status) },
+            });
+          }),
+        },
+        {
+          matcher: (ctx) => ctx.path === "/request-password-reset",
+          handler: createAuthMiddleware(async (ctx) => {
+            const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase();
+            const user = email ? await db.user.findUnique({ where: { email }, select: { id: true } }) : null;
+            if (user) await recordAuthEvent(db, { type: "password-reset-requested", userId: user.id, headers: ctx.headers });
+          }),
+        },
+        {
+          matcher: (ctx) => Boolean(ctx.path && ctx.path in AFTER_SUCCESS),
+          handler: createAuthMiddleware(async (ctx) => {
+            const type = AFTER_SUCCESS[ctx.path ?? ""];
+            const userId = ctx.context.session?.user.id;
+            if (!type || !userId || isAPIError(ctx.context.returned)) return;
+            await recordAuthEvent(db, { type, userId, headers: ctx.headers });
+          }),
+        },
+      ],
+    },
+  };
+}

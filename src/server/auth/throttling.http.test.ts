@@ -1,0 +1,102 @@
+// Throttling over HTTP: per-IP limits (Better Auth) within TRUSTED_PROXY_HOPS, per-account failed sign-ins,
+// per-user tRPC mutations; and an unknown email that cannot be told from a wrong password, even by timing.
+import { describe, expect, it } from "vitest";
+import { clientIpFrom } from "@/server/http/client-ip";
+import { SIGN_IN_FAILURE_LIMIT } from "@/server/auth/sign-in-throttle";
+import { codeOf, createTestCaller, createUser } from "@/test/helpers";
+import { authRequest } from "@/test/http";
+
+let ipCounter = 0;
+const nextIp = () => `203.0.113.${++ipCounter}`;
+const signInFrom = (email: string, password: string, ip = nextIp()) =>
+  authRequest("/sign-in/email", { body: { email, password }, ip });
+
+describe("client IP", () => {
+  it("takes the address TRUSTED_PROXY_HOPS from the right of X-Forwarded-For", () => {
+    const headers = new Headers({ "x-forwarded-for": "6.6.6.6, 198.51.100.1, 10.0.0.2" });
+    expect(clientIpFrom(headers, 0)).toBe("10.0.0.2");
+    expect(clientIpFrom(headers, 1)).toBe("198.51.100.1");
+    expect(clientIpFrom(headers, 5)).toBe("6.6.6.6");
+    expect(clientIpFrom(new Headers({ "x-forwarded-for": "not-an-ip" }), 0)).toBeNull();
+  });
+
+  it("a forged X-Forwarded-For prefix does not escape the per-IP limit (no proxy trusted)", async () => {
+    const statuses = [];
+    for (let i = 0; i < 11; i++) {
+      const response = await authRequest("/sign-in/email", {
+        body: { email: `spray-${i}@example.com`, password: "not-the-Password-77" },
+        headers: { "x-forwarded-for": `1.2.3.${i}, 203.0.113.250` },
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.at(-1)).toBe(429);
+  });
+});
+
+describe("failed sign-ins per account", () => {
+  it("throttles an existing account after 10 failures from any IPs, with Retry-After, even for the right password", async () => {
+    const user = await createUser();
+    for (let i = 0; i < SIGN_IN_FAILURE_LIMIT; i++) expect((await signInFrom(user.email, "wrong-Password-000")).status).toBe(401);
+    const throttled = await signInFrom(user.email, user.password);
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("throttles an unknown email identically", async () => {
+    const user = await createUser();
+    const unknown = `ghost-${Date.now()}@example.com`;
+    for (let i = 0; i < SIGN_IN_FAILURE_LIMIT; i++) {
+      await signInFrom(user.email, "wrong-Password-000");
+      await signInFrom(unknown, "wrong-Password-000");
+    }
+    const known = await signInFrom(user.email, "wrong-Password-000");
+    const ghost = await signInFrom(unknown, "wrong-Password-000");
+    expect(ghost.status).toBe(known.status);
+    expect(await ghost.text()).toBe(await known.text());
+  });
+
+  it("does not lock the owner out for long: 15 minutes at most, and a success clears the count", async () => {
+    const user = await createUser();
+    for (let i = 0; i < SIGN_IN_FAILURE_LIMIT; i++) await signInFrom(user.email, "wrong-Password-000");
+    const throttled = await signInFrom(user.email, user.password);
+    expect(Number(throttled.headers.get("retry-after"))).toBeLessThanOrEqual(15 * 60);
+
+    const owner = await createUser();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < SIGN_IN_FAILURE_LIMIT - 1; i++) await signInFrom(owner.email, "wrong-Password-000");
+      expect((await signInFrom(owner.email, owner.password)).status).toBe(200);
+    }
+  });
+});
+
+describe("tRPC mutations per user", () => {
+  it("answers TOO_MANY_REQUESTS past MUTATION_RATE_LIMIT a minute, and nothing is written", async () => {
+    const caller = await createTestCaller(await createUser());
+    const results = await Promise.all(Array.from({ length: 125 }, (_, i) => codeOf(caller.task.create({ title: `burst ${i}` }))));
+    expect(results.filter((code) => code === "OK")).toHaveLength(120);
+    expect(results.filter((code) => code === "TOO_MANY_REQUESTS")).toHaveLength(5);
+    expect((await caller.task.stats()).total).toBe(120);
+    expect(await codeOf(caller.task.list())).toBe("OK"); // queries are not counted
+  });
+});
+
+describe("enumeration by timing", () => {
+  it("an unknown email and a wrong password take about as long (medians within 2×, not the 8× a skipped hash gives)", async () => {
+    const user = await createUser();
+    const time = async (email: string) => {
+      const started = performance.now();
+      await signInFrom(email, "wrong-Password-000");
+      return performance.now() - started;
+    };
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      known.push(await time(user.email));
+      unknown.push(await time(`nobody-${i}-${Date.now()}@example.com`));
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+    const ratio = median(known) / median(unknown);
+    expect(ratio).toBeGreaterThan(1 / 2);
+    expect(ratio).toBeLessThan(2);
+  });
+});

@@ -1,0 +1,60 @@
+// A real SMTP server that keeps what it receives, with a small HTTP API to read it (for tests and e2e runs).
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
+
+export type CapturedMail = { to: string[]; subject: string; text: string; html: string };
+
+export async function startMailCapture(): Promise<{ smtpUrl: string; apiUrl: string; close: () => Promise<void> }> {
+  const messages: CapturedMail[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, _session, done) {
+      simpleParser(stream)
+        .then((mail) => {
+          const to = [mail.to ?? []].flat().flatMap((address) => address.value.map((entry) => entry.address ?? ""));
+          messages.push({ to, subject: mail.subject ?? "", text: mail.text ?? "", html: mail.html || "" });
+          done();
+        })
+        .catch(done);
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  const api = http.createServer((req, res) => {
+    const to = new URL(req.url ?? "/", "http://localhost").searchParams.get("to")?.toLowerCase();
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify(messages.filter((mail) => !to || mail.to.includes(to))));
+  });
+  await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+  const port = (server: { address(): AddressInfo | string | null }) => (server.address() as AddressInfo).port;
+  return {
+    smtpUrl: `smtp://127.0.0.1:${port(smtp.server)}`,
+    apiUrl: `http://127.0.0.1:${port(api)}`,
+    close: async () => {
+      await new Promise<void>((resolve) => api.close(() => resolve()));
+      await new Promise<void>((resolve) => smtp.close(resolve));
+    },
+  };
+}
+
+/** Waits for mail to `to` whose subject matches, and returns the newest. */
+export async function waitForMail(apiUrl: string, to: string, subject: RegExp, timeoutMs = 10_000): Promise<CapturedMail> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mails = (await (await fetch(`${apiUrl}/?to=${encodeURIComponent(to)}`)).json()) as CapturedMail[];
+    const match = mails.filter((mail) => subject.test(mail.subject)).at(-1);
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`No mail to ${to} matching ${subject} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The first link in a mail's text that starts with `prefix`. */
+export function linkIn(mail: CapturedMail, prefix: string): string {
+  const link = mail.text.match(/https?:\/\/\S+/g)?.find((url) => url.startsWith(prefix));
+  if (!link) throw new Error(`No link starting with ${prefix} in mail "${mail.subject}"`);
+  return link;
+}

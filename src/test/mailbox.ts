@@ -1,0 +1,9 @@
+// Reading the mail the app sent in this test run (through the real SMTP capture of the global setup).
+import { inject } from "vitest";
+import { type CapturedMail, linkIn, waitForMail } from "@/test/mail-capture";
+
+export function mailTo(to: string, subject: RegExp): Promise<CapturedMail> {
+  return waitForMail(inject("mailApiUrl"), to.toLowerCase(), subject);
+}
+
+export { linkIn };

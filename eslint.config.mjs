@@ -16,7 +16,7 @@ const config = [
     },
   },
   {
-    files: ["src/env.ts", "src/instrumentation.ts", "src/test/**", "scripts/**", "prisma/**", "e2e/**", "*.config.*", "bench/**"],
+    files: ["src/env.ts", "src/instrumentation.ts", "src/test/**", "src/**/*.test.ts", "scripts/**", "prisma/**", "e2e/**", "*.config.*", "bench/**"],
     rules: { "no-restricted-syntax": "off" },
   },
   { ignores: [".next/**", "node_modules/**", "src/generated/**", ".data/**", "next-env.d.ts"] },

@@ -19,7 +19,7 @@ const config = [
     files: ["src/env.ts", "src/instrumentation.ts", "src/test/**", "src/**/*.test.ts", "scripts/**", "prisma/**", "e2e/**", "*.config.*", "bench/**"],
     rules: { "no-restricted-syntax": "off" },
   },
-  { ignores: [".next/**", "node_modules/**", "src/generated/**", ".data/**", "next-env.d.ts"] },
+  { ignores: ["playwright-report/**", "test-results/**", ".next/**", "node_modules/**", "src/generated/**", ".data/**", "next-env.d.ts"] },
 ];
 
 export default config;

@@ -20,6 +20,18 @@ function expiresAt(jwt: string): number {
   }
 }
 
+/**
+ * A POST to Better Auth. Node's fetch sends `Sec-Fetch-Mode`, which makes Better Auth's CSRF check require an
+ * Origin it trusts: the app's own, as its web pages send.
+ */
+function postToAuth(url: URL, origin: string, body: unknown, authorization?: string): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin, ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
 async function errorMessage(response: Response): Promise<string> {
   const body = (await response.json().catch(() => null)) as { message?: unknown } | null;
   return typeof body?.message === "string" ? body.message : `HTTP ${response.status}`;
@@ -27,7 +39,7 @@ async function errorMessage(response: Response): Promise<string> {
 
 export function createApiClient({ store, ...options }: { baseUrl: string; store: CredentialsStore }) {
   const baseUrl = new URL(options.baseUrl).origin;
-  const url = (path: string) => new URL(path, baseUrl).toString();
+  const url = (path: string) => new URL(path, baseUrl);
 
   async function signedIn() {
     const credentials = await store.load();
@@ -74,11 +86,7 @@ export function createApiClient({ store, ...options }: { baseUrl: string; store:
     trpc,
     /** Email and password for a session token, which the server returns in `set-auth-token`. */
     async signIn(email: string, password: string): Promise<void> {
-      const response = await fetch(url("/api/auth/sign-in/email"), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email, password }),
-      });
+      const response = await postToAuth(url("/api/auth/sign-in/email"), baseUrl, { email, password });
       const sessionToken = response.headers.get("set-auth-token");
       if (!response.ok || !sessionToken) throw new CliError(`Sign-in failed: ${await errorMessage(response)}`);
       await store.save({ baseUrl, sessionToken });
@@ -88,11 +96,8 @@ export function createApiClient({ store, ...options }: { baseUrl: string; store:
       const credentials = await store.load();
       if (!credentials) return;
       await store.clear();
-      const response = await fetch(new URL("/api/auth/sign-out", credentials.baseUrl), {
-        method: "POST",
-        headers: { authorization: `Bearer ${credentials.sessionToken}`, "content-type": "application/json" },
-        body: "{}",
-      });
+      const { baseUrl: origin, sessionToken } = credentials;
+      const response = await postToAuth(new URL("/api/auth/sign-out", origin), origin, {}, `Bearer ${sessionToken}`);
       if (!response.ok && response.status !== 401) throw new CliError(`Sign-out failed: ${await errorMessage(response)}`);
     },
   };

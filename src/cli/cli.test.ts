@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "@/cli/api-client";
 import { runCli } from "@/cli/commands";
 import { type Credentials, credentialsStore } from "@/cli/credentials";
+import { auth } from "@/server/auth";
 import { db } from "@/server/db";
 import { createUser, type TestUser } from "@/test/helpers";
 import { startTestServer } from "@/test/http-server";
@@ -15,6 +16,12 @@ let dir: string;
 
 beforeAll(async () => {
   server = await startTestServer();
+  // Better Auth skips its origin and CSRF checks under NODE_ENV=test; the CLI must pass them as in production,
+  // where its URL is the app's own (BETTER_AUTH_URL), as this server's is here.
+  const context = await auth.$context;
+  context.skipOriginCheck = false;
+  if (!Array.isArray(context.options.trustedOrigins)) throw new Error("expected a list of trusted origins");
+  context.options.trustedOrigins.push(server.url);
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "taskforge-cli-"));
 });
 afterAll(async () => {

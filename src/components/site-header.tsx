@@ -4,7 +4,7 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { buttonClass } from "@/components/ui/button";
 import { getViewer } from "@/trpc/server";
 
-const navLink = "rounded-md px-2 py-1 text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800";
+const navLink = "rounded-md px-2 py-1 no-underline text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800";
 
 export async function SiteHeader() {
   const viewer = await getViewer();

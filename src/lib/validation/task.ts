@@ -12,6 +12,8 @@ export const taskId = z.uuid("Not a task id");
 export const pageInput = {
   cursor: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(PAGE_SIZE_MAX).default(20),
+  // @trpc/react-query's useInfiniteQuery sends the direction of every page it fetches; lists read forward only.
+  direction: z.enum(["forward", "backward"]).optional(),
 };
 
 export const taskListInput = z.strictObject({ ...pageInput, completed: z.boolean().optional() }).default({ limit: 20 });

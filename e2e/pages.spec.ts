@@ -1,0 +1,67 @@
+// Every page: no serious or critical axe violations, in light and dark; screenshots for docs/screenshots/.
+import { mkdirSync } from "node:fs";
+import { createTasks, createUser, expect, seriousViolations, signInAs, test } from "./support/fixtures";
+
+const SHOTS = "docs/screenshots";
+mkdirSync(SHOTS, { recursive: true });
+
+const PUBLIC_PAGES = {
+  landing: "/",
+  "sign-up": "/sign-up",
+  "sign-in": "/sign-in",
+  "verify-email": "/verify-email",
+  "verify-email-failed": "/verify-email?error=INVALID_TOKEN",
+  "forgot-password": "/forgot-password",
+  "reset-password": "/reset-password?token=example",
+  "not-found": "/no-such-page",
+} as const;
+
+const SIGNED_IN_PAGES = { tasks: "/tasks", settings: "/settings", "admin-users": "/admin/users" } as const;
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`every page passes axe (serious and critical) in ${scheme} mode`, async ({ page, context }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    const admin = await createUser({ role: "admin", name: "Morgan Admin" });
+    await createTasks(admin.id, ["Plan the sprint", "Review pull requests", "Book the venue"]);
+    const report: Record<string, unknown> = {};
+    for (const [name, path] of Object.entries(PUBLIC_PAGES)) {
+      await page.goto(path);
+      await expect(page.locator("main")).toBeVisible();
+      report[name] = await seriousViolations(page);
+    }
+    await signInAs(context, admin.id);
+    for (const [name, path] of Object.entries(SIGNED_IN_PAGES)) {
+      await page.goto(path);
+      await expect(page.locator("main h1")).toBeVisible();
+      report[name] = await seriousViolations(page);
+    }
+    console.log(`axe (${scheme}): ${JSON.stringify(report)}`);
+    for (const violations of Object.values(report)) expect(violations).toEqual([]);
+  });
+}
+
+test("screenshots of the main pages, desktop and phone", async ({ browser }) => {
+  const user = await createUser({ role: "admin", name: "Sam Rivera" });
+  await createTasks(user.id, ["Renew the passport", "Send the invoice to ACME", "Water the plants", "Prepare the quarterly review"]);
+  for (const [device, viewport] of [
+    ["desktop", { width: 1280, height: 800 }],
+    ["phone", { width: 360, height: 740 }],
+  ] as const) {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: device === "phone" ? 2 : 1 });
+    const page = await context.newPage();
+    for (const [name, path] of [["landing", "/"], ["sign-up", "/sign-up"], ["sign-in", "/sign-in"]] as const) {
+      await page.goto(path);
+      await page.screenshot({ path: `${SHOTS}/${name}-${device}.png`, fullPage: true });
+    }
+    await page.goto("/sign-up");
+    await page.getByLabel("Password", { exact: true }).fill("correct-horse");
+    await page.screenshot({ path: `${SHOTS}/sign-up-meter-${device}.png`, fullPage: true });
+    await signInAs(context, user.id);
+    for (const [name, path] of [["tasks", "/tasks"], ["settings", "/settings"], ["admin-users", "/admin/users"]] as const) {
+      await page.goto(path);
+      await expect(page.locator("main h1")).toBeVisible();
+      await page.screenshot({ path: `${SHOTS}/${name}-${device}.png`, fullPage: true });
+    }
+    await context.close();
+  }
+});

@@ -1,0 +1,52 @@
+// The proxy: signed-out visitors of protected pages go to sign-in and come back; security headers on every page.
+import { expect, test } from "./support/fixtures";
+
+for (const path of ["/tasks", "/settings", "/admin/users"]) {
+  test(`a signed-out visitor of ${path} is sent to sign-in`, async ({ page }) => {
+    await page.goto(path);
+    await expect(page).toHaveURL(`/sign-in?callbackUrl=${encodeURIComponent(path)}`);
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  });
+}
+
+test("a stale cookie is caught by the page itself, not only by the proxy", async ({ page, context }) => {
+  await context.addCookies([
+    { name: "__Secure-better-auth.session_token", value: "forged.value", domain: "localhost", path: "/", secure: true, httpOnly: true },
+  ]);
+  await page.goto("/settings");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fsettings/);
+});
+
+test("callbackUrl only leads to pages of this site", async ({ userPage: page }) => {
+  for (const elsewhere of ["https://evil.example/phish", "//evil.example", "/\\evil.example"]) {
+    await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(elsewhere)}`);
+    await expect(page).toHaveURL(/\/tasks$/);
+  }
+  await page.goto("/sign-in?callbackUrl=%2Fsettings");
+  await expect(page).toHaveURL(/\/settings$/);
+});
+
+test("every page carries a nonce-based CSP and the other security headers", async ({ request }) => {
+  for (const path of ["/", "/sign-in", "/tasks"]) {
+    const response = await request.get(path, { maxRedirects: 0 });
+    const headers = response.headers();
+    expect(headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(headers["content-security-policy"]).not.toContain("unsafe-eval");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+    expect(headers["strict-transport-security"]).toContain("max-age=");
+  }
+});
+
+test("the page's scripts run under the CSP (no violations)", async ({ userPage }) => {
+  const violations: string[] = [];
+  userPage.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) violations.push(message.text());
+  });
+  await userPage.goto("/tasks");
+  await userPage.getByLabel("Title").fill("Scripts work");
+  await userPage.getByRole("button", { name: "Add task" }).click();
+  await expect(userPage.getByTestId("task")).toHaveCount(1);
+  expect(violations).toEqual([]);
+});

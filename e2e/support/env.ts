@@ -1,0 +1,28 @@
+// The e2e run's settings, shared by the config, the server launcher and the fixtures. One run id per
+// `playwright test` (set by the config in the main process, inherited by the workers).
+process.env.E2E_RUN_ID ??= `${Date.now()}`;
+
+export const RUN_ID = process.env.E2E_RUN_ID;
+export const PORT = Number(process.env.E2E_PORT ?? 3917);
+export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2917);
+export const BASE_URL = `http://localhost:${PORT}`;
+export const MAIL_DIR = `/tmp/taskforge-e2e-${RUN_ID}/mail`;
+export const SECRET = "e2e-secret-0123456789abcdef0123456789abcdef";
+export const ADMIN_EMAIL = "admin@e2e.test";
+
+/** PostgreSQL server for the run; every run gets its own database on it. */
+const POSTGRES = process.env.E2E_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
+export const POSTGRES_ADMIN_URL = `${POSTGRES}/postgres`;
+export const DATABASE_NAME = `taskforge_e2e_${RUN_ID}`;
+export const DATABASE_URL = `${POSTGRES}/${DATABASE_NAME}`;
+
+/** The production server's environment. */
+export const SERVER_ENV = {
+  PORT: String(PORT),
+  DATABASE_URL,
+  BETTER_AUTH_SECRET: SECRET,
+  BETTER_AUTH_URL: BASE_URL,
+  SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+  ADMIN_EMAILS: ADMIN_EMAIL,
+  NEXT_TELEMETRY_DISABLED: "1",
+};

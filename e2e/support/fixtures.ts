@@ -1,0 +1,70 @@
+// Fixtures: users and sessions written straight into the run's database, and a signed-in page made by
+// setting the session cookie, so specs that do not test sign-in skip it (as the Epic Stack does).
+import { randomUUID } from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
+import { type BrowserContext, test as base, expect, type Page } from "@playwright/test";
+import { makeSignature } from "better-auth/crypto";
+import pg from "pg";
+import { DATABASE_URL, SECRET } from "./env";
+
+export { expect };
+
+export type E2EUser = { id: string; email: string; name: string; role: "user" | "admin" };
+
+const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, allowExitOnIdle: true });
+
+export async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+  return (await pool.query<T>(text, values)).rows;
+}
+
+/** A verified user without a password (fixtures sign in with a session, not a form). */
+export async function createUser(options: { role?: "user" | "admin"; name?: string } = {}): Promise<E2EUser> {
+  const id = randomUUID();
+  const user: E2EUser = { id, email: `user-${id.slice(0, 8)}@e2e.test`, name: options.name ?? "Casey Tester", role: options.role ?? "user" };
+  await sql(
+    `INSERT INTO users (id, name, email, email_verified, role, created_at, updated_at) VALUES ($1, $2, $3, true, $4, now(), now())`,
+    [user.id, user.name, user.email, user.role],
+  );
+  return user;
+}
+
+/** A fresh session for `userId` in the database and its signed cookie in `context`. */
+export async function signInAs(context: BrowserContext, userId: string): Promise<void> {
+  const token = randomUUID().replace(/-/g, "");
+  await sql(
+    `INSERT INTO sessions (id, token, user_id, expires_at, created_at, updated_at, user_agent, ip_address)
+     VALUES ($1, $2, $3, now() + interval '1 day', now(), now(), 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 e2e', '127.0.0.1')`,
+    [randomUUID(), token, userId],
+  );
+  const signed = `${token}.${await makeSignature(token, SECRET)}`;
+  await context.addCookies([
+    // Production cookies are Secure with the __Secure- prefix; Chromium accepts them on http://localhost.
+    { name: "__Secure-better-auth.session_token", value: encodeURIComponent(signed), domain: "localhost", path: "/", httpOnly: true, secure: true, sameSite: "Lax" },
+  ]);
+}
+
+export async function createTasks(userId: string, titles: string[]): Promise<void> {
+  for (const [index, title] of titles.entries()) {
+    await sql(
+      `INSERT INTO tasks (id, title, user_id, created_at, updated_at) VALUES (gen_random_uuid(), $1, $2, now() - make_interval(secs => $3), now())`,
+      [title, userId, titles.length - index],
+    );
+  }
+}
+
+/** Serious and critical accessibility violations on the page as it is now (WCAG 2.1 A and AA). */
+export async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.map((node) => node.target.join(" ")) }));
+}
+
+export const test = base.extend<{ user: E2EUser; userPage: Page }>({
+  user: async ({}, use) => use(await createUser()),
+  /** A page signed in as `user`. */
+  userPage: async ({ page, context, user }, use) => {
+    await signInAs(context, user.id);
+    await use(page);
+  },
+});

@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { userListInput } from "@/components/admin/user-list-input";
+import { UsersAdmin } from "@/components/admin/users-admin";
+import { api, HydrateClient, requireAdmin } from "@/trpc/server";
+
+export const metadata: Metadata = { title: "Users" };
+
+type Props = { searchParams: Promise<{ q?: string }> };
+
+export default async function AdminUsersPage({ searchParams }: Props) {
+  const viewer = await requireAdmin("/admin/users");
+  const { q = "" } = await searchParams;
+  await api.user.list.prefetchInfinite(userListInput(q));
+  return (
+    <HydrateClient>
+      <main id="main" className="mx-auto max-w-5xl space-y-6 px-4 py-8">
+        <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
+        <UsersAdmin search={q} viewerId={viewer.id} />
+      </main>
+    </HydrateClient>
+  );
+}

@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import { AUTH_EVENTS_INPUT } from "@/components/audit-event-input";
+import { MyAuthEvents } from "@/components/audit-events";
+import { ChangePasswordForm } from "@/components/settings/change-password-form";
+import { ProfileForm } from "@/components/settings/profile-form";
+import { SessionsList } from "@/components/settings/sessions-list";
+import { Card } from "@/components/ui/card";
+import { api, HydrateClient, requireUser } from "@/trpc/server";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const viewer = await requireUser("/settings");
+  await Promise.all([api.session.list.prefetch(), api.user.authEvents.prefetchInfinite(AUTH_EVENTS_INPUT)]);
+  return (
+    <HydrateClient>
+      <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-8">
+        <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
+        <Card title="Profile">
+          <ProfileForm name={viewer.name} email={viewer.email} />
+        </Card>
+        <Card title="Password" description="Changing your password signs you out on every other device.">
+          <ChangePasswordForm name={viewer.name} email={viewer.email} />
+        </Card>
+        <Card title="Sessions" description="The devices where your account is signed in.">
+          <SessionsList />
+        </Card>
+        <Card title="Recent activity" description="Sign-ins and changes to your account.">
+          <MyAuthEvents />
+        </Card>
+      </main>
+    </HydrateClient>
+  );
+}

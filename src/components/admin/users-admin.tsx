@@ -1,0 +1,66 @@
+"use client";
+// Administration of accounts: search, pages, role, ban and unban; every change is re-checked by the server.
+import { useState } from "react";
+import type { FormMessage } from "@/components/auth/use-form-state";
+import { userListInput } from "@/components/admin/user-list-input";
+import { type UserActions, UserRow } from "@/components/admin/user-row";
+import { Button } from "@/components/ui/button";
+import { Notice } from "@/components/ui/notice";
+import { api } from "@/trpc/react";
+
+export function UsersAdmin({ search, viewerId }: { search: string; viewerId: string }) {
+  const input = userListInput(search);
+  const list = api.user.list.useInfiniteQuery(input, { getNextPageParam: (page) => page.nextCursor });
+  const utils = api.useUtils();
+  const [message, setMessage] = useState<FormMessage>(null);
+  const users = list.data?.pages.flatMap((page) => page.items) ?? [];
+
+  const handlers = (done: (user: { name: string; role: string }) => string) => ({
+    onSuccess: (user: { name: string; role: string }) => setMessage({ tone: "success", text: done(user) }),
+    onError: (error: { message: string }) => setMessage({ tone: "error", text: error.message }),
+    onSettled: () => utils.user.list.invalidate(),
+  });
+  const setRole = api.user.setRole.useMutation(handlers((user) => `${user.name} is now ${user.role === "admin" ? "an administrator" : "a user"}.`));
+  const ban = api.user.ban.useMutation(handlers((user) => `${user.name} is banned and signed out everywhere.`));
+  const unban = api.user.unban.useMutation(handlers((user) => `${user.name} is no longer banned.`));
+  const actions: UserActions = { setRole: setRole.mutate, ban: ban.mutate, unban: unban.mutate };
+
+  return (
+    <div className="space-y-4">
+      <form role="search" className="flex gap-2" action="/admin/users">
+        <label htmlFor="user-search" className="sr-only">
+          Search users by name or email
+        </label>
+        <input
+          id="user-search"
+          name="q"
+          type="search"
+          defaultValue={search}
+          placeholder="Search by name or email"
+          className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-600 dark:bg-slate-900"
+        />
+        <Button type="submit" variant="secondary">
+          Search
+        </Button>
+      </form>
+      {message && <Notice tone={message.tone}>{message.text}</Notice>}
+      {list.isError && <Notice tone="error">Users could not be loaded. {list.error.message}</Notice>}
+      {users.length === 0 && list.data ? (
+        <p className="text-slate-600 dark:text-slate-400">No user matches “{search}”.</p>
+      ) : (
+        <ul aria-label="Users" className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+          {users.map((user) => (
+            <UserRow key={user.id} user={user} isSelf={user.id === viewerId} actions={actions} />
+          ))}
+        </ul>
+      )}
+      {list.hasNextPage && (
+        <div className="flex justify-center">
+          <Button variant="secondary" pending={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+            Load more users
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+"use client";
+// Account activity (sign-ins, password changes, bans…), newest first, page by page.
+import { AUTH_EVENTS_INPUT } from "@/components/audit-event-input";
+import { Button } from "@/components/ui/button";
+import { Notice } from "@/components/ui/notice";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { api, type RouterOutputs } from "@/trpc/react";
+
+type AuthEventPage = RouterOutputs["user"]["authEvents"];
+type Paged = {
+  data?: { pages: AuthEventPage[] };
+  isError: boolean;
+  error: { message: string } | null;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => Promise<unknown>;
+};
+
+const nextCursor = (page: AuthEventPage) => page.nextCursor;
+
+/** The signed-in user's own events. */
+export function MyAuthEvents() {
+  return <AuthEventList query={api.user.authEvents.useInfiniteQuery(AUTH_EVENTS_INPUT, { getNextPageParam: nextCursor })} />;
+}
+
+/** Another user's events, for administrators. */
+export function UserAuthEvents({ userId }: { userId: string }) {
+  return (
+    <AuthEventList
+      query={api.user.authEventsOf.useInfiniteQuery({ userId, ...AUTH_EVENTS_INPUT }, { getNextPageParam: nextCursor })}
+    />
+  );
+}
+
+function describe(detail: unknown): string {
+  if (!detail || typeof detail !== "object") return "";
+  return Object.entries(detail)
+    .map(([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .join(", ");
+}
+
+function AuthEventList({ query }: { query: Paged }) {
+  const events = query.data?.pages.flatMap((page) => page.items) ?? [];
+  if (query.isError) return <Notice tone="error">Activity could not be loaded. {query.error?.message}</Notice>;
+  if (!query.data) return <p className="text-sm text-slate-600 dark:text-slate-400">Loading activity…</p>;
+  if (events.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">No activity recorded yet.</p>;
+  return (
+    <div className="space-y-3">
+      <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800" aria-label="Account activity">
+        {events.map((event) => (
+          <li key={event.id} className="flex flex-wrap justify-between gap-x-4 gap-y-1 py-2">
+            <span>
+              <span className="font-medium">{event.type}</span>
+              {describe(event.detail) && <span className="text-slate-600 dark:text-slate-400"> · {describe(event.detail)}</span>}
+            </span>
+            <span className="text-slate-600 dark:text-slate-400">
+              {event.ip ?? "unknown IP"} · <RelativeTime date={event.createdAt} />
+            </span>
+          </li>
+        ))}
+      </ul>
+      {query.hasNextPage && (
+        <Button variant="secondary" pending={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+          Show older activity
+        </Button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+"use client";
+import type { FormEvent } from "react";
+import { FormMessageNotice } from "@/components/auth/form-message";
+import { NewPasswordFields } from "@/components/auth/new-password-fields";
+import { useFormState } from "@/components/auth/use-form-state";
+import { Button } from "@/components/ui/button";
+import { validate } from "@/components/ui/form-validation";
+import { PasswordField } from "@/components/ui/password-field";
+import { authClient, authErrorMessage } from "@/lib/auth-client";
+import { changePasswordInput } from "@/lib/validation/new-password";
+import { api } from "@/trpc/react";
+
+/** Changing the password signs out every other session; this one stays. */
+export function ChangePasswordForm({ name, email }: { name: string; email: string }) {
+  const form = useFormState();
+  const utils = api.useUtils();
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const target = event.currentTarget;
+    const data = new FormData(target);
+    const checked = validate(changePasswordInput([name, email]), {
+      currentPassword: data.get("currentPassword"),
+      newPassword: data.get("newPassword"),
+      confirmPassword: data.get("confirmPassword"),
+    });
+    if (!checked.data) return form.showErrors(target, checked.errors);
+    form.setErrors({});
+    void form.run(async () => {
+      const { currentPassword, newPassword } = checked.data;
+      const { error } = await authClient.changePassword({ currentPassword, newPassword, revokeOtherSessions: true });
+      if (error?.code === "PASSWORD_TOO_WEAK") return form.showErrors(target, { newPassword: error.message });
+      if (error?.code === "INVALID_PASSWORD") return form.showErrors(target, { currentPassword: "This is not your current password." });
+      if (error) return form.setMessage({ tone: "error", text: authErrorMessage(error) });
+      target.reset();
+      form.setMessage({ tone: "success", text: "Password changed. Every other device has been signed out." });
+      await utils.session.list.invalidate();
+    });
+  }
+
+  return (
+    <form noValidate onSubmit={onSubmit} className="space-y-4">
+      <FormMessageNotice message={form.message} />
+      <PasswordField label="Current password" name="currentPassword" autoComplete="current-password" error={form.errors.currentPassword} />
+      <NewPasswordFields name="newPassword" errors={form.errors} context={[name, email]} />
+      <Button type="submit" pending={form.pending}>
+        {form.pending ? "Changing…" : "Change password"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,45 @@
+"use client";
+import { useRouter } from "next/navigation";
+import type { FormEvent } from "react";
+import { FormMessageNotice } from "@/components/auth/form-message";
+import { useFormState } from "@/components/auth/use-form-state";
+import { Button } from "@/components/ui/button";
+import { TextField } from "@/components/ui/field";
+import { serverFieldErrors, validate } from "@/components/ui/form-validation";
+import { updateProfileInput } from "@/lib/validation/user";
+import { api } from "@/trpc/react";
+
+export function ProfileForm({ name, email }: { name: string; email: string }) {
+  const form = useFormState();
+  const router = useRouter();
+  const updateProfile = api.user.updateProfile.useMutation();
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const target = event.currentTarget;
+    const checked = validate(updateProfileInput, { name: new FormData(target).get("name") });
+    if (!checked.data) return form.showErrors(target, checked.errors);
+    form.setErrors({});
+    void form.run(async () => {
+      try {
+        await updateProfile.mutateAsync(checked.data);
+        form.setMessage({ tone: "success", text: "Your name is saved." });
+        router.refresh();
+      } catch (error) {
+        form.setErrors(serverFieldErrors(error));
+        form.setMessage({ tone: "error", text: "Your name was not saved. Check it and try again." });
+      }
+    });
+  }
+
+  return (
+    <form noValidate onSubmit={onSubmit} className="space-y-4">
+      <FormMessageNotice message={form.message} />
+      <TextField label="Name" name="name" autoComplete="name" defaultValue={name} error={form.errors.name} />
+      <TextField label="Email" name="email" type="email" value={email} readOnly hint="Your email address identifies your account." />
+      <Button type="submit" pending={form.pending}>
+        {form.pending ? "Saving…" : "Save"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,71 @@
+import { NextRequest } from "next/server";
+import { describe, expect, it } from "vitest";
+import { safeCallbackUrl } from "@/lib/callback-url";
+import { handleRequest } from "@/proxy";
+
+const SESSION_COOKIE = "better-auth.session_token=token.signature";
+
+function visit(path: string, { cookie, production = true }: { cookie?: string; production?: boolean } = {}) {
+  const request = new NextRequest(`http://localhost:3000${path}`, { headers: cookie ? { cookie } : {} });
+  return handleRequest(request, production);
+}
+
+describe("proxy: protected pages", () => {
+  it.each(["/tasks", "/settings", "/admin/users", "/tasks?show=done"])("sends a signed-out visitor of %s to sign-in", (path) => {
+    const response = visit(path);
+    expect(response.status).toBe(307);
+    expect(response.headers.get("location")).toBe(`http://localhost:3000/sign-in?callbackUrl=${encodeURIComponent(path)}`);
+  });
+
+  it("lets a visitor with a session cookie through (the page checks the session itself)", () => {
+    expect(visit("/tasks", { cookie: SESSION_COOKIE }).headers.get("location")).toBeNull();
+    expect(visit("/tasks", { cookie: `__Secure-${SESSION_COOKIE}` }).headers.get("location")).toBeNull();
+  });
+
+  it("leaves public pages alone", () => {
+    for (const path of ["/", "/sign-in", "/sign-up", "/tasksmith"]) expect(visit(path).headers.get("location")).toBeNull();
+  });
+});
+
+describe("proxy: security headers on every page", () => {
+  it("sets a fresh nonce-based CSP, and passes the nonce to the renderer", () => {
+    const first = visit("/").headers.get("content-security-policy") ?? "";
+    const second = visit("/").headers.get("content-security-policy") ?? "";
+    expect(first).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(first).not.toBe(second);
+    expect(first).toContain("frame-ancestors 'none'");
+    expect(first).toContain("object-src 'none'");
+    expect(visit("/").headers.get("x-middleware-request-x-nonce")).toBeTruthy();
+  });
+
+  it("has no unsafe-eval and sends HSTS in production only", () => {
+    const production = visit("/");
+    expect(production.headers.get("content-security-policy")).not.toContain("unsafe-eval");
+    expect(production.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+    const development = visit("/", { production: false });
+    expect(development.headers.get("strict-transport-security")).toBeNull();
+  });
+
+  it("sets the other headers on pages and on redirects alike", () => {
+    for (const response of [visit("/"), visit("/tasks")]) {
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+    }
+  });
+});
+
+describe("safeCallbackUrl", () => {
+  it.each([
+    ["/settings", "/settings"],
+    ["/tasks?show=done#top", "/tasks?show=done#top"],
+    ["https://evil.example/x", "/tasks"],
+    ["//evil.example", "/tasks"],
+    ["/\\evil.example", "/tasks"],
+    ["javascript:alert(1)", "/tasks"],
+    ["", "/tasks"],
+    [null, "/tasks"],
+  ])("%s → %s", (input, expected) => {
+    expect(safeCallbackUrl(input)).toBe(expected);
+  });
+});

@@ -36,7 +36,15 @@ export function ProfileForm({ name, email }: { name: string; email: string }) {
     <form noValidate onSubmit={onSubmit} className="space-y-4">
       <FormMessageNotice message={form.message} />
       <TextField label="Name" name="name" autoComplete="name" defaultValue={name} error={form.errors.name} />
-      <TextField label="Email" name="email" type="email" value={email} readOnly hint="Your email address identifies your account." />
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        value={email}
+        readOnly
+        className="read-only:bg-slate-100 dark:read-only:bg-slate-800"
+        hint="Your email address identifies your account."
+      />
       <Button type="submit" pending={form.pending}>
         {form.pending ? "Saving…" : "Save"}
       </Button>

@@ -25,10 +25,13 @@ export function NewTaskForm({ create }: { create: TaskActions["create"] }) {
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} aria-label="New task" className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end">
-      <div className="grid gap-3 sm:grid-cols-[2fr_1fr] [&>div:last-child]:grid-cols-2">
-        <TaskFields errors={errors} compact />
-      </div>
+    <form
+      noValidate
+      onSubmit={onSubmit}
+      aria-label="New task"
+      className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_8rem_10.5rem_auto] sm:items-end"
+    >
+      <TaskFields errors={errors} compact />
       <Button type="submit">Add task</Button>
     </form>
   );

@@ -13,7 +13,7 @@ export function TaskFields({ task, errors, compact = false }: { task?: Task; err
       {!compact && (
         <TextAreaField label="Notes" name="description" defaultValue={task?.description} maxLength={5000} error={errors.description} />
       )}
-      <div className="grid grid-cols-2 gap-3">
+      <div className={`grid grid-cols-2 gap-3 ${compact ? "sm:contents" : ""}`}>
         <SelectField label="Priority" name="priority" defaultValue={task?.priority ?? "medium"} error={errors.priority}>
           {TASK_PRIORITIES.map((priority) => (
             <option key={priority} value={priority}>

@@ -1,10 +1,4 @@
-// Runs once when the server starts: invalid configuration stops it here, with a clear message, not at the first request.
+// Runs once when the server starts; the Node.js part lives in its own module so edge bundles never see it.
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  try {
-    await import("@/env");
-  } catch (error) {
-    console.error(`\nTaskforge cannot start. ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  }
+  if (process.env.NEXT_RUNTIME === "nodejs") await import("@/instrumentation-node");
 }

@@ -18,6 +18,8 @@ export const AUTH_EVENT_TYPES = [
   "role-changed",
   "banned",
   "unbanned",
+  "account-exported",
+  "account-deleted",
 ] as const;
 
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];

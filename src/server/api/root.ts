@@ -1,4 +1,5 @@
 // The one place routers are assembled: appRouter, its type for clients, and the server-side caller.
+import { accountRouter } from "@/server/api/routers/account";
 import { healthRouter } from "@/server/api/routers/health";
 import { sessionRouter } from "@/server/api/routers/session";
 import { taskRouter } from "@/server/api/routers/task";
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   user: userRouter,
   task: taskRouter,
   session: sessionRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,7 @@
 // Tokens for other clients: JWTs from /api/auth/token, the JWKS, and bearer credentials in the tRPC context.
 import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { symmetricDecrypt } from "better-auth/crypto";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { createTRPCContext } from "@/server/api/trpc";
 import { auth } from "@/server/auth";
 import { createAccessTokenVerifier, verifyAccessToken } from "@/server/auth/access-token";
@@ -68,6 +68,14 @@ describe("GET /api/auth/token", () => {
   it("mints a JWT for the session token returned by sign-in (the bearer plugin)", async () => {
     const { user, jwt } = await signedInUser();
     expect(decodeToken(jwt).payload.sub).toBe(user.id);
+  });
+
+  it("mints a JWT for a browser's session cookie too", async () => {
+    const user = await createUser();
+    const { headers } = await signIn(user);
+    const response = await authRequest("/token", { headers: { cookie: headers.get("cookie") ?? "" } });
+    expect(response.status).toBe(200);
+    expect(await verifyIndependently(((await response.json()) as { token: string }).token)).toMatchObject({ sub: user.id });
   });
 
   it("signs sub, email, name, role, iat, exp, iss and aud with EdDSA for at most 15 minutes, checked by fast-jwt", async () => {
@@ -139,13 +147,13 @@ describe("tRPC with Authorization: Bearer <JWT>", () => {
     const { user, jwt } = await signedInUser();
     await verifyAccessToken(jwt); // the key is cached from here on
     await db.user.delete({ where: { id: user.id } }); // the user and their sessions are gone
+    onTestFinished(() => vi.restoreAllMocks());
     const getSession = vi.spyOn(auth.api, "getSession");
     const getJwks = vi.spyOn(auth.api, "getJwks");
     const ctx = await createTRPCContext({ headers: new Headers({ authorization: `Bearer ${jwt}` }) });
     expect(ctx.session?.user.id).toBe(user.id);
     expect(getSession).not.toHaveBeenCalled();
     expect(getJwks).not.toHaveBeenCalled();
-    vi.restoreAllMocks();
   });
 
   it("wins over a cookie sent alongside: an invalid bearer token is not rescued by the cookie", async () => {

@@ -10,7 +10,8 @@ import { type CounterStore, retryAfterSeconds } from "@/server/rate-limit/counte
 export const SIGN_IN_FAILURE_LIMIT = 10;
 export const SIGN_IN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
-function accountKey(email: unknown): string | null {
+/** The counter of wrong passwords for one account: sign-in and every password re-entry share it. */
+export function failedPasswordKey(email: unknown): string | null {
   if (typeof email !== "string" || !email) return null;
   // Hashed: the counter store never holds the address itself.
   return `sign-in-failures:${createHash("sha256").update(email.trim().toLowerCase()).digest("hex")}`;
@@ -26,7 +27,7 @@ export function signInThrottle(db: Database, counters: CounterStore): BetterAuth
         {
           matcher: isSignIn,
           handler: createAuthMiddleware(async (ctx) => {
-            const key = accountKey((ctx.body as { email?: unknown } | undefined)?.email);
+            const key = failedPasswordKey((ctx.body as { email?: unknown } | undefined)?.email);
             if (!key) return;
             const failures = await counters.peek(key, SIGN_IN_FAILURE_WINDOW_MS);
             if (failures.count < SIGN_IN_FAILURE_LIMIT) return;
@@ -44,7 +45,7 @@ export function signInThrottle(db: Database, counters: CounterStore): BetterAuth
         {
           matcher: isSignIn,
           handler: createAuthMiddleware(async (ctx) => {
-            const key = accountKey((ctx.body as { email?: unknown } | undefined)?.email);
+            const key = failedPasswordKey((ctx.body as { email?: unknown } | undefined)?.email);
             if (!key) return;
             const returned = ctx.context.returned;
             if (!isAPIError(returned)) await counters.reset(key);

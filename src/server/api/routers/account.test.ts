@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { SIGN_IN_FAILURE_LIMIT } from "@/server/auth/sign-in-throttle";
+import { db } from "@/server/db";
+import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn } from "@/test/helpers";
+
+describe("account.export", () => {
+  it("returns the profile, tasks, sessions and audit events, and no hash or token", async () => {
+    const user = await createUser();
+    const { headers, token } = await signIn(user);
+    const caller = await callerWithHeaders(headers);
+    await caller.task.create({ title: "exported" });
+    const data = await caller.account.export();
+    expect(data.profile).toMatchObject({ id: user.id, email: user.email });
+    expect(data.tasks.map((task) => task.title)).toEqual(["exported"]);
+    expect(data.sessions).toHaveLength(1);
+    expect(data.authEvents.map((event) => event.type)).toContain("sign-up");
+    const text = JSON.stringify(data);
+    expect(text).not.toContain(token);
+    expect(text).not.toMatch(/argon2|password/i);
+  });
+});
+
+describe("account.delete", () => {
+  it("with the password, deletes the user, tasks and sessions, and is audited", async () => {
+    const user = await createUser();
+    const { headers } = await signIn(user);
+    const caller = await callerWithHeaders(headers);
+    await caller.task.create({ title: "goes too" });
+    expect(await caller.account.delete({ password: user.password })).toEqual({ id: user.id });
+    expect(await db.user.count({ where: { id: user.id } })).toBe(0);
+    expect(await db.task.count({ where: { userId: user.id } })).toBe(0);
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
+    expect(await codeOf((await callerWithHeaders(headers)).user.me())).toBe("UNAUTHORIZED");
+    const events = await db.authEvent.findMany({ where: { type: "account-deleted" } });
+    expect(events.some((event) => (event.detail as { userId?: string }).userId === user.id)).toBe(true);
+  });
+
+  it("with a wrong password changes nothing, and wrong passwords are throttled like sign-ins", async () => {
+    const user = await createUser();
+    const caller = await createTestCaller(user);
+    for (let i = 0; i < SIGN_IN_FAILURE_LIMIT; i++) {
+      expect(await codeOf(caller.account.delete({ password: "not-the-Password-77" }))).toBe("BAD_REQUEST");
+    }
+    expect(await codeOf(caller.account.delete({ password: user.password }))).toBe("TOO_MANY_REQUESTS");
+    expect(await db.user.count({ where: { id: user.id } })).toBe(1);
+  });
+
+  it("is UNAUTHORIZED for an anonymous caller", async () => {
+    expect(await codeOf((await createTestCaller(null)).account.delete({ password: "x" }))).toBe("UNAUTHORIZED");
+  });
+});

@@ -1,0 +1,66 @@
+// The account is the user's: export everything we hold about them, or delete it all.
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { PASSWORD_MAX_LENGTH } from "@/lib/password-strength";
+import { taskSelect } from "@/server/api/routers/task";
+import { profileSelect } from "@/server/api/routers/user";
+import { protectedProcedure } from "@/server/api/trpc";
+import { authEventSelect, recordAuthEvent } from "@/server/audit";
+import { auth } from "@/server/auth";
+import { verifyPassword } from "@/server/auth/password-hashing";
+import {
+  SIGN_IN_FAILURE_LIMIT,
+  SIGN_IN_FAILURE_WINDOW_MS,
+  failedPasswordKey,
+} from "@/server/auth/sign-in-throttle";
+import { retryAfterSeconds } from "@/server/rate-limit/counter-store";
+import { counters } from "@/server/rate-limit/counters";
+
+export const accountRouter = {
+  /** Profile, tasks, sessions and audit events as one JSON document; no hash, token or secret. */
+  export: protectedProcedure.query(async ({ ctx }) => {
+    const userId = ctx.user.id;
+    const [profile, tasks, sessions, authEvents] = await Promise.all([
+      ctx.db.user.findUniqueOrThrow({ where: { id: userId }, select: profileSelect }),
+      ctx.db.task.findMany({ where: { userId }, orderBy: { createdAt: "asc" }, select: taskSelect }),
+      ctx.db.session.findMany({
+        where: { userId },
+        orderBy: { createdAt: "asc" },
+        select: { id: true, ipAddress: true, userAgent: true, createdAt: true, updatedAt: true, expiresAt: true },
+      }),
+      ctx.db.authEvent.findMany({ where: { userId }, orderBy: { createdAt: "asc" }, select: authEventSelect }),
+    ]);
+    await recordAuthEvent(ctx.db, { type: "account-exported", userId, headers: ctx.headers });
+    return { exportedAt: new Date(), profile, tasks, sessions, authEvents };
+  }),
+
+  /**
+   * Deletes the account, its tasks and sessions, after the password is entered again. Wrong passwords count
+   * against the same per-account limit as sign-in, so this is no side door for guessing.
+   */
+  delete: protectedProcedure
+    .input(z.strictObject({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }))
+    .mutation(async ({ ctx, input }) => {
+      const key = failedPasswordKey(ctx.user.email);
+      const failures = key ? await counters.peek(key, SIGN_IN_FAILURE_WINDOW_MS) : null;
+      if (failures && failures.count >= SIGN_IN_FAILURE_LIMIT) {
+        throw new TRPCError({
+          code: "TOO_MANY_REQUESTS",
+          message: `Too many wrong passwords. Try again in ${Math.ceil(retryAfterSeconds(failures) / 60)} minutes.`,
+        });
+      }
+      const credential = await ctx.db.account.findFirst({
+        where: { userId: ctx.user.id, providerId: "credential" },
+        select: { password: true },
+      });
+      if (!credential?.password || !(await verifyPassword({ hash: credential.password, password: input.password }))) {
+        if (key) await counters.hit(key, SIGN_IN_FAILURE_WINDOW_MS);
+        throw new TRPCError({ code: "BAD_REQUEST", message: "The password is not right." });
+      }
+      // Sessions first, through Better Auth, so copies in Redis go too; then the rows (tasks and accounts cascade).
+      await (await auth.$context).internalAdapter.deleteUserSessions(ctx.user.id);
+      await ctx.db.user.delete({ where: { id: ctx.user.id } });
+      await recordAuthEvent(ctx.db, { type: "account-deleted", headers: ctx.headers, detail: { userId: ctx.user.id } });
+      return { id: ctx.user.id };
+    }),
+} satisfies TRPCRouterRecord;

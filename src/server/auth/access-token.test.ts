@@ -147,7 +147,9 @@ describe("tRPC with Authorization: Bearer <JWT>", () => {
     const { user, jwt } = await signedInUser();
     await verifyAccessToken(jwt); // the key is cached from here on
     await db.user.delete({ where: { id: user.id } }); // the user and their sessions are gone
-    onTestFinished(() => vi.restoreAllMocks());
+    onTestFinished(() => {
+      vi.restoreAllMocks();
+    });
     const getSession = vi.spyOn(auth.api, "getSession");
     const getJwks = vi.spyOn(auth.api, "getJwks");
     const ctx = await createTRPCContext({ headers: new Headers({ authorization: `Bearer ${jwt}` }) });

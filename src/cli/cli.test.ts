@@ -16,10 +16,8 @@ let dir: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  // Better Auth skips its origin and CSRF checks under NODE_ENV=test; the CLI must pass them as in production,
-  // where its URL is the app's own (BETTER_AUTH_URL), as this server's is here.
+  // The CLI sends its base URL as Origin, as in production where that is the app's own (BETTER_AUTH_URL).
   const context = await auth.$context;
-  context.skipOriginCheck = false;
   if (!Array.isArray(context.options.trustedOrigins)) throw new Error("expected a list of trusted origins");
   context.options.trustedOrigins.push(server.url);
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "taskforge-cli-"));

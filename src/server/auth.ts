@@ -125,6 +125,8 @@ export function createAuth(database: Database) {
     advanced: {
       // Cookies: httpOnly and SameSite=Lax always; Secure with the __Secure- prefix in production.
       useSecureCookies: env.NODE_ENV === "production",
+      // Better Auth skips its Origin/CSRF check when NODE_ENV is "test"; tests must see what production does.
+      disableOriginCheck: false,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
       // The route handler derives this header from X-Forwarded-For within TRUSTED_PROXY_HOPS.
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },

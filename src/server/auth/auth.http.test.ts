@@ -143,6 +143,19 @@ describe("sign-in", () => {
   });
 });
 
+describe("cross-site requests to /api/auth", () => {
+  it("a sign-in posted from another origin is refused", async () => {
+    const user = await createUser();
+    const response = await authRequest("/sign-in/email", {
+      body: { email: user.email, password: user.password },
+      headers: { origin: "https://evil.example", cookie: "better-auth.session_token=x" },
+      ip: nextIp(),
+    });
+    expect(response.status).toBe(403);
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+});
+
 describe("sign-out", () => {
   it("deletes the session on the server", async () => {
     const user = await createUser();

@@ -133,7 +133,8 @@ describe("npm run cli", () => {
   it("asks to sign in again when the session was revoked elsewhere", async () => {
     const { user, run, store, credentials } = await signedInCli();
     await store.save({ ...(await credentials()), accessToken: undefined });
-    await db.session.deleteMany({ where: { userId: user.id } });
+    // Through Better Auth, as every revocation in the app, so a Redis copy (when configured) goes too.
+    await (await auth.$context).internalAdapter.deleteUserSessions(user.id);
     expect(await run("whoami")).toMatchObject({ code: 1, err: expect.stringMatching(/session has ended/) });
     expect(await store.load()).toBeNull();
   });

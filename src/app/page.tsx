@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { buttonClass } from "@/components/ui/button";
+import { Notice } from "@/components/ui/notice";
 import { getViewer } from "@/trpc/server";
 
 const FEATURES = [
@@ -9,10 +10,23 @@ const FEATURES = [
   ["Your sessions, your call", "See every device signed in and sign any of them out."],
 ] as const;
 
-export default async function LandingPage() {
+const REASONS: Record<string, string> = {
+  "account-deleted": "Your account is deleted, with all its tasks and sessions. Thank you for using Taskforge.",
+};
+
+type Props = { searchParams: Promise<{ reason?: string }> };
+
+export default async function LandingPage({ searchParams }: Props) {
   if (await getViewer()) redirect("/tasks");
+  const { reason } = await searchParams;
+  const notice = reason ? REASONS[reason] : undefined;
   return (
     <main id="main" className="mx-auto max-w-5xl px-4 py-12 sm:py-20">
+      {notice && (
+        <div className="mb-8 max-w-2xl">
+          <Notice tone="success">{notice}</Notice>
+        </div>
+      )}
       <h1 className="max-w-2xl text-4xl font-bold tracking-tight sm:text-5xl">Taskforge</h1>
       <p className="mt-4 max-w-2xl text-lg text-slate-700 dark:text-slate-300">
         Keep track of what needs doing, behind authentication done right: verified email, strong passwords and sessions you

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { AUTH_EVENTS_INPUT } from "@/components/audit-event-input";
 import { MyAuthEvents } from "@/components/audit-events";
 import { ChangePasswordForm } from "@/components/settings/change-password-form";
+import { DeleteAccountForm } from "@/components/settings/delete-account-form";
+import { ExportDataButton } from "@/components/settings/export-data-button";
 import { ProfileForm } from "@/components/settings/profile-form";
 import { SessionsList } from "@/components/settings/sessions-list";
 import { Card } from "@/components/ui/card";
@@ -27,6 +29,12 @@ export default async function SettingsPage() {
         </Card>
         <Card title="Recent activity" description="Sign-ins and changes to your account.">
           <MyAuthEvents />
+        </Card>
+        <Card title="Your data" description="Take a copy of everything we hold about you, or delete it all.">
+          <div className="divide-y divide-slate-200 dark:divide-slate-800 *:not-first:pt-6 *:not-last:pb-6">
+            <ExportDataButton />
+            <DeleteAccountForm />
+          </div>
         </Card>
       </main>
     </HydrateClient>

@@ -1,5 +1,5 @@
-// Account form inputs (sign-in, email-only forms). New passwords are checked in ./new-password.ts, which
-// carries the strength dictionaries: forms that do not set a password stay small.
+// Account form inputs (sign-in, email-only forms, account deletion). New passwords are checked in
+// ./new-password.ts, which carries the strength dictionaries: forms that do not set a password stay small.
 import { z } from "zod";
 
 export const emailAddress = z
@@ -10,10 +10,15 @@ export const emailAddress = z
   .max(254, "Email is at most 254 characters")
   .pipe(z.email("Enter a valid email address"));
 
+/** The password the user already has, typed again (its rules are checked when it is set, not here). */
+const currentPassword = z.string().min(1, "Enter your password");
+
 export const signInInput = z.object({
   email: emailAddress,
-  password: z.string().min(1, "Enter your password"),
+  password: currentPassword,
   rememberMe: z.boolean(),
 });
+
+export const deleteAccountInput = z.strictObject({ password: currentPassword });
 
 export const emailOnlyInput = z.object({ email: emailAddress });

@@ -1,0 +1,106 @@
+"use client";
+// "Delete my account": a second, deliberate step where the password is entered again (account.delete).
+import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
+import { FormMessageNotice } from "@/components/auth/form-message";
+import { useFormState } from "@/components/auth/use-form-state";
+import { Button } from "@/components/ui/button";
+import { serverFieldErrors, validate } from "@/components/ui/form-validation";
+import { PasswordField } from "@/components/ui/password-field";
+import { authClient } from "@/lib/auth-client";
+import { deleteAccountInput } from "@/lib/validation/account";
+import { api, errorCode } from "@/trpc/react";
+
+/** Where the browser goes once the account is gone; the landing page shows the matching notice. */
+const AFTER_DELETION = "/?reason=account-deleted";
+
+export function DeleteAccountForm() {
+  const [confirming, setConfirming] = useState(false);
+  const form = useFormState();
+  const deleteAccount = api.account.delete.useMutation();
+  const startButton = useRef<HTMLButtonElement>(null);
+
+  function cancel() {
+    if (form.pending) return;
+    setConfirming(false);
+    form.setErrors({});
+    form.setMessage(null);
+    // Keyboard users go back to where they started.
+    requestAnimationFrame(() => startButton.current?.focus());
+  }
+
+  function cancelOnEscape(event: KeyboardEvent<HTMLFormElement>) {
+    if (event.key === "Escape") cancel();
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const target = event.currentTarget;
+    const checked = validate(deleteAccountInput, { password: new FormData(target).get("password") });
+    if (!checked.data) return form.showErrors(target, checked.errors);
+    form.setErrors({});
+    void form.run(async () => {
+      try {
+        await deleteAccount.mutateAsync(checked.data);
+      } catch (error) {
+        const code = errorCode(error);
+        // No code: the server was not reached, which form.run reports.
+        if (!code || !(error instanceof Error)) throw error;
+        // A wrong password (BAD_REQUEST) and too many of them (TOO_MANY_REQUESTS) belong to the field.
+        if (code === "BAD_REQUEST" || code === "TOO_MANY_REQUESTS") {
+          return form.showErrors(target, { password: serverFieldErrors(error).password ?? error.message });
+        }
+        return form.setMessage({ tone: "error", text: `Your account was not deleted. ${error.message}` });
+      }
+      try {
+        // The server has ended every session already; this clears the cookie as well.
+        await authClient.signOut();
+      } finally {
+        // A full load, so nothing of the deleted account stays in the page's memory.
+        // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+        window.location.assign(AFTER_DELETION);
+      }
+    });
+  }
+
+  return (
+    <div className="space-y-3">
+      <h3 className="font-medium text-red-700 dark:text-red-400">Delete my account</h3>
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Deletes your profile, every task and every session, on all devices. This cannot be undone: download your data first
+        if you want to keep a copy.
+      </p>
+      {confirming ? (
+        <form
+          noValidate
+          onSubmit={onSubmit}
+          onKeyDown={cancelOnEscape}
+          aria-label="Confirm the deletion of your account"
+          className="space-y-4 rounded-md border border-red-300 p-4 dark:border-red-800"
+        >
+          <FormMessageNotice message={form.message} />
+          <PasswordField
+            label="Your password"
+            name="password"
+            autoComplete="current-password"
+            // Shown in answer to the press that asked for it, so focus follows.
+            autoFocus
+            error={form.errors.password}
+            hint="Enter your password again to confirm that you want to delete your account."
+          />
+          <div className="flex flex-wrap gap-2">
+            <Button type="submit" variant="danger" pending={form.pending}>
+              {form.pending ? "Deleting…" : "Delete my account permanently"}
+            </Button>
+            <Button variant="secondary" disabled={form.pending} onClick={cancel}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      ) : (
+        <Button ref={startButton} variant="danger" onClick={() => setConfirming(true)}>
+          Delete my account…
+        </Button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+"use client";
+// "Download my data": everything the account holds (account.export), saved by the browser as one JSON file.
+import { useState } from "react";
+import type { FormMessage } from "@/components/auth/use-form-state";
+import { Button } from "@/components/ui/button";
+import { Notice } from "@/components/ui/notice";
+import { api, errorCode, type RouterOutputs } from "@/trpc/react";
+
+type AccountExport = RouterOutputs["account"]["export"];
+
+/** Hands the document to the browser as a download named after its date; returns the file name. */
+function saveAsJsonFile(data: AccountExport): string {
+  const fileName = `taskforge-export-${data.exportedAt.toISOString().slice(0, 10)}.json`;
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked once the click has been handled, so the copy does not stay in the page's memory.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+  return fileName;
+}
+
+export function ExportDataButton() {
+  const utils = api.useUtils();
+  const [pending, setPending] = useState(false);
+  const [message, setMessage] = useState<FormMessage>(null);
+
+  async function download() {
+    setPending(true);
+    setMessage(null);
+    try {
+      // Fresh on every press and not kept in the query cache: the file is the copy.
+      const data = await utils.account.export.fetch(undefined, { staleTime: 0, gcTime: 0 });
+      setMessage({ tone: "success", text: `Your data is saved as ${saveAsJsonFile(data)}.` });
+      // The export itself is recorded in the account's activity.
+      await utils.user.authEvents.invalidate();
+    } catch (error) {
+      const reason =
+        errorCode(error) && error instanceof Error ? error.message : "We could not reach the server. Check your connection.";
+      setMessage({ tone: "error", text: `Your data could not be downloaded. ${reason}` });
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <div className="space-y-3">
+      <h3 className="font-medium">Download my data</h3>
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Your profile, tasks, sessions and account activity as one JSON file. Passwords and session keys are never included.
+      </p>
+      {message && <Notice tone={message.tone}>{message.text}</Notice>}
+      <Button variant="secondary" pending={pending} onClick={download}>
+        {pending ? "Preparing your data…" : "Download my data"}
+      </Button>
+    </div>
+  );
+}

@@ -1,6 +1,7 @@
 // Account form inputs (sign-in, email-only forms, account deletion). New passwords are checked in
 // ./new-password.ts, which carries the strength dictionaries: forms that do not set a password stay small.
 import { z } from "zod";
+import { PASSWORD_MAX_LENGTH } from "@/lib/password-limits";
 
 export const emailAddress = z
   .string()
@@ -11,7 +12,10 @@ export const emailAddress = z
   .pipe(z.email("Enter a valid email address"));
 
 /** The password the user already has, typed again (its rules are checked when it is set, not here). */
-const currentPassword = z.string().min(1, "Enter your password");
+const currentPassword = z
+  .string()
+  .min(1, "Enter your password")
+  .max(PASSWORD_MAX_LENGTH, `Passwords are at most ${PASSWORD_MAX_LENGTH} characters`);
 
 export const signInInput = z.object({
   email: emailAddress,

@@ -1,7 +1,6 @@
 // The account is the user's: export everything we hold about them, or delete it all.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
-import { z } from "zod";
-import { PASSWORD_MAX_LENGTH } from "@/lib/password-strength";
+import { deleteAccountInput } from "@/lib/validation/account";
 import { taskSelect } from "@/server/api/routers/task";
 import { profileSelect } from "@/server/api/routers/user";
 import { protectedProcedure } from "@/server/api/trpc";
@@ -39,7 +38,7 @@ export const accountRouter = {
    * against the same per-account limit as sign-in, so this is no side door for guessing.
    */
   delete: protectedProcedure
-    .input(z.strictObject({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }))
+    .input(deleteAccountInput)
     .mutation(async ({ ctx, input }) => {
       const key = failedPasswordKey(ctx.user.email);
       const failures = key ? await counters.peek(key, SIGN_IN_FAILURE_WINDOW_MS) : null;

@@ -31,7 +31,8 @@ const schema = z.object({
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
-  BETTER_AUTH_URL: z.url().default("http://localhost:3000"),
+  /** The app's public URL; by default the local server on PORT. */
+  BETTER_AUTH_URL: z.url().default(`http://localhost:${process.env.PORT ?? 3000}`),
   TRUSTED_ORIGINS: list,
   ADMIN_EMAILS: list.transform((emails) => emails.map((email) => email.toLowerCase())),
   REQUIRE_EMAIL_VERIFICATION: flag(true),

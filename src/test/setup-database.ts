@@ -1,4 +1,5 @@
-// Runs before each test file: a private copy of the migrated database becomes the app's `db`.
+// Runs before each test file: a private copy of the migrated database becomes the app's `db` (its SQL statements
+// countable with src/test/statement-counter.ts).
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
@@ -8,6 +9,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { afterAll, inject } from "vitest";
 import { PrismaClient } from "@/generated/prisma/client";
 import { adminQuery, databaseUrl } from "@/test/postgres-admin";
+import { countingAdapter } from "@/test/statement-counter";
 
 const globals = globalThis as unknown as { taskforgeDb?: PrismaClient; taskforgeAuth?: unknown };
 
@@ -17,7 +19,8 @@ async function openDatabase(): Promise<{ client: PrismaClient; close: () => Prom
   if (template && serverUrl) {
     const name = `taskforge_test_${randomBytes(6).toString("hex")}`;
     await adminQuery(serverUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
-    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl(serverUrl, name), max: 5 }) });
+    const adapter = countingAdapter(new PrismaPg({ connectionString: databaseUrl(serverUrl, name), max: 5 }));
+    const client = new PrismaClient({ adapter });
     return {
       client,
       close: async () => {
@@ -29,7 +32,7 @@ async function openDatabase(): Promise<{ client: PrismaClient; close: () => Prom
   const snapshot = inject("pgliteSnapshot");
   if (!snapshot) throw new Error("The global test setup did not prepare a database.");
   const pglite = new PGlite({ loadDataDir: new Blob([await fs.readFile(snapshot)]) });
-  const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const client = new PrismaClient({ adapter: countingAdapter(new PrismaPGlite(pglite)) });
   return {
     client,
     close: async () => {

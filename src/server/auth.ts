@@ -127,6 +127,8 @@ export function createAuth(database: Database) {
       useSecureCookies: env.NODE_ENV === "production",
       // Better Auth skips its Origin/CSRF check when NODE_ENV is "test"; tests must see what production does.
       disableOriginCheck: false,
+      // The session and its user in one joined query: one round trip per cookie lookup.
+      database: { joins: true },
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
       // The route handler derives this header from X-Forwarded-For within TRUSTED_PROXY_HOPS.
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },

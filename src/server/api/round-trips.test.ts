@@ -27,9 +27,9 @@ async function taskListStatements(headers: Headers): Promise<string[]> {
 }
 
 describe("task.list round trips", () => {
-  // Known failure, kept at the target: Better Auth reads the session and then its user (2 statements) before the
-  // tasks, so a cookie costs 3 today. `it.fails` turns red once the wiring meets the target: make it `it` then.
-  it.fails("with a session cookie: at most 2 (the session and its user, then the tasks)", async () => {
+  // Better Auth reads the session with its user in one joined query (database.joins + Prisma's relationJoins);
+  // without them it sends two, and this test fails.
+  it("with a session cookie: at most 2 (the session and its user, then the tasks)", async () => {
     const statements = await taskListStatements(cookieHeaders);
     expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(2);
   });

@@ -26,6 +26,9 @@ const DAY = 24 * 60 * 60;
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** Where the server listens (`npm start`, `npm run dev`). */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().min(1).default("0.0.0.0"),
   /** PostgreSQL connection string; unset → embedded PGlite in PGLITE_DIR. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),

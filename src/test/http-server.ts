@@ -1,48 +1,23 @@
-// A real HTTP server in front of the real route handlers, for clients that must go over the network (the CLI).
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+// The production API listener (src/server/http/api-listener.ts) on a free local port, for clients that must go
+// over the network (the CLI); paths other than /api/trpc and /api/auth answer 404 instead of reaching Next.
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import * as authRoute from "@/app/api/auth/[...all]/route";
-import * as trpcRoute from "@/app/api/trpc/[trpc]/route";
-
-async function toRequest(req: IncomingMessage): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  }
-  return new Request(new URL(req.url ?? "/", `http://${req.headers.host}`), {
-    method: req.method,
-    headers,
-    body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
-  });
-}
-
-async function handle(req: IncomingMessage, res: ServerResponse, log: string[]): Promise<void> {
-  const request = await toRequest(req);
-  const route = new URL(request.url).pathname.startsWith("/api/auth/") ? authRoute : trpcRoute;
-  const response = await (request.method === "GET" ? route.GET : route.POST)(request);
-  log.push(`${request.method} ${new URL(request.url).pathname} ${response.status}`);
-  const headers: Record<string, string | string[]> = Object.fromEntries(response.headers);
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) headers["set-cookie"] = cookies;
-  res.writeHead(response.status, headers);
-  res.end(Buffer.from(await response.arrayBuffer()));
-}
+import { createApiListener } from "@/server/http/api-listener";
 
 /** Listens on a free local port; `log` lists the requests served ("GET /api/trpc/user.me 200"); `close` stops it. */
 export async function startTestServer(): Promise<{ url: string; log: string[]; close: () => Promise<void> }> {
   const log: string[] = [];
-  const server = createServer((req, res) => {
-    handle(req, res, log).catch((error: unknown) => {
-      console.error(error);
-      res.writeHead(500).end();
-    });
-  });
+  const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const listener = createApiListener(url, (_req, res) => res.writeHead(404).end());
+  server.on("request", (req, res) => {
+    res.once("finish", () => log.push(`${req.method} ${(req.url ?? "/").split("?")[0]} ${res.statusCode}`));
+    listener(req, res);
+  });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     log,
     close: () =>
       new Promise<void>((resolve, reject) => {

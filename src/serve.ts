@@ -1,0 +1,40 @@
+// `npm start`: the production server. One process hosts Next.js (pages, server components, static files) and
+// answers /api/trpc and /api/auth straight from node:http with the same handlers as Next's route handlers, minus
+// Next's per-request layer (docs/decisions/008-node-api-server.md). SIGTERM or SIGINT stops taking connections,
+// lets requests in flight finish, closes the database and Redis connections and exits within 10 seconds.
+import { createServer } from "node:http";
+import path from "node:path";
+import nextEnv from "@next/env";
+import next from "next";
+import { drain } from "@/server/http/graceful-shutdown";
+import { loadConfiguration } from "@/server/startup";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+// .env files first, with Next's precedence, so the configuration check sees what Next would.
+nextEnv.loadEnvConfig(ROOT, false);
+const env = await loadConfiguration();
+
+const app = next({ dev: false, dir: ROOT, hostname: env.HOSTNAME, port: env.PORT });
+await app.prepare();
+const { createApiListener } = await import("@/server/http/api-listener");
+const server = createServer(createApiListener(env.BETTER_AUTH_URL, app.getRequestHandler()));
+server.listen(env.PORT, env.HOSTNAME, () => {
+  console.log(`Taskforge is listening on http://${env.HOSTNAME}:${env.PORT} (public URL ${env.BETTER_AUTH_URL})`);
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // Whatever happens (a connection or a pool that will not close), the process is gone by the deadline.
+  setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+  console.log(`${signal}: finishing requests in flight, then stopping.`);
+  if (!(await drain(server, SHUTDOWN_DEADLINE_MS - 2_000))) console.error("Requests still open at the deadline were cut.");
+  const [{ db }, { redis }] = await Promise.all([import("@/server/db"), import("@/server/redis")]);
+  await Promise.allSettled([app.close(), db.$disconnect(), redis?.quit()]);
+  console.log("Stopped.");
+  process.exit(0);
+}
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, (name) => void shutdown(name));

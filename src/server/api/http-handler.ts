@@ -1,0 +1,53 @@
+// tRPC over HTTP, for both ways a request arrives (the Node server in src/serve.ts and Next's route handler):
+// JSON-only, size-limited mutations, batches capped, context from the request, unexpected errors logged with
+// their request id.
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { appRouter } from "@/server/api/root";
+import { createTRPCContext } from "@/server/api/trpc";
+
+export const TRPC_ENDPOINT = "/api/trpc";
+const MAX_BATCH_SIZE = 10;
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** A refusal in tRPC's own error shape, before the request reaches a procedure. */
+function refuse(status: number, code: string, message: string): Response {
+  return Response.json({ error: { json: { message, code: -32600, data: { code, httpStatus: status } } } }, { status });
+}
+
+/**
+ * tRPC also accepts form-data and octet-stream bodies, which a cross-site <form> can send without a CORS
+ * preflight: only JSON gets through. Bodies are read here with a size cap, so a large one is never buffered.
+ */
+async function guardBody(req: Request): Promise<Request | Response> {
+  if (req.method !== "POST") return req;
+  const type = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Send application/json.");
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+    return refuse(413, "PAYLOAD_TOO_LARGE", "The request body is too large.");
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body ?? []) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) return refuse(413, "PAYLOAD_TOO_LARGE", "The request body is too large.");
+    chunks.push(chunk);
+  }
+  return new Request(req, { body: Buffer.concat(chunks) });
+}
+
+export async function handleTrpcRequest(incoming: Request): Promise<Response> {
+  const req = await guardBody(incoming);
+  if (req instanceof Response) return req;
+  return fetchRequestHandler({
+    endpoint: TRPC_ENDPOINT,
+    req,
+    router: appRouter,
+    maxBatchSize: MAX_BATCH_SIZE,
+    createContext: ({ resHeaders }) => createTRPCContext({ headers: req.headers, resHeaders }),
+    onError({ error, path, ctx }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        console.error(`[trpc] request ${ctx?.requestId ?? "-"} ${path ?? "?"} failed:`, error.cause ?? error);
+      }
+    },
+  });
+}

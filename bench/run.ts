@@ -21,6 +21,8 @@ const settings = {
   warmupSeconds: Number(process.env.BENCH_WARMUP ?? 3),
   durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
   runs: Number(process.env.BENCH_RUNS ?? 3),
+  /** Only the steps whose name matches (e.g. BENCH_STEPS="JWT" with BENCH_SERVER_NODE_ARGS=--cpu-prof to profile one). */
+  only: new RegExp(process.env.BENCH_STEPS ?? ""),
 };
 
 type Step = {
@@ -69,25 +71,37 @@ async function startRawServer(): Promise<{ child: ChildProcess; base: string }> 
   return { child, base: `http://127.0.0.1:${port}` };
 }
 
-async function startApp(databaseUrl: string, secret: string): Promise<{ child: ChildProcess; base: string; origin: string }> {
+/** How the app is served: `npm start`'s server (src/serve.ts), or `next start` (every request through Next). */
+type Server = "serve" | "next";
+
+async function startApp(
+  server: Server,
+  databaseUrl: string,
+  secret: string,
+): Promise<{ child: ChildProcess; base: string; origin: string }> {
   const port = await freePort();
-  const child = start("npm", ["start", "--silent"], {
+  // Extra node flags for the server process only (e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const entry = server === "serve" ? ["--import", "tsx", "src/serve.ts"] : ["node_modules/next/dist/bin/next", "start"];
+  const child = start(process.execPath, [...nodeArgs, ...entry], {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: databaseUrl,
     BETTER_AUTH_SECRET: secret,
     PORT: String(port),
     HOSTNAME: "127.0.0.1",
+    BETTER_AUTH_URL: `http://localhost:${port}`,
     // Measured, not hit: every mutation still counts against the limit (one database write), it just never refuses.
     MUTATION_RATE_LIMIT: "1000000000",
     // Each seeded user mints its JWT from its own address (X-Forwarded-For), as if behind one proxy, so Better
     // Auth's per-IP limit (100 a minute) does not refuse the 101st user.
     TRUSTED_PROXY_HOPS: "1",
-    NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "",
   });
   child.stdout?.resume();
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the ${server} server exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${base}/api/ping`)).ok) return { child, base, origin: `http://localhost:${port}` };
     } catch {
@@ -95,7 +109,7 @@ async function startApp(databaseUrl: string, secret: string): Promise<{ child: C
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error("npm start did not answer /api/ping within 60 s");
+  throw new Error(`the ${server} server did not answer /api/ping within 60 s`);
 }
 
 /** An access token per session, from GET /api/auth/token as a client would mint it. */
@@ -244,11 +258,13 @@ async function main() {
     const cookies = await seed(database.url, secret, settings.users, settings.tasksPerUser);
     const raw = await startRawServer();
     children.push(raw.child);
-    const app = await startApp(database.url, secret);
+    const app = await startApp("serve", database.url, secret);
     children.push(app.child);
     const jwts = await mintJwts(app.base, cookies);
     const results: Measured[] = [];
-    for (const [base, step] of ladder(raw.base, app.base, app.origin, cookies, jwts)) results.push(await measure(base, step));
+    for (const [base, step] of ladder(raw.base, app.base, app.origin, cookies, jwts)) {
+      if (settings.only.test(step.name)) results.push(await measure(base, step));
+    }
 
     const seconds = (Date.now() - started.getTime()) / 1000;
     const markdown = report(results, started, seconds);

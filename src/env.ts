@@ -24,6 +24,9 @@ const seconds = (fallback: number) => z.coerce.number().int().positive().default
 
 const DAY = 24 * 60 * 60;
 
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /** Where the server listens (`npm start`, `npm run dev`). */
@@ -50,9 +53,11 @@ const schema = z.object({
   SESSION_IDLE_TIMEOUT: seconds(7 * DAY),
   SESSION_UPDATE_AGE: seconds(DAY),
   SESSION_ABSOLUTE_LIFETIME: seconds(30 * DAY),
+  /** The least severe level written to the log (JSON lines on stdout); unset → info, or silent in tests. */
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
 });
 
-export type Env = z.infer<typeof schema> & { BETTER_AUTH_SECRET: string };
+export type Env = Omit<z.infer<typeof schema>, "LOG_LEVEL"> & { BETTER_AUTH_SECRET: string; LOG_LEVEL: LogLevel };
 
 /** Outside production a secret is generated once and kept next to the embedded database. */
 function developmentSecret(dataDir: string): string {
@@ -75,7 +80,9 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
     const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
   }
-  const config = parsed.data;
+  // Tests are quiet unless LOG_LEVEL says otherwise.
+  const logLevel = parsed.data.LOG_LEVEL ?? (parsed.data.NODE_ENV === "test" ? "silent" : "info");
+  const config = { ...parsed.data, LOG_LEVEL: logLevel };
   if (config.BETTER_AUTH_SECRET) return { ...config, BETTER_AUTH_SECRET: config.BETTER_AUTH_SECRET };
   if (config.NODE_ENV === "production" && !isBuildPhase) {
     throw new Error(

@@ -18,10 +18,16 @@ const env = await loadConfiguration();
 
 const app = next({ dev: false, dir: ROOT, hostname: env.HOSTNAME, port: env.PORT });
 await app.prepare();
-const { createApiListener } = await import("@/server/http/api-listener");
+const [{ createApiListener }, { logger }] = await Promise.all([
+  import("@/server/http/api-listener"),
+  import("@/server/logger"),
+]);
 const server = createServer(createApiListener(env.BETTER_AUTH_URL, app.getRequestHandler()));
 server.listen(env.PORT, env.HOSTNAME, () => {
-  console.log(`Taskforge is listening on http://${env.HOSTNAME}:${env.PORT} (public URL ${env.BETTER_AUTH_URL})`);
+  logger.info(
+    { address: `http://${env.HOSTNAME}:${env.PORT}`, publicUrl: env.BETTER_AUTH_URL },
+    `Taskforge is listening on http://${env.HOSTNAME}:${env.PORT}`,
+  );
 });
 
 let stopping = false;
@@ -30,11 +36,11 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   // Whatever happens (a connection or a pool that will not close), the process is gone by the deadline.
   setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
-  console.log(`${signal}: finishing requests in flight, then stopping.`);
-  if (!(await drain(server, SHUTDOWN_DEADLINE_MS - 2_000))) console.error("Requests still open at the deadline were cut.");
+  logger.info({ signal }, `${signal}: finishing requests in flight, then stopping`);
+  if (!(await drain(server, SHUTDOWN_DEADLINE_MS - 2_000))) logger.error("requests still open at the deadline were cut");
   const [{ db }, { redis }] = await Promise.all([import("@/server/db"), import("@/server/redis")]);
   await Promise.allSettled([app.close(), db.$disconnect(), redis?.quit()]);
-  console.log("Stopped.");
+  logger.info("stopped");
   process.exit(0);
 }
 for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, (name) => void shutdown(name));

@@ -2,12 +2,14 @@
 // stops the process with a clear message, not at the first request; the JWT signing key exists before the first
 // request, so concurrent first token requests cannot each create one.
 import type { Env } from "@/env";
+import { createLogger } from "@/server/log-output";
 
 export async function loadConfiguration(): Promise<Env> {
   try {
     return (await import("@/env")).env;
   } catch (error) {
-    console.error(`\nTaskforge cannot start. ${error instanceof Error ? error.message : String(error)}\n`);
+    // LOG_LEVEL is part of the configuration that failed: this line is written whatever it says.
+    createLogger("info").fatal(`Taskforge cannot start. ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
 }
@@ -18,6 +20,7 @@ export async function prepareSigningKey(): Promise<void> {
     await ensureSigningKey();
   } catch (error) {
     // The database may be down at start: the key is then created on first use, as Better Auth does by default.
-    console.warn(`Could not prepare the JWT signing key at start-up: ${error instanceof Error ? error.message : error}`);
+    const { logger } = await import("@/server/logger");
+    logger.warn({ err: error }, "could not prepare the JWT signing key at start-up; it will be created on first use");
   }
 }

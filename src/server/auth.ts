@@ -6,6 +6,7 @@ import { env } from "@/env";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-strength";
 import { recordAuthEvent } from "@/server/audit";
 import { auditHooks } from "@/server/auth/audit-hooks";
+import { betterAuthLogger } from "@/server/auth/logging";
 import { passwordPolicy } from "@/server/auth/password-policy";
 import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
 import { redisSecondaryStorage } from "@/server/auth/secondary-storage";
@@ -29,8 +30,11 @@ export function createAuth(database: Database) {
     secret: env.BETTER_AUTH_SECRET,
     trustedOrigins,
     telemetry: { enabled: false },
-    // Failed sign-ins are in the audit log; Better Auth's own warnings about them would only be noise in tests.
-    logger: { level: env.NODE_ENV === "test" ? "error" : "warn" },
+    // Better Auth's lines go to the app's log (LOG_LEVEL) with the request id. Unexpected errors are thrown on
+    // to our HTTP handler, which logs them with the id and answers a JSON 500 carrying it; refusals
+    // (APIErrors: 4xx, redirects) are still answered by Better Auth.
+    logger: betterAuthLogger(),
+    onAPIError: { throw: true },
     database: prismaAdapter(database, { provider: "postgresql", transaction: true }),
 
     // Email and password: argon2id, 8–128 characters, strength checked by the password-policy plugin.

@@ -1,11 +1,13 @@
 // Counts the SQL statements the app sends, at the driver adapter: below Prisma, so Better Auth's queries, raw
-// queries and transaction statements all count. setup-database.ts puts every test database behind it.
+// queries and transaction statements all count; and can make them fail, as a database that went away would.
+// setup-database.ts puts every test database behind it.
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 
 /** A statement as the adapter received it: SQL with $n placeholders and their values. */
 export type Statement = Pick<SqlQuery, "sql" | "args">;
 
 let recording: Statement[] | null = null;
+let failure: Error | null = null;
 
 /** `target` with some members replaced; everything else is the target's own (methods bound to it). */
 function withOverrides<T extends object>(target: T, overrides: Partial<T>): T {
@@ -21,7 +23,7 @@ function withOverrides<T extends object>(target: T, overrides: Partial<T>): T {
 function recorded<R>(run: (query: SqlQuery) => Promise<R>) {
   return (query: SqlQuery) => {
     recording?.push({ sql: query.sql, args: query.args });
-    return run(query);
+    return failure ? Promise.reject(failure) : run(query);
   };
 }
 
@@ -58,4 +60,14 @@ export async function statementsDuring(run: () => Promise<unknown>): Promise<Sta
     recording = null;
   }
   return statements;
+}
+
+/** Every statement sent while `run` runs fails with `error`, as if the connection to the database had dropped. */
+export async function databaseFailsDuring<T>(run: () => Promise<T>): Promise<T> {
+  failure = new Error("Connection terminated unexpectedly");
+  try {
+    return await run();
+  } finally {
+    failure = null;
+  }
 }

@@ -3,6 +3,17 @@
 import type { TRPCDefaultErrorShape, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 
+/** Request ids of errors met before a context exists, noted by the HTTP handler's onError (which runs first). */
+const requestIds = new WeakMap<TRPCError, string>();
+
+export function noteRequestId(error: TRPCError, requestId: string): void {
+  requestIds.set(error, requestId);
+}
+
+export function requestIdOfError(error: TRPCError): string | null {
+  return requestIds.get(error) ?? null;
+}
+
 export function formatError({
   shape,
   error,

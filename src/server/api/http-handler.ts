@@ -1,53 +1,67 @@
 // tRPC over HTTP, for both ways a request arrives (the Node server in src/serve.ts and Next's route handler):
 // JSON-only, size-limited mutations, batches capped, context from the request, unexpected errors logged with
-// their request id.
+// their request id (src/server/http/api-request.ts gives each request its id, logger and access log line).
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { noteRequestId } from "@/server/api/error-formatter";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
+import { type ApiRequestScope, serveApiRequest } from "@/server/http/api-request";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 const MAX_BATCH_SIZE = 10;
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** A refusal in tRPC's own error shape, before the request reaches a procedure. */
-function refuse(status: number, code: string, message: string): Response {
-  return Response.json({ error: { json: { message, code: -32600, data: { code, httpStatus: status } } } }, { status });
+function refuse(status: number, code: string, message: string, requestId: string): Response {
+  return Response.json(
+    { error: { json: { message, code: -32600, data: { code, httpStatus: status, requestId } } } },
+    { status },
+  );
 }
 
 /**
  * tRPC also accepts form-data and octet-stream bodies, which a cross-site <form> can send without a CORS
  * preflight: only JSON gets through. Bodies are read here with a size cap, so a large one is never buffered.
  */
-async function guardBody(req: Request): Promise<Request | Response> {
+async function guardBody(req: Request, requestId: string): Promise<Request | Response> {
   if (req.method !== "POST") return req;
   const type = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/json") return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Send application/json.");
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-    return refuse(413, "PAYLOAD_TOO_LARGE", "The request body is too large.");
-  }
+  if (type !== "application/json") return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Send application/json.", requestId);
+  const tooLarge = () => refuse(413, "PAYLOAD_TOO_LARGE", "The request body is too large.", requestId);
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of req.body ?? []) {
     size += chunk.byteLength;
-    if (size > MAX_BODY_BYTES) return refuse(413, "PAYLOAD_TOO_LARGE", "The request body is too large.");
+    if (size > MAX_BODY_BYTES) return tooLarge();
     chunks.push(chunk);
   }
   return new Request(req, { body: Buffer.concat(chunks) });
 }
 
-export async function handleTrpcRequest(incoming: Request): Promise<Response> {
-  const req = await guardBody(incoming);
+async function serveTrpc(incoming: Request, scope: ApiRequestScope): Promise<Response> {
+  const req = await guardBody(incoming, scope.requestId);
   if (req instanceof Response) return req;
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req,
     router: appRouter,
     maxBatchSize: MAX_BATCH_SIZE,
-    createContext: ({ resHeaders }) => createTRPCContext({ headers: req.headers, resHeaders }),
-    onError({ error, path, ctx }) {
+    createContext: async ({ resHeaders }) => {
+      const { requestId, log } = scope;
+      const ctx = await createTRPCContext({ headers: req.headers, resHeaders, requestId, log });
+      scope.authMethod = ctx.authMethod;
+      return ctx;
+    },
+    onError({ error, path }) {
+      noteRequestId(error, scope.requestId);
       if (error.code === "INTERNAL_SERVER_ERROR") {
-        console.error(`[trpc] request ${ctx?.requestId ?? "-"} ${path ?? "?"} failed:`, error.cause ?? error);
+        scope.log.error({ err: error.cause ?? error, procedure: path }, "procedure failed");
       }
     },
   });
+}
+
+export function handleTrpcRequest(request: Request): Promise<Response> {
+  return serveApiRequest(request, serveTrpc);
 }

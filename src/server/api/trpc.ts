@@ -4,11 +4,10 @@
  * 2. initialisation: superjson, the error formatter that hides internals in production;
  * 3. procedures: public, protected (signed in), admin (role re-checked in the database).
  */
-import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { env } from "@/env";
-import { formatError } from "@/server/api/error-formatter";
+import { formatError, requestIdOfError } from "@/server/api/error-formatter";
 import { type AuthSession, auth } from "@/server/auth";
 import {
   type AccessTokenSession,
@@ -19,6 +18,8 @@ import {
 import { type Database, db } from "@/server/db";
 import { clientIpFrom, withClientIp } from "@/server/http/client-ip";
 import { isSameSiteRequest } from "@/server/http/origin";
+import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/request-id";
+import { type Logger, logger } from "@/server/logger";
 import { retryAfterSeconds } from "@/server/rate-limit/counter-store";
 import { counters } from "@/server/rate-limit/counters";
 
@@ -36,7 +37,9 @@ export type InnerContext = {
   authMethod: AuthMethod;
   headers: Headers;
   clientIp: string | null;
+  /** The request's id (x-request-id), also in error responses and on every line `log` writes. */
   requestId: string;
+  log: Logger;
 };
 
 /** What procedures need, without a request: tests and server components build it directly. */
@@ -44,12 +47,14 @@ export function createInnerContext(
   options: Partial<Omit<InnerContext, "db">> & { session: ContextSession | null },
 ): InnerContext {
   const headers = options.headers ?? new Headers();
+  const requestId = options.requestId ?? requestIdFrom(headers.get(REQUEST_ID_HEADER));
   return {
     db,
     ...options,
     authMethod: options.session ? (options.authMethod ?? "cookie") : null,
     clientIp: options.clientIp ?? clientIpFrom(headers),
-    requestId: options.requestId ?? randomUUID(),
+    requestId,
+    log: options.log ?? logger.child({ requestId }),
     headers,
   };
 }
@@ -59,29 +64,37 @@ export function createInnerContext(
  * - a JWT is verified in memory (signature, algorithm, exp, nbf, iss, aud) with no database read;
  * - a session token, like the cookie, is read from the database on every request (no cookie cache), so a
  *   revoked session stops working at once; a refreshed session cookie goes back in `resHeaders`.
+ * The request id comes from the HTTP handler (or from X-Request-Id, for server components); Better Auth sees it
+ * in the headers it is given, so its own log lines carry it too.
  */
 export async function createTRPCContext({
   headers,
   resHeaders,
+  requestId = requestIdFrom(headers.get(REQUEST_ID_HEADER)),
+  log,
 }: {
   headers: Headers;
   resHeaders?: Headers;
+  requestId?: string;
+  log?: Logger;
 }): Promise<InnerContext> {
+  const request = { headers, requestId, log };
   const bearer = bearerCredential(headers);
   if (bearer?.kind === "jwt") {
     const claims = await verifyAccessToken(bearer.token);
-    return createInnerContext({ session: claims && sessionFromAccessToken(claims), authMethod: "jwt", headers });
+    return createInnerContext({ ...request, session: claims && sessionFromAccessToken(claims), authMethod: "jwt" });
   }
+  const authHeaders = withClientIp(headers);
+  authHeaders.set(REQUEST_ID_HEADER, requestId);
   if (bearer?.kind === "session-token") {
     // Better Auth's bearer plugin reads the token from the Authorization header; the cookie must not count.
-    const bearerHeaders = withClientIp(headers);
-    bearerHeaders.delete("cookie");
-    const session = await auth.api.getSession({ headers: bearerHeaders });
-    return createInnerContext({ session, authMethod: "session-token", headers });
+    authHeaders.delete("cookie");
+    const session = await auth.api.getSession({ headers: authHeaders });
+    return createInnerContext({ ...request, session, authMethod: "session-token" });
   }
-  const result = await auth.api.getSession({ headers: withClientIp(headers), returnHeaders: true });
+  const result = await auth.api.getSession({ headers: authHeaders, returnHeaders: true });
   for (const cookie of result.headers.getSetCookie()) resHeaders?.append("set-cookie", cookie);
-  return createInnerContext({ session: result.response, headers });
+  return createInnerContext({ ...request, session: result.response });
 }
 
 /* 2. Initialisation ---------------------------------------------------------------------------- */
@@ -91,8 +104,9 @@ const isProduction = env.NODE_ENV === "production";
 const t = initTRPC.context<InnerContext>().create({
   transformer: superjson,
   isDev: !isProduction,
+  // Errors met before a context exists (a refused batch, a failed session lookup) get the id from the HTTP handler.
   errorFormatter: ({ shape, error, ctx }) =>
-    formatError({ shape, error, requestId: ctx?.requestId ?? null, production: isProduction }),
+    formatError({ shape, error, requestId: ctx?.requestId ?? requestIdOfError(error), production: isProduction }),
 });
 
 export const createCallerFactory = t.createCallerFactory;

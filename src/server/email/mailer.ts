@@ -1,6 +1,8 @@
-// Outgoing mail: SMTP when SMTP_URL is set; otherwise, outside production, each message is written to the log.
+// Outgoing mail: SMTP when SMTP_URL is set; otherwise, outside production, each message is written to the log
+// (one line: recipient, subject, its links and its text), with the id of the request that sent it.
 import nodemailer from "nodemailer";
 import { env } from "@/env";
+import { authRequestLogger } from "@/server/auth/logging";
 
 export type Mail = { to: string; subject: string; text: string; html: string };
 
@@ -11,10 +13,15 @@ export async function sendMail(mail: Mail): Promise<void> {
     await transport.sendMail({ from: env.EMAIL_FROM, ...mail });
     return;
   }
+  // Mail is sent from inside Better Auth's endpoints, whose logger knows the request.
+  const log = authRequestLogger();
+  const fields = { mail: { to: mail.to, subject: mail.subject } };
   if (env.NODE_ENV === "production") {
     // Links in mail are credentials: never log them in production.
-    console.error(`[mail] SMTP_URL is not set; a message "${mail.subject}" to ${mail.to} was not sent.`);
+    log.error(fields, "SMTP_URL is not set: a message was not sent");
     return;
   }
-  console.info(`[mail] To: ${mail.to}\n[mail] Subject: ${mail.subject}\n${mail.text}\n[mail] ---`);
+  const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
+  const summary = `mail to ${mail.to}: ${mail.subject} ${links.join(" ")}`;
+  log.info({ mail: { ...fields.mail, links, text: mail.text } }, summary);
 }

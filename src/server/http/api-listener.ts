@@ -4,6 +4,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "@/server/api/http-handler";
 import { AUTH_ENDPOINT, handleAuthRequest } from "@/server/auth/http-handler";
+import { internalErrorBody, pathOf } from "@/server/http/api-request";
+import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/request-id";
+import { logger } from "@/server/logger";
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -14,12 +17,14 @@ const routes: [prefix: string, handler: (request: Request) => Promise<Response>]
 
 /**
  * A web Request from Node's message. Like Next's server, the socket's address is appended to X-Forwarded-For,
- * so the client IP rule (TRUSTED_PROXY_HOPS) reads the same chain whichever server took the request.
+ * so the client IP rule (TRUSTED_PROXY_HOPS) reads the same chain whichever server took the request. X-Request-Id
+ * is the id chosen here, so the handler uses the same one.
  */
-function toRequest(req: IncomingMessage, origin: string): Request {
+function toRequest(req: IncomingMessage, origin: string, requestId: string): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+  headers.set(REQUEST_ID_HEADER, requestId);
   const peer = req.socket.remoteAddress;
   if (peer) {
     const forwarded = headers.get("x-forwarded-for");
@@ -47,18 +52,24 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
   res.writeHead(response.status, headers).end(body);
 }
 
-/** Answers /api/trpc/* and /api/auth/*; hands anything else to `fallback`. `origin` is this server's own URL. */
+/**
+ * Answers /api/trpc/* and /api/auth/*; hands anything else to `fallback`. `origin` is this server's own URL. The
+ * handlers log, answer and time each request themselves (src/server/http/api-request.ts); what fails here, while
+ * writing their response, is logged and answered with the same request id.
+ */
 export function createApiListener(origin: string, fallback: RequestListener): RequestListener {
   return (req, res) => {
-    const path = req.url ?? "/";
-    const route = routes.find(([prefix]) => path.startsWith(prefix));
+    const url = req.url ?? "/";
+    const route = routes.find(([prefix]) => url.startsWith(prefix));
     if (!route) return fallback(req, res);
-    route[1](toRequest(req, origin))
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    route[1](toRequest(req, origin, requestId))
       .then((response) => writeResponse(response, res))
       .catch((error: unknown) => {
-        console.error(`[http] ${req.method} ${path.split("?")[0]} failed:`, error);
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: "Internal server error" }));
+        logger.error({ requestId, err: error, method: req.method, path: pathOf(url) }, "request failed");
+        if (res.headersSent) return void res.end();
+        res.writeHead(500, { "content-type": "application/json", [REQUEST_ID_HEADER]: requestId });
+        res.end(internalErrorBody(requestId));
       });
   };
 }

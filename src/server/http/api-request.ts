@@ -1,0 +1,70 @@
+// One API request, whichever way it arrives (the listener in src/serve.ts or Next's route handlers): its id, a
+// logger bound to that id, one access log line, and for anything the handler throws, an error log line and a
+// JSON 500 that names the id and nothing else.
+import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/request-id";
+import { type Logger, logger } from "@/server/logger";
+
+/** What a handler gets besides the request. It may set `authMethod` once it knows it, for the access log. */
+export type ApiRequestScope = { requestId: string; log: Logger; authMethod?: string | null };
+
+/** The path of a URL (absolute, or a request target) without its query string, which may carry tokens. */
+export function pathOf(url: string): string {
+  const scheme = url.indexOf("://");
+  const start = scheme === -1 ? 0 : url.indexOf("/", scheme + 3);
+  if (start === -1) return "/";
+  const query = url.indexOf("?", start);
+  return url.slice(start, query === -1 ? undefined : query);
+}
+
+/** The body of a 500: a generic message and the request id; the cause is only in the log. */
+export function internalErrorBody(requestId: string): string {
+  return JSON.stringify({
+    code: "INTERNAL_SERVER_ERROR",
+    message: `Something went wrong on our side (request ${requestId}).`,
+    requestId,
+  });
+}
+
+/** `response` with `name: value` set; responses with immutable headers (e.g. from fetch) are copied first. */
+export function withHeader(response: Response, name: string, value: string): Response {
+  try {
+    response.headers.set(name, value);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set(name, value);
+    return copy;
+  }
+}
+
+export async function serveApiRequest(
+  request: Request,
+  handle: (request: Request, scope: ApiRequestScope) => Promise<Response>,
+): Promise<Response> {
+  const started = performance.now();
+  const requestId = requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
+  const scope: ApiRequestScope = { requestId, log: logger.child({ requestId }) };
+  const path = pathOf(request.url);
+  let response: Response;
+  try {
+    response = await handle(request, scope);
+  } catch (error) {
+    scope.log.error({ err: error, method: request.method, path }, "request failed");
+    response = new Response(internalErrorBody(requestId), {
+      status: 500,
+      headers: { "content-type": "application/json" },
+    });
+  }
+  response = withHeader(response, REQUEST_ID_HEADER, requestId);
+  scope.log.info(
+    {
+      method: request.method,
+      path,
+      status: response.status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      authMethod: scope.authMethod,
+    },
+    "request",
+  );
+  return response;
+}

@@ -1,7 +1,5 @@
-// Liveness of the process alone (no database, no session): for load balancers, and the bare-handler step of
-// the benchmark ladder in bench/. `health.check` is the readiness probe that also reaches the database.
+// Liveness, the alias of /api/health: no database, no session. Also the bare-handler step of the benchmark
+// ladder in bench/. Readiness, with the database, is /api/ready.
 export const dynamic = "force-dynamic";
 
-export function GET(): Response {
-  return Response.json({ status: "ok" });
-}
+export { liveness as GET } from "@/server/http/health";

@@ -27,7 +27,7 @@ export default defineConfig({
   ],
   webServer: {
     command: "tsx e2e/support/server.ts",
-    url: `${BASE_URL}/api/trpc/health.check`,
+    url: `${BASE_URL}/api/ready`,
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: "pipe",

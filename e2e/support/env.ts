@@ -25,4 +25,6 @@ export const SERVER_ENV = {
   SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
   ADMIN_EMAILS: ADMIN_EMAIL,
   NEXT_TELEMETRY_DISABLED: "1",
+  // The server's output is shown with the test run's: warnings and errors, not an access line per request.
+  LOG_LEVEL: "warn",
 };

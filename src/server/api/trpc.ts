@@ -16,6 +16,7 @@ import {
   sessionFromAccessToken,
   verifyAccessToken,
 } from "@/server/auth/access-token";
+import { sessionFromCookie } from "@/server/auth/session-cookie";
 import { type Database, db } from "@/server/db";
 import { clientIpFrom, withClientIp } from "@/server/http/client-ip";
 import { isSameSiteRequest } from "@/server/http/origin";
@@ -58,7 +59,8 @@ export function createInnerContext(
  * The context of one HTTP request. `Authorization: Bearer` wins over a cookie sent alongside:
  * - a JWT is verified in memory (signature, algorithm, exp, nbf, iss, aud) with no database read;
  * - a session token, like the cookie, is read from the database on every request (no cookie cache), so a
- *   revoked session stops working at once; a refreshed session cookie goes back in `resHeaders`.
+ *   revoked session stops working at once. The cookie takes the short way (session-cookie.ts) unless Better
+ *   Auth must write something, e.g. a refreshed session cookie, which goes back in `resHeaders`.
  */
 export async function createTRPCContext({
   headers,
@@ -79,6 +81,8 @@ export async function createTRPCContext({
     const session = await auth.api.getSession({ headers: bearerHeaders });
     return createInnerContext({ session, authMethod: "session-token", headers });
   }
+  const session = await sessionFromCookie(headers);
+  if (session !== undefined) return createInnerContext({ session, headers });
   const result = await auth.api.getSession({ headers: withClientIp(headers), returnHeaders: true });
   for (const cookie of result.headers.getSetCookie()) resHeaders?.append("set-cookie", cookie);
   return createInnerContext({ session: result.response, headers });

@@ -21,7 +21,7 @@ const config = [
   },
   // Playwright fixtures call a function named `use`, which is not React's.
   { files: ["e2e/**"], rules: { "react-hooks/rules-of-hooks": "off" } },
-  { ignores: ["playwright-report/**", "test-results/**", ".next/**", "node_modules/**", "src/generated/**", ".data/**", "next-env.d.ts"] },
+  { ignores: ["playwright-report/**", "test-results/**", "**/.next/**", "node_modules/**", "src/generated/**", ".data/**", "next-env.d.ts"] },
 ];
 
 export default config;

@@ -1,6 +1,7 @@
 // The one place configuration is read and validated. Import `env` from here, never `process.env`.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -47,6 +48,8 @@ const schema = z.object({
   /** Mutations one signed-in user may make per minute through tRPC. */
   MUTATION_RATE_LIMIT: z.coerce.number().int().positive().default(120),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Password hashes computed at once; the rest wait. Default: one fewer than the cores, at least 1. */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism() - 1)),
   SESSION_IDLE_TIMEOUT: seconds(7 * DAY),
   SESSION_UPDATE_AGE: seconds(DAY),
   SESSION_ABSOLUTE_LIFETIME: seconds(30 * DAY),

@@ -46,6 +46,8 @@ const schema = z.object({
   /** Redis for rate limits and the session store shared by several instances; unset → the database. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_KEY_PREFIX: z.string().default("taskforge:"),
+  /** A Redis command not answered within this fails, and the database takes over until Redis answers again. */
+  REDIS_COMMAND_TIMEOUT_MS: milliseconds(1000),
   /** Mutations one signed-in user may make per minute through tRPC. */
   MUTATION_RATE_LIMIT: z.coerce.number().int().positive().default(120),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),

@@ -30,8 +30,14 @@ export function migrate(url: string): Promise<void> {
  * `users` verified users with `tasksPerUser` tasks each (createdAt a minute apart) and one session each;
  * returns the Cookie header of every session.
  */
-export async function seed(url: string, secret: string, users: number, tasksPerUser: number): Promise<string[]> {
-  const passwordHash = await hashPassword(`bench-${randomBytes(9).toString("base64url")}`);
+export async function seed(
+  url: string,
+  secret: string,
+  users: number,
+  tasksPerUser: number,
+): Promise<{ cookies: string[]; password: string }> {
+  const password = `bench-${randomBytes(9).toString("base64url")}`;
+  const passwordHash = await hashPassword(password);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -63,12 +69,13 @@ export async function seed(url: string, secret: string, users: number, tasksPerU
     );
     await client.query("COMMIT");
     await client.query("ANALYZE");
-    return Promise.all(
+    const cookies = await Promise.all(
       tokens.map(async (token) => {
         const signed = `${token}.${await makeSignature(token, secret)}`;
         return `${SESSION_COOKIE}=${encodeURIComponent(signed)}`;
       }),
     );
+    return { cookies, password };
   } finally {
     await client.end();
   }

@@ -35,6 +35,10 @@ type Step = {
   headers?: Record<string, string>;
   /** One header whose value changes with every request, so each request is a different signed-in user. */
   rotate?: { header: string; values: string[] };
+  /** How many of the rotated values the pre-check tries (all by default). */
+  checkSample?: number;
+  /** autocannon's per-request timeout (10 s by default); sign-ins queue for hashing and may wait longer. */
+  timeoutSeconds?: number;
 };
 
 type Measured = { step: Step; runs: autocannon.Result[]; requestsPerSecond: number; p50: number; p99: number; errors: number };
@@ -71,8 +75,17 @@ async function startRawServer(): Promise<{ child: ChildProcess; base: string }> 
   return { child, base: `http://127.0.0.1:${port}` };
 }
 
-/** How the app is served: `npm start`'s server (src/serve.ts), or `next start` (every request through Next). */
-type Server = "serve" | "next";
+/**
+ * What is started: the app as `npm start` serves it (src/serve.ts), the app under `next start` (every request through
+ * Next's route handlers), or the starter baseline (bench/starter, built by `npm run bench:build`).
+ */
+type Server = "serve" | "next" | "starter";
+
+const ENTRIES: Record<Server, string[]> = {
+  serve: ["--import", "tsx", "src/serve.ts"],
+  next: ["node_modules/next/dist/bin/next", "start"],
+  starter: ["node_modules/next/dist/bin/next", "start", "bench/starter"],
+};
 
 async function startApp(
   server: Server,
@@ -82,8 +95,7 @@ async function startApp(
   const port = await freePort();
   // Extra node flags for the server process only (e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof").
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const entry = server === "serve" ? ["--import", "tsx", "src/serve.ts"] : ["node_modules/next/dist/bin/next", "start"];
-  const child = start(process.execPath, [...nodeArgs, ...entry], {
+  const child = start(process.execPath, [...nodeArgs, ...ENTRIES[server]], {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: databaseUrl,
@@ -103,13 +115,13 @@ async function startApp(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the ${server} server exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${base}/api/ping`)).ok) return { child, base, origin: `http://localhost:${port}` };
+      if ((await fetch(`${base}${server === "starter" ? "/" : "/api/ping"}`)).ok) return { child, base, origin: `http://localhost:${port}` };
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`the ${server} server did not answer /api/ping within 60 s`);
+  throw new Error(`the ${server} server did not answer within 60 s`);
 }
 
 /** An access token per session, from GET /api/auth/token as a client would mint it. */
@@ -138,6 +150,7 @@ function autocannonOptions(base: string, step: Step, durationSeconds: number): a
     headers: step.headers,
     connections: settings.connections,
     pipelining: 1,
+    timeout: step.timeoutSeconds ?? 10,
     duration: durationSeconds,
     requests: rotate && [
       {
@@ -152,7 +165,7 @@ function autocannonOptions(base: string, step: Step, durationSeconds: number): a
 
 /** One request per credential first: a step that does not answer 200 fails the benchmark instead of measuring errors. */
 async function check(base: string, step: Step): Promise<void> {
-  for (const value of step.rotate?.values ?? [""]) {
+  for (const value of (step.rotate?.values ?? [""]).slice(0, step.checkSample)) {
     const headers = { ...step.headers, ...(step.rotate && { [step.rotate.header]: value }) };
     const response = await fetch(`${base}${step.path}`, { method: step.method ?? "GET", body: step.body, headers });
     if (response.status !== 200) throw new Error(`${step.name}: ${response.status} ${await response.text()}`);
@@ -166,6 +179,10 @@ async function measure(base: string, step: Step): Promise<Measured> {
   await autocannon(autocannonOptions(base, step, settings.warmupSeconds));
   const runs: autocannon.Result[] = [];
   for (let run = 0; run < settings.runs; run++) runs.push(await autocannon(autocannonOptions(base, step, settings.durationSeconds)));
+  return summarise(step, runs);
+}
+
+function summarise(step: Step, runs: autocannon.Result[]): Measured {
   const measured = {
     step,
     runs,
@@ -180,62 +197,179 @@ async function measure(base: string, step: Step): Promise<Measured> {
   return measured;
 }
 
-function ladder(raw: string, app: string, origin: string, cookies: string[], jwts: string[]): Array<[string, Step]> {
-  const list = `/api/trpc/task.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 20 } }))}`;
-  const cookie = { header: "cookie", values: cookies };
+type Servers = { raw: string; app: string; viaNext: string; starter: string; origin: string };
+type Credentials = { cookies: string[]; jwts: string[]; starterCookies: string[] };
+
+const LIST_PATH = `/api/trpc/task.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 20 } }))}`;
+
+function cookieList(name: string, adds: string, cookies: string[]): Step {
+  return { name, adds, path: LIST_PATH, rotate: { header: "cookie", values: cookies } };
+}
+
+function ladder(s: Servers, c: Credentials): Array<[string, Step]> {
   return [
-    [raw, { name: "raw node:http", adds: "the floor: node:http answering the same JSON", path: "/" }],
-    [app, { name: "Next route handler", adds: "Next.js (`next start`): GET /api/ping", path: "/api/ping" }],
-    [app, { name: "tRPC health.check", adds: "tRPC fetch adapter, superjson, context (no session), `SELECT 1`", path: "/api/trpc/health.check" }],
-    [app, { name: "task.list, cookie", adds: "session cookie read from the database, 20 tasks queried", path: list, rotate: cookie }],
+    [s.raw, { name: "raw node:http", adds: "the floor: node:http answering the same JSON", path: "/" }],
+    [s.app, { name: "Next route handler", adds: "Next.js: GET /api/ping, an empty route handler", path: "/api/ping" }],
+    [s.app, { name: "tRPC health.check", adds: "tRPC served from node:http (src/serve.ts), superjson, context (no session), `SELECT 1`", path: "/api/trpc/health.check" }],
+    [s.app, cookieList("task.list, cookie", "session cookie checked and read from the database, 20 tasks queried", c.cookies)],
     [
-      app,
+      s.app,
       {
         name: "task.list, JWT",
         adds: "bearer JWT verified in memory instead of the session read",
-        path: list,
-        rotate: { header: "authorization", values: jwts.map((jwt) => `Bearer ${jwt}`) },
+        path: LIST_PATH,
+        rotate: { header: "authorization", values: c.jwts.map((jwt) => `Bearer ${jwt}`) },
       },
     ],
     [
-      app,
+      s.app,
       {
         name: "task.create, cookie",
         adds: "POST with Origin: CSRF check, mutation counter, an INSERT",
         path: "/api/trpc/task.create",
         method: "POST",
         body: JSON.stringify({ json: { title: "Benchmark task" } }),
-        headers: { "content-type": "application/json", origin },
-        rotate: cookie,
+        headers: { "content-type": "application/json", origin: s.origin },
+        rotate: { header: "cookie", values: c.cookies },
       },
     ],
+    [s.viaNext, cookieList("task.list, cookie, via Next", "the same cookie call through Next's route handler (`next start`, as `next dev` serves it)", c.cookies)],
+    [s.starter, cookieList("task.list, cookie, starter", "baseline: the starters' wiring (bench/starter: getSession with defaults, fetch adapter in a route handler)", c.starterCookies)],
   ];
+}
+
+/** Many client addresses, so per-IP sign-in limits (ours and Better Auth's defaults) never refuse the benchmark. */
+const CLIENT_IPS = Array.from({ length: 60_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+
+function signInStep(name: string, adds: string, origin: string, email: string, password: string): Step {
+  return {
+    name,
+    adds,
+    path: "/api/auth/sign-in/email",
+    method: "POST",
+    body: JSON.stringify({ email, password }),
+    headers: { "content-type": "application/json", origin },
+    rotate: { header: "x-forwarded-for", values: CLIENT_IPS },
+    checkSample: 1,
+    timeoutSeconds: 60,
+  };
+}
+
+/** Users the starter can sign in: created through its own sign-up, so their passwords are hashed its way (scrypt). */
+async function starterUser(base: string, origin: string, password: string): Promise<string> {
+  const email = "starter-bench@example.com";
+  const response = await fetch(`${base}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin, "x-forwarded-for": "10.255.0.1" },
+    body: JSON.stringify({ email, password, name: "Starter bench" }),
+  });
+  if (!response.ok) throw new Error(`starter sign-up answered ${response.status}: ${await response.text()}`);
+  return email;
+}
+
+type UnderLoad = { alone: Measured; withSignIns: Measured; signIns: Measured };
+
+/** task.list with cookies alone, then while 20 connections keep signing in (argon2id) against the same server. */
+async function listUnderSignIns(base: string, list: Step, signIn: Step): Promise<UnderLoad> {
+  const alone = await measure(base, { ...list, name: "task.list, cookie, alone" });
+  await check(base, signIn);
+  const listRuns: autocannon.Result[] = [];
+  const signInRuns: autocannon.Result[] = [];
+  for (let run = 0; run < settings.runs; run++) {
+    const [listed, signedIn] = await Promise.all([
+      autocannon(autocannonOptions(base, list, settings.durationSeconds)),
+      autocannon({ ...autocannonOptions(base, signIn, settings.durationSeconds), connections: 20 }),
+    ]);
+    listRuns.push(listed);
+    signInRuns.push(signedIn);
+  }
+  const withSignIns = summarise({ ...list, name: "task.list, cookie, with 20 sign-ins" }, listRuns);
+  const signIns = summarise({ ...signIn, name: "sign-ins alongside (20 connections)" }, signInRuns);
+  return { alone, withSignIns, signIns };
 }
 
 const format = (value: number, digits = 0) => value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function report(results: Measured[], started: Date, seconds: number): string {
-  const [raw, bare] = results;
-  const rows = results.map(
+const row = (r: Measured) => `${format(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.errors}`;
+
+function report(ladderResults: Measured[], versus: Measured[], underLoad: UnderLoad, started: Date, seconds: number): string {
+  const find = (name: string) => {
+    const found = [...ladderResults, ...versus].find((r) => r.step.name === name);
+    if (!found) throw new Error(`no result for ${name}`);
+    return found;
+  };
+  const [raw, bare] = ladderResults;
+  const rows = ladderResults.map(
     (r) =>
-      `| ${r.step.name} | ${format(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.errors} | ${format(r.requestsPerSecond / (raw?.requestsPerSecond ?? 1), 3)} | ${format(r.requestsPerSecond / (bare?.requestsPerSecond ?? 1), 2)} |`,
+      `| ${r.step.name} | ${row(r)} | ${format(r.requestsPerSecond / (raw?.requestsPerSecond ?? 1), 3)} | ${format(r.requestsPerSecond / (bare?.requestsPerSecond ?? 1), 2)} |`,
   );
-  const runs = results.map((r) => `| ${r.step.name} | ${r.runs.map((run) => format(run.requests.total / run.duration)).join(" / ")} | ${r.step.adds} |`);
+  const runs = [...ladderResults, ...versus, underLoad.alone, underLoad.withSignIns, underLoad.signIns].map(
+    (r) => `| ${r.step.name} | ${r.runs.map((run) => format(run.requests.total / run.duration)).join(" / ")} | ${r.step.adds} |`,
+  );
+  const ratio = (a: number, b: number) => `${format(a / b, 2)}×`;
+  const cookie = find("task.list, cookie");
+  const jwt = find("task.list, JWT");
+  const starter = find("task.list, cookie, starter");
+  const ours = find("sign-in, argon2id");
+  const theirs = find("sign-in, starter scrypt");
+  const p99Rise = underLoad.withSignIns.p99 / underLoad.alone.p99;
+  const bareRps = bare?.requestsPerSecond ?? 1;
+  const verdict = (met: boolean) => (met ? "met" : "**not met**");
   const cpus = os.cpus();
   return `# Benchmark ladder
 
-Written by \`npm run bench\` (after \`npm run build\`) on ${started.toISOString().slice(0, 10)}; the whole run took ${Math.round(seconds)} s.
+Written by \`npm run bench\` (after \`npm run build && npm run bench:build\`) on ${started.toISOString().slice(0, 10)}; the whole run took ${Math.round(seconds)} s.
 
 - Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}; Node ${process.version}.
 - Load: autocannon, ${settings.connections} connections, keep-alive, no pipelining; per step a ${settings.warmupSeconds} s warm-up, then ${settings.runs} runs of ${settings.durationSeconds} s; the median run figure is quoted. autocannon runs in the same machine as the server (one core each, roughly).
 - Data: a fresh PostgreSQL database on 127.0.0.1, migrated with \`npm run db:migrate\`; ${settings.users} users with ${settings.tasksPerUser} tasks and one session each. Authenticated steps rotate over all ${settings.users} users' cookies or JWTs, a different user on every request. The database is dropped at the end.
-- Server: \`npm start\` (production build, NODE_ENV=production). \`MUTATION_RATE_LIMIT\` is raised so \`task.create\` is never refused (the counter is still written on every mutation); \`TRUSTED_PROXY_HOPS=1\` so each user mints its JWT from its own X-Forwarded-For address.
+- Servers, all on that database: the app as \`npm start\` runs it (\`src/serve.ts\`: the API from node:http, pages through Next), the same build under \`next start\` (every request through Next's route handlers), and the starter baseline (\`bench/starter\`). NODE_ENV=production. \`MUTATION_RATE_LIMIT\` is raised so \`task.create\` is never refused (the counter is still written on every mutation); \`TRUSTED_PROXY_HOPS=1\` so each user mints its JWT, and each sign-in comes, from its own X-Forwarded-For address.
+
+## The ladder
 
 | step | req/s | p50 ms | p99 ms | errors | × raw node:http | × Next route handler |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join("\n")}
 
 ![The ladder](ladder.svg)
+
+## Against the starters' wiring
+
+The same procedures wired as the common Next.js + tRPC + Better Auth starters do (\`bench/starter\`: Better Auth's
+defaults — scrypt, no joins —, \`auth.api.getSession\` in the context, the fetch adapter in a route handler).
+
+| | ours | starter | ours ÷ starter |
+| --- | ---: | ---: | ---: |
+| task.list with a cookie, req/s | ${format(cookie.requestsPerSecond)} | ${format(starter.requestsPerSecond)} | ${ratio(cookie.requestsPerSecond, starter.requestsPerSecond)} |
+| task.list with a cookie, p99 ms | ${cookie.p99} | ${starter.p99} | ${ratio(cookie.p99, starter.p99)} |
+| sign-in, req/s (32 connections) | ${format(ours.requestsPerSecond)} | ${format(theirs.requestsPerSecond)} | ${ratio(ours.requestsPerSecond, theirs.requestsPerSecond)} |
+| sign-in, p50 ms | ${ours.p50} | ${theirs.p50} | ${ratio(ours.p50, theirs.p50)} |
+
+Sign-in hashes differ on purpose: ours is argon2id (19 MiB, 2 passes), the starter's Better Auth default is scrypt
+(N=16384, r=16), below OWASP's minimum; both run off the event loop.
+
+## Sign-in under load
+
+\`task.list\` with cookies (${settings.connections} connections) alone, then while 20 more connections sign in continuously (argon2id):
+
+| | req/s | p50 ms | p99 ms | errors |
+| --- | ---: | ---: | ---: | ---: |
+| task.list alone | ${row(underLoad.alone)} |
+| task.list with 20 concurrent sign-ins | ${row(underLoad.withSignIns)} |
+| the sign-ins alongside | ${row(underLoad.signIns)} |
+
+p99 rises ${format(p99Rise, 2)}× (target < 2×).
+
+## Targets (issue 7)
+
+| target | measured | |
+| --- | --- | --- |
+| task.list with a cookie ≥ 1 × the empty Next route handler | ${format(cookie.requestsPerSecond / bareRps, 2)}× | ${verdict(cookie.requestsPerSecond >= bareRps)} |
+| task.list with a JWT ≥ 1.2 × the empty Next route handler | ${format(jwt.requestsPerSecond / bareRps, 2)}× | ${verdict(jwt.requestsPerSecond >= 1.2 * bareRps)} |
+| p99 ≤ 2 × p50 at ${settings.connections} connections (cookie / JWT) | ${format(cookie.p99 / cookie.p50, 1)}× / ${format(jwt.p99 / jwt.p50, 1)}× | ${verdict(cookie.p99 <= 2 * cookie.p50 && jwt.p99 <= 2 * jwt.p50)} |
+| zero errors | ${[...ladderResults, ...versus].reduce((sum, r) => sum + r.errors, 0)} | ${verdict([...ladderResults, ...versus].every((r) => r.errors === 0))} |
+| our wiring beats the starter's (cookie task.list) | ${ratio(cookie.requestsPerSecond, starter.requestsPerSecond)} | ${verdict(cookie.requestsPerSecond > starter.requestsPerSecond)} |
+| task.list p99 under 20 concurrent sign-ins < 2 × alone | ${format(p99Rise, 2)}× | ${verdict(p99Rise < 2)} |
 
 ## Each run, and what each step adds
 
@@ -246,8 +380,10 @@ ${runs.join("\n")}
 }
 
 async function main() {
-  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
-    throw new Error("No production build in .next: run `npm run build` first (the benchmark builds nothing itself).");
+  for (const build of [".next", "bench/starter/.next"]) {
+    if (!existsSync(path.join(ROOT, build, "BUILD_ID"))) {
+      throw new Error(`No build in ${build}: run \`npm run build && npm run bench:build\` first (the benchmark builds nothing itself).`);
+    }
   }
   const started = new Date();
   const secret = randomBytes(32).toString("base64url");
@@ -255,22 +391,37 @@ async function main() {
   const children: ChildProcess[] = [];
   try {
     await migrate(database.url);
-    const cookies = await seed(database.url, secret, settings.users, settings.tasksPerUser);
+    const { cookies, password } = await seed(database.url, secret, settings.users, settings.tasksPerUser);
     const raw = await startRawServer();
     children.push(raw.child);
     const app = await startApp("serve", database.url, secret);
     children.push(app.child);
-    const jwts = await mintJwts(app.base, cookies);
-    const results: Measured[] = [];
-    for (const [base, step] of ladder(raw.base, app.base, app.origin, cookies, jwts)) {
-      if (settings.only.test(step.name)) results.push(await measure(base, step));
+    const viaNext = await startApp("next", database.url, secret);
+    children.push(viaNext.child);
+    const starter = await startApp("starter", database.url, secret);
+    children.push(starter.child);
+    const servers = { raw: raw.base, app: app.base, viaNext: viaNext.base, starter: starter.base, origin: app.origin };
+    // The starter's Better Auth serves plain http here, so its cookie has no __Secure- prefix; same tokens, same secret.
+    const credentials = { cookies, jwts: await mintJwts(app.base, cookies), starterCookies: cookies.map((c) => c.replace(/^__Secure-/, "")) };
+    const starterEmail = await starterUser(starter.base, starter.origin, password);
+
+    const ladderResults: Measured[] = [];
+    for (const [base, step] of ladder(servers, credentials)) {
+      if (settings.only.test(step.name)) ladderResults.push(await measure(base, step));
     }
+    if (process.env.BENCH_STEPS) return; // some steps only (e.g. to profile): nothing is written
+    const ourSignIn = signInStep("sign-in, argon2id", "POST /api/auth/sign-in/email, ours: argon2id, throttles, audit event", app.origin, "bench-1@example.com", password);
+    const versus = [
+      await measure(app.base, ourSignIn),
+      await measure(starter.base, signInStep("sign-in, starter scrypt", "the same on the starter: Better Auth's default scrypt", starter.origin, starterEmail, password)),
+    ];
+    const underLoad = await listUnderSignIns(app.base, cookieList("task.list, cookie", "", cookies), ourSignIn);
 
     const seconds = (Date.now() - started.getTime()) / 1000;
-    const markdown = report(results, started, seconds);
+    const markdown = report(ladderResults, versus, underLoad, started, seconds);
     const subtitle = `${os.cpus().length} cores, Node ${process.version}, ${settings.connections} connections, ${started.toISOString().slice(0, 10)}`;
     const svg = await ladderChart(
-      results.map((r) => ({ step: r.step.name, requestsPerSecond: Math.round(r.requestsPerSecond), p99: r.p99 })),
+      ladderResults.map((r) => ({ step: r.step.name, requestsPerSecond: Math.round(r.requestsPerSecond), p99: r.p99 })),
       subtitle,
     );
     await fs.writeFile(path.join(ROOT, "bench", "RESULTS.md"), markdown);

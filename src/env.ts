@@ -1,6 +1,7 @@
 // The one place configuration is read and validated. Import `env` from here, never `process.env`.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -21,6 +22,7 @@ const flag = (fallback: boolean) =>
     .optional()
     .transform((value) => (value === undefined ? fallback : value === "true" || value === "1"));
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const milliseconds = (fallback: number) => z.coerce.number().int().min(100).max(600_000).default(fallback);
 
 const DAY = 24 * 60 * 60;
 
@@ -36,6 +38,10 @@ const schema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** How long a query waits for a PostgreSQL connection (a new one, or a free one from the pool). */
+  DATABASE_CONNECT_TIMEOUT_MS: milliseconds(3000),
+  /** Longest statement: PostgreSQL cancels it, and the client gives up a second later if the server is silent. */
+  DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(5000),
   BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
   /** The app's public URL; by default the local server on PORT. */
   BETTER_AUTH_URL: z.url().default(`http://localhost:${process.env.PORT ?? 3000}`),
@@ -47,9 +53,13 @@ const schema = z.object({
   /** Redis for rate limits and the session store shared by several instances; unset → the database. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_KEY_PREFIX: z.string().default("taskforge:"),
+  /** A Redis command not answered within this fails, and the database takes over until Redis answers again. */
+  REDIS_COMMAND_TIMEOUT_MS: milliseconds(1000),
   /** Mutations one signed-in user may make per minute through tRPC. */
   MUTATION_RATE_LIMIT: z.coerce.number().int().positive().default(120),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Password hashes computed at once; the rest wait. Default: one fewer than the cores, at least 1. */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism() - 1)),
   SESSION_IDLE_TIMEOUT: seconds(7 * DAY),
   SESSION_UPDATE_AGE: seconds(DAY),
   SESSION_ABSOLUTE_LIFETIME: seconds(30 * DAY),

@@ -18,8 +18,8 @@ import { sendMail } from "@/server/email/mailer";
 import { messages } from "@/server/email/messages";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { trustedOrigins } from "@/server/http/origin";
-import { counters } from "@/server/rate-limit/counters";
-import { redis } from "@/server/redis";
+import { counters, databaseCounters } from "@/server/rate-limit/counters";
+import { redis, redisFailover } from "@/server/redis";
 
 const MINUTE = 60;
 
@@ -84,15 +84,17 @@ export function createAuth(database: Database) {
     },
 
     // Sessions live in the database (and in Redis when configured) and are looked up on every request (no cookie
-    // cache), so a revoked session is refused at once. Idle timeout slides once per SESSION_UPDATE_AGE; the
-    // absolute cap is a hook.
+    // cache), so a revoked session is refused at once; while Redis does not answer, the database copy does. Idle
+    // timeout slides once per SESSION_UPDATE_AGE; the absolute cap is a hook.
     session: {
       expiresIn: env.SESSION_IDLE_TIMEOUT,
       updateAge: env.SESSION_UPDATE_AGE,
       cookieCache: { enabled: false },
       storeSessionInDatabase: true,
     },
-    secondaryStorage: redis ? redisSecondaryStorage(redis) : undefined,
+    secondaryStorage: redis && redisFailover ? redisSecondaryStorage(redis, redisFailover, databaseCounters) : undefined,
+    // Verification values (reset links) in the database too, so they keep working while Redis does not answer.
+    verification: { storeInDatabase: true },
     databaseHooks: {
       session: sessionLifetimeHooks,
       user: {

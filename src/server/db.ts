@@ -21,13 +21,27 @@ function lazyPglite(dataDir: string): SqlDriverAdapterFactory {
   };
 }
 
+/**
+ * A pool of PostgreSQL connections whose every wait is bounded, so a database that is down or silent fails calls
+ * within seconds instead of holding them: the wait for a connection, the statement on the server, and the wait for
+ * the server's answer (a second longer, so the server's own cancel normally comes first and the connection is kept).
+ */
+export function postgresAdapter(
+  connectionString: string,
+  { poolSize = env.DATABASE_POOL_SIZE, connectTimeoutMs = env.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs = env.DATABASE_STATEMENT_TIMEOUT_MS } = {},
+): PrismaPg {
+  return new PrismaPg({
+    connectionString,
+    max: poolSize,
+    connectionTimeoutMillis: connectTimeoutMs,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + 1000,
+  });
+}
+
 export function createDatabase(adapter?: SqlDriverAdapterFactory): Database {
   return new PrismaClient({
-    adapter:
-      adapter ??
-      (env.DATABASE_URL
-        ? new PrismaPg({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE })
-        : lazyPglite(env.PGLITE_DIR)),
+    adapter: adapter ?? (env.DATABASE_URL ? postgresAdapter(env.DATABASE_URL) : lazyPglite(env.PGLITE_DIR)),
   });
 }
 

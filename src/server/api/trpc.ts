@@ -1,13 +1,13 @@
 /**
  * The tRPC server, in the order a request meets it:
  * 1. context: who is calling (cookie, bearer session token or JWT) and with what (database, headers, IP);
- * 2. initialisation: superjson, the error formatter that hides internals in production;
+ * 2. initialisation: superjson (with a faster serialiser, transformer.ts), the error formatter that hides internals in production;
  * 3. procedures: public, protected (signed in), admin (role re-checked in the database).
  */
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { env } from "@/env";
 import { formatError, requestIdOfError } from "@/server/api/error-formatter";
+import { transformer } from "@/server/api/transformer";
 import { type AuthSession, auth } from "@/server/auth";
 import {
   type AccessTokenSession,
@@ -15,6 +15,7 @@ import {
   sessionFromAccessToken,
   verifyAccessToken,
 } from "@/server/auth/access-token";
+import { sessionFromCookie } from "@/server/auth/session-cookie";
 import { type Database, db } from "@/server/db";
 import { clientIpFrom, withClientIp } from "@/server/http/client-ip";
 import { isSameSiteRequest } from "@/server/http/origin";
@@ -59,13 +60,21 @@ export function createInnerContext(
   };
 }
 
+/** The headers Better Auth is given: the trusted client IP, and the request id its log lines carry. */
+function headersForAuth(headers: Headers, requestId: string): Headers {
+  const copy = withClientIp(headers);
+  copy.set(REQUEST_ID_HEADER, requestId);
+  return copy;
+}
+
 /**
  * The context of one HTTP request. `Authorization: Bearer` wins over a cookie sent alongside:
  * - a JWT is verified in memory (signature, algorithm, exp, nbf, iss, aud) with no database read;
  * - a session token, like the cookie, is read from the database on every request (no cookie cache), so a
- *   revoked session stops working at once; a refreshed session cookie goes back in `resHeaders`.
- * The request id comes from the HTTP handler (or from X-Request-Id, for server components); Better Auth sees it
- * in the headers it is given, so its own log lines carry it too.
+ *   revoked session stops working at once. The cookie takes the short way (session-cookie.ts) unless Better
+ *   Auth must write something, e.g. a refreshed session cookie, which goes back in `resHeaders`.
+ * The request id comes from the HTTP handler (or from X-Request-Id, for server components); Better Auth is given
+ * it in the headers, so its own log lines carry it too.
  */
 export async function createTRPCContext({
   headers,
@@ -84,15 +93,16 @@ export async function createTRPCContext({
     const claims = await verifyAccessToken(bearer.token);
     return createInnerContext({ ...request, session: claims && sessionFromAccessToken(claims), authMethod: "jwt" });
   }
-  const authHeaders = withClientIp(headers);
-  authHeaders.set(REQUEST_ID_HEADER, requestId);
   if (bearer?.kind === "session-token") {
     // Better Auth's bearer plugin reads the token from the Authorization header; the cookie must not count.
-    authHeaders.delete("cookie");
-    const session = await auth.api.getSession({ headers: authHeaders });
+    const bearerHeaders = headersForAuth(headers, requestId);
+    bearerHeaders.delete("cookie");
+    const session = await auth.api.getSession({ headers: bearerHeaders });
     return createInnerContext({ ...request, session, authMethod: "session-token" });
   }
-  const result = await auth.api.getSession({ headers: authHeaders, returnHeaders: true });
+  const session = await sessionFromCookie(headers);
+  if (session !== undefined) return createInnerContext({ ...request, session });
+  const result = await auth.api.getSession({ headers: headersForAuth(headers, requestId), returnHeaders: true });
   for (const cookie of result.headers.getSetCookie()) resHeaders?.append("set-cookie", cookie);
   return createInnerContext({ ...request, session: result.response });
 }
@@ -102,7 +112,7 @@ export async function createTRPCContext({
 const isProduction = env.NODE_ENV === "production";
 
 const t = initTRPC.context<InnerContext>().create({
-  transformer: superjson,
+  transformer,
   isDev: !isProduction,
   // Errors met before a context exists (a refused batch, a failed session lookup) get the id from the HTTP handler.
   errorFormatter: ({ shape, error, ctx }) =>

@@ -286,6 +286,45 @@ describe("the public key cache", () => {
     expect(loadKeys).toHaveBeenCalledTimes(3);
   });
 
+  describe("remembering verified tokens", () => {
+    it("still refuses a remembered token once it expires", async () => {
+      let clock = Date.now();
+      const verify = createAccessTokenVerifier({
+        loadKeys: async () => ({ keys: [jwk("k1")] }),
+        algorithm: "EdDSA",
+        issuer: "iss",
+        audience: "aud",
+        now: () => clock,
+      });
+      const shortLived = token("k1", Math.floor(clock / 1000) + 5);
+      expect(await verify(shortLived)).toMatchObject({ sub: "u1" });
+      clock += 4_000;
+      expect(await verify(shortLived)).toMatchObject({ sub: "u1" });
+      clock += 1_000;
+      expect(await verify(shortLived)).toBeNull();
+    });
+
+    it("still refuses a remembered token once its key is no longer published", async () => {
+      let clock = Date.now();
+      const loadKeys = vi.fn(async () => ({ keys: [jwk("k1")] }));
+      const verify = createAccessTokenVerifier({ loadKeys, algorithm: "EdDSA", issuer: "iss", audience: "aud", maxKeyAgeMs: 1_000, now: () => clock });
+      const t = token("k1");
+      expect(await verify(t)).toMatchObject({ sub: "u1" });
+      loadKeys.mockResolvedValue({ keys: [jwk("k2")] });
+      clock += 1_500;
+      expect(await verify(t)).toBeNull();
+    });
+
+    it("does not remember a token by anything but its exact bytes", async () => {
+      const verify = createAccessTokenVerifier({ loadKeys: async () => ({ keys: [jwk("k1")] }), algorithm: "EdDSA", issuer: "iss", audience: "aud" });
+      const t = token("k1");
+      expect(await verify(t)).toMatchObject({ sub: "u1" });
+      const [header, payload, sig = ""] = t.split(".");
+      const tampered = `${header}.${payload}.${sig.slice(0, -2)}${sig.endsWith("AA") ? "BA" : "AA"}`;
+      expect(await verify(tampered)).toBeNull();
+    });
+  });
+
   it("ignores published keys of another algorithm", async () => {
     const loadKeys = async () => ({ keys: [{ ...jwk("k1"), alg: "ES256" }] });
     const verify = createAccessTokenVerifier({ loadKeys, algorithm: "EdDSA", issuer: "iss", audience: "aud" });

@@ -51,6 +51,8 @@ type VerifierOptions = {
   reloadIntervalMs?: number;
   /** Keys are reloaded when older than this, so a key removed from the JWKS stops being trusted. */
   maxKeyAgeMs?: number;
+  /** How many verified tokens are remembered (a client sends the same token until it expires). */
+  cacheSize?: number;
   now?: () => number;
 };
 
@@ -61,8 +63,12 @@ export function createAccessTokenVerifier({
   audience,
   reloadIntervalMs = 1000,
   maxKeyAgeMs = 60 * 60 * 1000,
+  cacheSize = 10_000,
   now = Date.now,
 }: VerifierOptions) {
+  // The signature check is the costly step; a token already verified is only checked again for expiry and for its
+  // key still being trusted. Keyed by the whole token, so a changed byte is a different, unverified token.
+  const verified = new Map<string, { claims: AccessTokenClaims; kid: string }>();
   let keys = new Map<string, CryptoKey | Uint8Array>();
   let loadedAt = Number.NEGATIVE_INFINITY;
   let missedAt = Number.NEGATIVE_INFINITY;
@@ -90,6 +96,12 @@ export function createAccessTokenVerifier({
 
   /** The token's claims when it is valid for this app, otherwise null. */
   return async function verifyAccessToken(token: string): Promise<AccessTokenClaims | null> {
+    const known = verified.get(token);
+    if (known) {
+      if (known.claims.exp > Math.floor(now() / 1000) && (await keyFor(known.kid))) return known.claims;
+      verified.delete(token);
+      return null;
+    }
     let header: ReturnType<typeof decodeProtectedHeader>;
     try {
       header = decodeProtectedHeader(token);
@@ -113,7 +125,10 @@ export function createAccessTokenVerifier({
       throw error;
     }
     const claims = claimsSchema.safeParse(payload);
-    return claims.success ? claims.data : null;
+    if (!claims.success) return null;
+    if (verified.size >= cacheSize) verified.delete(verified.keys().next().value ?? "");
+    verified.set(token, { claims: claims.data, kid: header.kid });
+    return claims.data;
   };
 }
 

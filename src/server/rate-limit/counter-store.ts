@@ -2,6 +2,7 @@
 import type Redis from "ioredis";
 import { randomUUID } from "node:crypto";
 import type { Database } from "@/server/db";
+import type { RedisFailover } from "@/server/redis/failover";
 
 export type Count = { count: number; resetAt: number };
 
@@ -53,6 +54,18 @@ export function redisCounterStore(redis: Redis): CounterStore {
     async reset(key) {
       await redis.del(key);
     },
+  };
+}
+
+/**
+ * Redis while it answers, the database while it does not: a limit is never skipped. Counts do not move between
+ * the stores, so a window that spans a switch starts again in the other one.
+ */
+export function failoverCounterStore(failover: RedisFailover, redisStore: CounterStore, databaseStore: CounterStore): CounterStore {
+  return {
+    hit: (key, windowMs) => failover.use(() => redisStore.hit(key, windowMs), () => databaseStore.hit(key, windowMs)),
+    peek: (key, windowMs) => failover.use(() => redisStore.peek(key, windowMs), () => databaseStore.peek(key, windowMs)),
+    reset: (key) => failover.use(() => redisStore.reset(key), () => databaseStore.reset(key)),
   };
 }
 

@@ -1,6 +1,10 @@
-// The app's counters (failed sign-ins per account, mutations per user), in Redis or the database.
+// The app's counters (failed sign-ins per account, mutations per user), in Redis or the database; with Redis,
+// the database stands in while Redis does not answer.
 import { db } from "@/server/db";
-import { databaseCounterStore, redisCounterStore } from "@/server/rate-limit/counter-store";
-import { redis } from "@/server/redis";
+import { databaseCounterStore, failoverCounterStore, redisCounterStore } from "@/server/rate-limit/counter-store";
+import { redis, redisFailover } from "@/server/redis";
 
-export const counters = redis ? redisCounterStore(redis) : databaseCounterStore(db);
+export const databaseCounters = databaseCounterStore(db);
+
+export const counters =
+  redis && redisFailover ? failoverCounterStore(redisFailover, redisCounterStore(redis), databaseCounters) : databaseCounters;

@@ -2,13 +2,13 @@
 // through the real tRPC caller (procedure, middleware, Prisma, PostgreSQL; in-process, no HTTP), and the ratio
 // large/small is compared with the bound (1.5×).
 //
-// - task.list / task.stats: a user with 1,000 tasks against one with 1,000,000, in the same table (with 999 other
+// - task.list / task.stats: a user with 1,000 tasks against one with 1,000,000, in the same table (with 998 other
 //   users' tasks around them);
-// - user.list: the same admin queries with 1,000 users, then with 100,000 users.
+// - user.list: the same admin queries on 1,000 users and on 100,000 users.
 //
-// The database is a fresh one on the PostgreSQL server (created, migrated with the repo's migration code, filled
-// with `INSERT … SELECT generate_series`, ANALYZEd, and dropped at the end). `npm run bench:growth` prints the
-// markdown section; `measureGrowth` and `renderGrowth` are for the main benchmark run.
+// The databases are fresh ones on the PostgreSQL server (created, migrated with the repo's migration code, filled
+// with `INSERT … SELECT generate_series`, VACUUM ANALYZEd, and dropped at the end). `npm run bench:growth` prints
+// the markdown section; `measureGrowth` and `renderGrowth` are for the main benchmark run.
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
@@ -39,7 +39,7 @@ export type GrowthOptions = {
 export type Latency = { p50: number; p99: number; mean: number; min: number; max: number };
 
 export type GrowthCase = {
-  procedure: "task.list" | "task.stats" | "user.list";
+  procedure: "task.list" | "task.create" | "task.stats" | "user.list";
   name: string;
   /** What differs between the small and the large case. */
   sizes: { small: string; large: string };
@@ -56,6 +56,8 @@ export type GrowthResult = {
   date: string;
   seconds: number;
   machine: string;
+  /** The machine's load average (1, 5, 15 minutes) at the end of the run: other work on a shared machine. */
+  load: string;
   postgres: string;
   settings: Required<Omit<GrowthOptions, "log" | "serverUrl">>;
   /** Seconds spent creating, migrating and filling the database, per step. */
@@ -80,7 +82,7 @@ const TASK_SPACING = "5 minutes";
 /** The newest tasks of every user are a mix of open and done (one in three done); older ones are done, except… */
 const RECENT_TASKS = 200;
 /** …one in this many old tasks, left open and long overdue (a neglected backlog). */
-const NEGLECTED_EVERY = 1_000;
+const NEGLECTED_EVERY = 10_000;
 /** One in ten tasks has a due date, a week after it was created. */
 const DUE_EVERY = 10;
 
@@ -105,11 +107,11 @@ const DOMAINS = ["example.com", "mail.test", "corp.example", "post.test", "inbox
 
 // ---- the database ----
 
-type Loader = { client: pg.Client; setup: GrowthResult["setup"]; log: (line: string) => void };
+type Loader = { setup: GrowthResult["setup"]; log: (line: string) => void };
 
-async function timed(loader: Loader, step: string, sql: string, params: unknown[] = []): Promise<void> {
+async function timed(loader: Loader, client: pg.Client, step: string, sql: string, params: unknown[] = []): Promise<void> {
   const started = performance.now();
-  await loader.client.query(sql, params);
+  await client.query(sql, params);
   const seconds = (performance.now() - started) / 1000;
   loader.setup.push({ step, seconds });
   loader.log(`  ${step} (${seconds.toFixed(1)} s)`);
@@ -119,9 +121,10 @@ async function timed(loader: Loader, step: string, sql: string, params: unknown[
  * `count` users numbered from `first` (older the higher the number), with names from the lists above.
  * Every email is unique; no generated name contains the sought term.
  */
-function insertUsers(loader: Loader, step: string, first: number, count: number): Promise<void> {
+function insertUsers(loader: Loader, client: pg.Client, step: string, first: number, count: number): Promise<void> {
   return timed(
     loader,
+    client,
     step,
     `INSERT INTO users (id, name, email, email_verified, role, created_at, updated_at)
      SELECT 'u' || g, f.name || ' ' || l.name,
@@ -135,9 +138,10 @@ function insertUsers(loader: Loader, step: string, first: number, count: number)
 }
 
 /** `count` tasks for each user in `userIds`, newest first a `TASK_SPACING` apart (see the constants for their shape). */
-function insertTasks(loader: Loader, step: string, userIds: string[], count: number): Promise<void> {
+function insertTasks(loader: Loader, client: pg.Client, step: string, userIds: string[], count: number): Promise<void> {
   return timed(
     loader,
+    client,
     step,
     `INSERT INTO tasks (id, title, completed, priority, due_at, user_id, created_at, updated_at)
      SELECT gen_random_uuid(), 'Task ' || g,
@@ -158,6 +162,8 @@ type App = {
   createCaller: typeof import("../src/server/api/root").createCaller;
   createTRPCContext: typeof import("../src/server/api/trpc").createTRPCContext;
   encodeCursor: typeof import("../src/server/api/pagination").encodeCursor;
+  /** A Prisma client of the app's kind for another database. */
+  openDatabase: (url: string) => import("../src/server/db").Database;
   signIn: (userId: string) => Promise<Headers>;
   close: () => Promise<void>;
 };
@@ -175,18 +181,22 @@ async function loadApp(url: string): Promise<App> {
   }
   process.env.DATABASE_URL = url;
   process.env.BETTER_AUTH_SECRET ??= randomBytes(32).toString("base64url");
-  const [{ createCaller }, { createTRPCContext }, { encodeCursor }, { auth }, { db }] = await Promise.all([
+  // task.create is timed a few hundred times per user: measured, not refused (the counter is still written).
+  process.env.MUTATION_RATE_LIMIT ??= "1000000000";
+  const [{ createCaller }, { createTRPCContext }, { encodeCursor }, { auth }, { db, createDatabase }, { PrismaPg }] = await Promise.all([
     import("../src/server/api/root"),
     import("../src/server/api/trpc"),
     import("../src/server/api/pagination"),
     import("../src/server/auth"),
     import("../src/server/db"),
+    import("@prisma/adapter-pg"),
   ]);
   const ctx = await auth.$context;
   return {
     createCaller,
     createTRPCContext,
     encodeCursor,
+    openDatabase: (other) => createDatabase(new PrismaPg({ connectionString: other, max: 2 })),
     async signIn(userId) {
       const session = await ctx.internalAdapter.createSession(userId);
       const signed = `${session.token}.${await makeSignature(session.token, ctx.secret)}`;
@@ -200,9 +210,13 @@ async function loadApp(url: string): Promise<App> {
   };
 }
 
-/** A caller signed in as `userId` with a session cookie; its context (the session read) is built once. */
-async function callerFor(app: App, userId: string): Promise<Caller> {
-  return app.createCaller(await app.createTRPCContext({ headers: await app.signIn(userId) }));
+/**
+ * A caller signed in as `userId` with a session cookie; its context (the session read) is built once. With
+ * `database`, its procedures query that database instead of the app's (the session stays the app's).
+ */
+async function callerFor(app: App, userId: string, database?: import("../src/server/db").Database): Promise<Caller> {
+  const ctx = await app.createTRPCContext({ headers: await app.signIn(userId) });
+  return app.createCaller(database ? { ...ctx, db: database } : ctx);
 }
 
 // ---- timing ----
@@ -257,193 +271,202 @@ function growthCase(spec: CaseSpec, small: number[], large: number[], answers: [
 
 // ---- the run ----
 
+/** The admin, the sought person, then `generated` users from the lists: the same rows in both user databases. */
+async function insertPeople(loader: Loader, client: pg.Client, step: string, generated: number): Promise<void> {
+  await client.query(
+    `INSERT INTO users (id, name, email, email_verified, role, created_at, updated_at) VALUES
+     ('u-admin', 'Ada Admin', 'ada.admin@taskforge.test', true, 'admin', now() - interval '20 years', now()),
+     ('u-sought', $1, $2, true, 'user', now() - interval '${Math.floor(DEFAULTS.smallUsers / 2)} minutes', now())`,
+    [SOUGHT.name, SOUGHT.email],
+  );
+  await insertUsers(loader, client, step, 1, generated);
+}
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query("SET TIME ZONE 'UTC'"); // Prisma's DateTime columns hold UTC
+  return client;
+}
+
+/**
+ * Two throwaway databases: `bench_growth_<pid>` holds the tasks (the small and the large user side by side) and
+ * `largeUsers` users; `bench_growth_<pid>_small` the same first `smallUsers` users and nothing else. user.list runs
+ * against each with the same admin session, so its small and large calls can alternate like the tasks' do.
+ */
 export async function measureGrowth(options: GrowthOptions = {}): Promise<GrowthResult> {
   const settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS;
   const serverUrl = options.serverUrl ?? process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
   const log = options.log ?? ((line: string) => console.info(line));
   const started = Date.now();
-  const name = `bench_growth_${process.pid}`;
-  const url = databaseUrl(serverUrl, name);
+  const names = { main: `bench_growth_${process.pid}`, small: `bench_growth_${process.pid}_small` };
   const setup: GrowthResult["setup"] = [];
+  const loader: Loader = { setup, log };
   const cases: GrowthCase[] = [];
-
-  log(`growth: database ${name}`);
-  await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  const step = performance.now();
-  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  const client = new pg.Client({ connectionString: url });
+  const clients: pg.Client[] = [];
   let app: App | undefined;
-  try {
-    await applyMigrations({ kind: "postgres", url });
-    setup.push({ step: "create and migrate the database", seconds: (performance.now() - step) / 1000 });
-    await client.connect();
-    await client.query("SET TIME ZONE 'UTC'"); // Prisma's DateTime columns hold UTC
-    const loader: Loader = { client, setup, log };
-    const postgres = (await client.query<{ version: string }>("SELECT version()")).rows[0]?.version.split(" on ")[0] ?? "PostgreSQL";
+  let smallUsersDb: import("../src/server/db").Database | undefined;
 
-    // Users 1–3 are the admin and the two measured users; the sought person is one more; the rest are generated.
-    const admin = "u-admin";
+  log(`growth: databases ${names.main} and ${names.small}`);
+  try {
+    const step = performance.now();
+    for (const name of Object.values(names)) {
+      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+      await applyMigrations({ kind: "postgres", url: databaseUrl(serverUrl, name) });
+    }
+    setup.push({ step: "create and migrate both databases", seconds: (performance.now() - step) / 1000 });
+    const main = await connect(databaseUrl(serverUrl, names.main));
+    clients.push(main);
+    const smallDb = await connect(databaseUrl(serverUrl, names.small));
+    clients.push(smallDb);
+    const postgres = (await main.query<{ version: string }>("SELECT version()")).rows[0]?.version.split(" on ")[0] ?? "PostgreSQL";
+
+    const generatedSmall = settings.smallUsers - 2;
     const smallUser = "u-small";
     const largeUser = "u-large";
-    await client.query(
+    await insertPeople(loader, smallDb, `${settings.smallUsers.toLocaleString("en-US")} users (small database)`, generatedSmall);
+    await insertPeople(loader, main, `${(settings.largeUsers - 2).toLocaleString("en-US")} users`, settings.largeUsers - 4);
+    await main.query(
       `INSERT INTO users (id, name, email, email_verified, role, created_at, updated_at) VALUES
-       ($1, 'Ada Admin', 'ada.admin@taskforge.test', true, 'admin', now() - interval '20 years', now()),
-       ($2, 'Sam Small', 'sam.small@taskforge.test', true, 'user', now() - interval '20 years', now()),
-       ($3, 'Lars Large', 'lars.large@taskforge.test', true, 'user', now() - interval '20 years', now()),
-       ('u-sought', $4, $5, true, 'user', now() - interval '${Math.floor(settings.smallUsers / 2)} minutes', now())`,
-      [admin, smallUser, largeUser, SOUGHT.name, SOUGHT.email],
+       ($1, 'Sam Small', 'sam.small@taskforge.test', true, 'user', now() - interval '20 years', now()),
+       ($2, 'Lars Large', 'lars.large@taskforge.test', true, 'user', now() - interval '20 years', now())`,
+      [smallUser, largeUser],
     );
-    const generatedSmall = settings.smallUsers - 4;
-    await insertUsers(loader, `${settings.smallUsers.toLocaleString("en-US")} users`, 1, generatedSmall);
     const others = Array.from({ length: generatedSmall }, (_, i) => `u${i + 1}`);
-    await insertTasks(loader, `${settings.smallTasks.toLocaleString("en-US")} tasks for the small user`, [smallUser], settings.smallTasks);
-    await insertTasks(loader, `${settings.largeTasks.toLocaleString("en-US")} tasks for the large user`, [largeUser], settings.largeTasks);
+    await insertTasks(loader, main, `${settings.smallTasks.toLocaleString("en-US")} tasks for the small user`, [smallUser], settings.smallTasks);
+    await insertTasks(loader, main, `${settings.largeTasks.toLocaleString("en-US")} tasks for the large user`, [largeUser], settings.largeTasks);
     await insertTasks(
       loader,
+      main,
       `${settings.tasksPerOtherUser} tasks for each of ${others.length.toLocaleString("en-US")} other users`,
       others,
       settings.tasksPerOtherUser,
     );
-    await timed(loader, "ANALYZE", "ANALYZE");
+    // VACUUM as autovacuum would after bulk inserts: it also moves new trigram (GIN) index entries from their
+    // pending list into the index proper, the state of a table that grew over time.
+    await timed(loader, main, "VACUUM ANALYZE", "VACUUM ANALYZE");
+    await timed(loader, smallDb, "VACUUM ANALYZE (small database)", "VACUUM ANALYZE");
 
-    app = await loadApp(url);
-    const [small, large, adminCaller] = [await callerFor(app, smallUser), await callerFor(app, largeUser), await callerFor(app, admin)];
+    app = await loadApp(databaseUrl(serverUrl, names.main));
+    smallUsersDb = app.openDatabase(databaseUrl(serverUrl, names.small));
+    const small = await callerFor(app, smallUser);
+    const large = await callerFor(app, largeUser);
+    const adminOf = { small: await callerFor(app, "u-admin", smallUsersDb), large: await callerFor(app, "u-admin") };
     const encodeCursor = app.encodeCursor;
 
-    /** The cursor that continues after the `index`th task (0-based, newest first) of `userId` matching `where`. */
-    async function taskCursor(userId: string, index: number, where = "true"): Promise<string> {
+    /** The cursor after the `index`th row (0-based, newest first) of `table` matching `where`. */
+    async function cursorAt(client: pg.Client, table: "tasks" | "users", where: string, params: unknown[], index: number) {
       const { rows } = await client.query<{ created_at: Date; id: string }>(
-        `SELECT created_at, id FROM tasks WHERE user_id = $1 AND ${where} ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1`,
-        [userId, index],
+        `SELECT created_at, id FROM ${table} WHERE ${where} ORDER BY created_at DESC, id DESC OFFSET ${index} LIMIT 1`,
+        params,
       );
       const row = rows[0];
-      if (!row) throw new Error(`no task at ${index} for ${userId}`);
+      if (!row) throw new Error(`no row ${index} in ${table} where ${where}`);
       return encodeCursor({ createdAt: row.created_at, id: row.id });
     }
-    async function userCursor(index: number): Promise<string> {
-      const { rows } = await client.query<{ created_at: Date; id: string }>(
-        "SELECT created_at, id FROM users ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1",
-        [index],
-      );
-      const row = rows[0];
-      if (!row) throw new Error(`no user at ${index}`);
-      return encodeCursor({ createdAt: row.created_at, id: row.id });
-    }
+
+    type Sized = "small" | "large";
+    const run = async (spec: CaseSpec & { side: (size: Sized) => Promise<Side> }) => {
+      const { samples, answers } = await time([await spec.side("small"), await spec.side("large")], settings.calls, settings.warmup);
+      const result = growthCase(spec, samples[0] ?? [], samples[1] ?? [], [answers[0] ?? "", answers[1] ?? ""], settings.bound);
+      cases.push(result);
+      log(summaryLine(result));
+    };
 
     const taskSizes = {
       small: `${settings.smallTasks.toLocaleString("en-US")} tasks`,
       large: `${settings.largeTasks.toLocaleString("en-US")} tasks`,
     };
+    const tasksOf = { small: { caller: small, id: smallUser, count: settings.smallTasks }, large: { caller: large, id: largeUser, count: settings.largeTasks } };
     const openTasksIndex = 120; // past the recent open tasks (about 133 of the newest 200)
-    const taskCases: Array<CaseSpec & { run: (caller: Caller, userId: string, count: number) => Promise<Side> }> = [
-      {
-        procedure: "task.list",
-        name: "first page (20)",
-        sizes: taskSizes,
-        run: async (caller) => ({ call: () => caller.task.list({ limit: 20 }), describe: pageSummary }),
+    log(`growth: ${settings.calls} calls per case and side after ${settings.warmup} warm-up calls, small and large alternating`);
+    await run({
+      procedure: "task.list",
+      name: "first page (20)",
+      sizes: taskSizes,
+      side: async (size) => ({ call: () => tasksOf[size].caller.task.list({ limit: 20 }), describe: pageSummary }),
+    });
+    await run({
+      procedure: "task.list",
+      name: "deep page: cursor halfway through the user's tasks",
+      sizes: taskSizes,
+      side: async (size) => {
+        const { caller, id, count } = tasksOf[size];
+        const cursor = await cursorAt(main, "tasks", "user_id = $1", [id], Math.floor(count / 2));
+        return { call: () => caller.task.list({ limit: 20, cursor }), describe: pageSummary };
       },
-      {
-        procedure: "task.list",
-        name: "deep page: cursor halfway through the user's tasks",
-        sizes: taskSizes,
-        run: async (caller, userId, count) => {
-          const cursor = await taskCursor(userId, Math.floor(count / 2));
-          return { call: () => caller.task.list({ limit: 20, cursor }), describe: pageSummary };
-        },
+    });
+    await run({
+      procedure: "task.list",
+      name: "`completed: true`, first page",
+      sizes: taskSizes,
+      side: async (size) => ({ call: () => tasksOf[size].caller.task.list({ limit: 20, completed: true }), describe: pageSummary }),
+    });
+    await run({
+      procedure: "task.list",
+      name: `\`completed: false\`, the page after the ${openTasksIndex}th open task (older open tasks are rare)`,
+      sizes: taskSizes,
+      side: async (size) => {
+        const { caller, id } = tasksOf[size];
+        const cursor = await cursorAt(main, "tasks", "user_id = $1 AND NOT completed", [id], openTasksIndex - 1);
+        return { call: () => caller.task.list({ limit: 20, completed: false, cursor }), describe: pageSummary };
       },
-      {
-        procedure: "task.list",
-        name: "`completed: true`, first page",
-        sizes: taskSizes,
-        run: async (caller) => ({ call: () => caller.task.list({ limit: 20, completed: true }), describe: pageSummary }),
-      },
-      {
-        procedure: "task.list",
-        name: `\`completed: false\`, the page after the ${openTasksIndex}th open task (older open tasks are rare)`,
-        sizes: taskSizes,
-        run: async (caller, userId) => {
-          const cursor = await taskCursor(userId, openTasksIndex - 1, "NOT completed");
-          return { call: () => caller.task.list({ limit: 20, completed: false, cursor }), describe: pageSummary };
-        },
-      },
-      {
-        procedure: "task.stats",
-        name: "total / completed / overdue",
-        sizes: taskSizes,
-        run: async (caller) => ({ call: () => caller.task.stats(), describe: statsSummary }),
-      },
-    ];
-
-    log(`growth: task cases (${settings.calls} calls each after ${settings.warmup} warm-up calls, small and large alternating)`);
-    for (const spec of taskCases) {
-      const sides = [await spec.run(small, smallUser, settings.smallTasks), await spec.run(large, largeUser, settings.largeTasks)];
-      const { samples, answers } = await time(sides, settings.calls, settings.warmup);
-      const result = growthCase(spec, samples[0] ?? [], samples[1] ?? [], [answers[0] ?? "", answers[1] ?? ""], settings.bound);
-      cases.push(result);
-      log(summaryLine(result));
-    }
+    });
+    await run({
+      procedure: "task.stats",
+      name: "total / completed / overdue",
+      sizes: taskSizes,
+      side: async (size) => ({ call: () => tasksOf[size].caller.task.stats(), describe: statsSummary }),
+    });
+    await run({
+      procedure: "task.create",
+      name: "one task (after the cases above, so they read the data as loaded)",
+      sizes: taskSizes,
+      side: async (size) => ({
+        call: () => tasksOf[size].caller.task.create({ title: "Written by the benchmark" }),
+        describe: () => "created",
+      }),
+    });
 
     const userSizes = {
       small: `${settings.smallUsers.toLocaleString("en-US")} users`,
       large: `${settings.largeUsers.toLocaleString("en-US")} users`,
     };
-    const userCases: Array<CaseSpec & { run: (userCount: number) => Promise<Side> }> = [
-      {
-        procedure: "user.list",
-        name: "first page (20)",
-        sizes: userSizes,
-        run: async () => ({ call: () => adminCaller.user.list({ limit: 20 }), describe: pageSummary }),
+    const usersOf = {
+      small: { caller: adminOf.small, client: smallDb, count: settings.smallUsers },
+      large: { caller: adminOf.large, client: main, count: settings.largeUsers },
+    };
+    await run({
+      procedure: "user.list",
+      name: "first page (20)",
+      sizes: userSizes,
+      side: async (size) => ({ call: () => usersOf[size].caller.user.list({ limit: 20 }), describe: pageSummary }),
+    });
+    await run({
+      procedure: "user.list",
+      name: "deep page: cursor halfway through the users",
+      sizes: userSizes,
+      side: async (size) => {
+        const { caller, client, count } = usersOf[size];
+        const cursor = await cursorAt(client, "users", "true", [], Math.floor(count / 2));
+        return { call: () => caller.user.list({ limit: 20, cursor }), describe: pageSummary };
       },
-      {
-        procedure: "user.list",
-        name: "deep page: cursor halfway through the users",
-        sizes: userSizes,
-        run: async (userCount) => {
-          const cursor = await userCursor(Math.floor(userCount / 2));
-          return { call: () => adminCaller.user.list({ limit: 20, cursor }), describe: pageSummary };
-        },
-      },
-      {
-        procedure: "user.list",
-        name: `search "${SOUGHT.term}" (one user matches)`,
-        sizes: userSizes,
-        run: async () => ({ call: () => adminCaller.user.list({ limit: 20, search: SOUGHT.term }), describe: pageSummary }),
-      },
-      {
-        procedure: "user.list",
-        name: `search "${COMMON_TERM}" (one user in ${FIRST_NAMES.length} matches)`,
-        sizes: userSizes,
-        run: async () => ({ call: () => adminCaller.user.list({ limit: 20, search: COMMON_TERM }), describe: pageSummary }),
-      },
-    ];
+    });
+    await run({
+      procedure: "user.list",
+      name: `search "${SOUGHT.term}" (one user matches)`,
+      sizes: userSizes,
+      side: async (size) => ({ call: () => usersOf[size].caller.user.list({ limit: 20, search: SOUGHT.term }), describe: pageSummary }),
+    });
+    await run({
+      procedure: "user.list",
+      name: `search "${COMMON_TERM}" (one user in ${FIRST_NAMES.length} matches)`,
+      sizes: userSizes,
+      side: async (size) => ({ call: () => usersOf[size].caller.user.list({ limit: 20, search: COMMON_TERM }), describe: pageSummary }),
+    });
 
-    // user.list: every case with the small population, then the same cases once the users have grown.
-    log(`growth: user.list with ${userSizes.small}`);
-    const smallRuns = [];
-    for (const spec of userCases) smallRuns.push(await time([await spec.run(settings.smallUsers)], settings.calls, settings.warmup));
-    await insertUsers(
-      loader,
-      `${(settings.largeUsers - settings.smallUsers).toLocaleString("en-US")} more users`,
-      generatedSmall + 1,
-      settings.largeUsers - settings.smallUsers,
-    );
-    await timed(loader, "ANALYZE users", "ANALYZE users");
-    log(`growth: user.list with ${userSizes.large}`);
-    for (const [index, spec] of userCases.entries()) {
-      const largeRun = await time([await spec.run(settings.largeUsers)], settings.calls, settings.warmup);
-      const smallRun = smallRuns[index];
-      const result = growthCase(
-        spec,
-        smallRun?.samples[0] ?? [],
-        largeRun.samples[0] ?? [],
-        [smallRun?.answers[0] ?? "", largeRun.answers[0] ?? ""],
-        settings.bound,
-      );
-      cases.push(result);
-      log(summaryLine(result));
-    }
-
-    const counts = (await client.query<{ tasks: string; users: string }>(
+    const counts = (await main.query<{ tasks: string; users: string }>(
       "SELECT (SELECT count(*) FROM tasks) AS tasks, (SELECT count(*) FROM users) AS users",
     )).rows[0];
     const cpus = os.cpus();
@@ -451,6 +474,7 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       date: new Date(started).toISOString().slice(0, 10),
       seconds: (Date.now() - started) / 1000,
       machine: `${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}; Node ${process.version}`,
+      load: os.loadavg().map((value) => value.toFixed(1)).join(", "),
       postgres,
       settings,
       setup,
@@ -458,10 +482,11 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       cases,
     };
   } finally {
+    await smallUsersDb?.$disconnect();
     await app?.close();
-    await client.end().catch(() => undefined);
-    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    log(`growth: dropped ${name}`);
+    for (const client of clients) await client.end().catch(() => undefined);
+    for (const name of Object.values(names)) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    log(`growth: dropped ${names.main} and ${names.small}`);
   }
 }
 
@@ -488,23 +513,24 @@ export function renderGrowth(result: GrowthResult): string {
 Written by \`npm run bench:growth\` on ${result.date}; the whole run took ${Math.round(result.seconds)} s.
 ${missed.length === 0 ? `Every case stays within ${settings.bound}× (p50, large/small).` : `**${missed.length} case(s) exceed ${settings.bound}×** (p50, large/small): ${missed.map((c) => `\`${c.procedure}\` ${c.name}`).join("; ")}.`}
 
-- Machine: ${result.machine}; ${result.postgres} on 127.0.0.1, shared with other work.
+- Machine: ${result.machine}; ${result.postgres} on 127.0.0.1. The machine is shared with other work (load
+  average at the end: ${result.load}), which is why both sides of a case alternate call by call.
 - What is timed: one call of the procedure through the tRPC server-side caller (\`createCaller\`, in-process, no
   HTTP): its middleware (session check; for \`user.list\` the admin re-check in the database), its Prisma query and
   PostgreSQL. The caller's context (the session cookie read) is built once per user, outside the timing.
-  ${settings.warmup} warm-up calls, then ${settings.calls} timed calls per side; for tasks the small and the large
-  user alternate call by call. Milliseconds.
-- Data: a fresh database (\`bench_growth_<pid>\`, migrated with the repo's migrations, dropped at the end) with
-  ${result.rows.tasks.toLocaleString("en-US")} tasks and, at the end, ${result.rows.users.toLocaleString("en-US")} users,
-  loaded with \`INSERT … SELECT generate_series\` and ANALYZEd (${setup}).
-  Tasks: the small user has ${settings.smallTasks.toLocaleString("en-US")}, the large one ${settings.largeTasks.toLocaleString("en-US")},
-  and each other user of the first ${settings.smallUsers.toLocaleString("en-US")} has ${settings.tasksPerOtherUser}. Every user's tasks have
-  the same shape, created ${TASK_SPACING} apart (the large user has a longer history): of the newest ${RECENT_TASKS}
-  one in three is done; older ones are done except one in ${NEGLECTED_EVERY.toLocaleString("en-US")}, left open; one task in
-  ${DUE_EVERY} is due a week after its creation. Users: \`user.list\` is timed with ${settings.smallUsers.toLocaleString("en-US")}
-  users, then ${(settings.largeUsers - settings.smallUsers).toLocaleString("en-US")} more are added (ANALYZE again) and it is
-  timed with ${settings.largeUsers.toLocaleString("en-US")}. Names are drawn from ${FIRST_NAMES.length} first and
-  ${LAST_NAMES.length} last names; exactly one user is called ${SOUGHT.name}.
+  ${settings.warmup} warm-up calls, then ${settings.calls} timed calls per side, the small and the large side
+  alternating. Milliseconds.
+- Data: two fresh databases, migrated with the repo's migrations and dropped at the end, filled with
+  \`INSERT … SELECT generate_series\`, then VACUUM ANALYZE as autovacuum would do after bulk inserts (${setup}).
+  \`bench_growth_<pid>\` holds ${result.rows.tasks.toLocaleString("en-US")} tasks and ${result.rows.users.toLocaleString("en-US")} users:
+  the small user has ${settings.smallTasks.toLocaleString("en-US")} tasks, the large one ${settings.largeTasks.toLocaleString("en-US")},
+  and ${(settings.smallUsers - 2).toLocaleString("en-US")} other users ${settings.tasksPerOtherUser} each. Every user's tasks have the
+  same shape, created ${TASK_SPACING} apart (the large user just has a longer history): of the newest ${RECENT_TASKS}
+  one in three is done; older ones are done except one in ${NEGLECTED_EVERY.toLocaleString("en-US")}, left open and
+  overdue; one task in ${DUE_EVERY} is due a week after its creation. \`bench_growth_<pid>_small\` holds the first
+  ${settings.smallUsers.toLocaleString("en-US")} of those users only: \`user.list\` runs with the same admin session against
+  each. Names are drawn from ${FIRST_NAMES.length} first and ${LAST_NAMES.length} last names; exactly one user is
+  called ${SOUGHT.name}.
 - "within" means p50 large/small ≤ ${settings.bound}×. p99 is by nearest rank (with ${settings.calls} calls, the
   ${ordinal(settings.calls - Math.ceil(0.99 * settings.calls) + 1)}-slowest), so it is noisier on a shared machine.
 

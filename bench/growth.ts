@@ -62,6 +62,7 @@ export type GrowthResult = {
   settings: Required<Omit<GrowthOptions, "log" | "serverUrl">>;
   /** Seconds spent creating, migrating and filling the database, per step. */
   setup: Array<{ step: string; seconds: number }>;
+  /** Rows in the main database as loaded (task.create adds a few hundred during the run). */
   rows: { tasks: number; users: number };
   cases: GrowthCase[];
 };
@@ -348,6 +349,10 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
     await timed(loader, main, "VACUUM ANALYZE", "VACUUM ANALYZE");
     await timed(loader, smallDb, "VACUUM ANALYZE (small database)", "VACUUM ANALYZE");
 
+    const counts = (await main.query<{ tasks: string; users: string }>(
+      "SELECT (SELECT count(*) FROM tasks) AS tasks, (SELECT count(*) FROM users) AS users",
+    )).rows[0];
+
     app = await loadApp(databaseUrl(serverUrl, names.main));
     smallUsersDb = app.openDatabase(databaseUrl(serverUrl, names.small));
     const small = await callerFor(app, smallUser);
@@ -466,9 +471,6 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       side: async (size) => ({ call: () => usersOf[size].caller.user.list({ limit: 20, search: COMMON_TERM }), describe: pageSummary }),
     });
 
-    const counts = (await main.query<{ tasks: string; users: string }>(
-      "SELECT (SELECT count(*) FROM tasks) AS tasks, (SELECT count(*) FROM users) AS users",
-    )).rows[0];
     const cpus = os.cpus();
     return {
       date: new Date(started).toISOString().slice(0, 10),

@@ -55,6 +55,8 @@ test("screenshots of the main pages, desktop and phone", async ({ browser }) => 
     }
     await page.goto("/sign-up");
     await page.getByLabel("Password", { exact: true }).fill("correct-horse");
+    // The meter's rule (zxcvbn) is downloaded at the first keystroke: wait for its verdict.
+    await expect(page.getByText(/^Strength: /)).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/sign-up-meter-${device}.png`, fullPage: true });
     await signInAs(context, user.id);
     for (const [name, path] of [["tasks", "/tasks"], ["settings", "/settings"], ["admin-users", "/admin/users"]] as const) {

@@ -1,9 +1,11 @@
-// Database migrations CLI: `deploy` | `create <name>` | `status`; PostgreSQL if DATABASE_URL is set, else PGlite.
+// Database migrations CLI: `deploy` | `create <name> [--create-only]` | `status`; PostgreSQL if DATABASE_URL is set,
+// else PGlite. `--create-only` writes the migration without applying it (it may be empty), like `prisma migrate dev
+// --create-only`: for SQL the schema cannot express (triggers, data changes), added to migration.sql before it runs.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations, createMigration, migrationStatus, type MigrationTarget } from "./migrate/engine";
 
-const USAGE = "usage: tsx scripts/db-migrate.ts deploy | create <name> | status";
+const USAGE = "usage: tsx scripts/db-migrate.ts deploy | create <name> [--create-only] | status";
 
 function selectTarget(): { target: MigrationTarget; label: string } {
   const url = process.env.DATABASE_URL;
@@ -27,10 +29,11 @@ async function main(): Promise<void> {
   const [command, name, ...rest] = process.argv.slice(2);
   const { target, label } = selectTarget();
   if (command === "deploy" && name === undefined) return deploy(target, label);
-  if (command === "create" && name && rest.length === 0) {
+  const createOnly = rest.length === 1 && rest[0] === "--create-only";
+  if (command === "create" && name && (rest.length === 0 || createOnly)) {
     // The name becomes part of the folder name: keep it a plain identifier.
     if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`migration name must match [A-Za-z0-9_]+, got "${name}"`);
-    const created = await createMigration(target, name);
+    const created = await createMigration(target, name, { draft: createOnly });
     if (created === null) {
       console.log("no schema changes: no migration created");
       return;
@@ -41,6 +44,10 @@ async function main(): Promise<void> {
     const sql = readFileSync(path.join(import.meta.dirname, "..", file), "utf8");
     const warnings = /^\/\*\s*Warnings:[\s\S]*?\*\//.exec(sql);
     if (warnings) console.warn(warnings[0]);
+    if (createOnly) {
+      console.log(`not applied: edit it if needed, then run \`npm run db:migrate\``);
+      return;
+    }
     return deploy(target, label);
   }
   if (command === "status" && name === undefined) {

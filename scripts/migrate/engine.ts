@@ -16,6 +16,7 @@ import {
 } from "@prisma/driver-adapter-utils";
 import * as wasmGlue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
+import { pgliteExtensions } from "../../src/server/db/pglite-extensions";
 import { lockPgliteDir } from "../../src/server/db/pglite-lock";
 
 /** Where to migrate. `dataDir` is a PGlite data directory (created if missing) or "memory://". */
@@ -48,15 +49,18 @@ export async function applyMigrations(target: MigrationTarget): Promise<{ applie
   });
 }
 
-/** Writes prisma/migrations/<timestamp>_<name>/migration.sql for the schema changes; null when there are none. */
-export async function createMigration(target: MigrationTarget, name: string): Promise<string | null> {
+/**
+ * Writes prisma/migrations/<timestamp>_<name>/migration.sql for the schema changes; null when there are none.
+ * A draft is written even when there are none (an empty migration, for hand-written SQL).
+ */
+export async function createMigration(target: MigrationTarget, name: string, { draft = false } = {}): Promise<string | null> {
   const [migrationsList, schema] = await Promise.all([readMigrations(), fsp.readFile(SCHEMA_PATH, "utf8")]);
   return withEngine(target, async (engine) => {
     // devDiagnostic fills the shadow-schema cache that createMigration reads, and detects drift.
     const { action } = await engine.devDiagnostic({ migrationsList, filters: FILTERS });
     if (action.tag === "reset") throw new Error(`the database does not match the migration history: ${action.reason}`);
     const out = await engine.createMigration({
-      draft: false,
+      draft,
       migrationName: name,
       migrationsList,
       schema: { files: [{ path: SCHEMA_PATH, content: schema }] },
@@ -294,7 +298,7 @@ async function connectPglite(dataDir: string): Promise<Connection> {
     lockPgliteDir(dataDir); // refuses while a running app (or another migration) has the folder open
     await fsp.mkdir(dataDir, { recursive: true }); // PGlite needs it to exist
   }
-  const db = new PGlite(dataDir);
+  const db = new PGlite(dataDir, { extensions: pgliteExtensions });
   const shadows: Array<() => Promise<void>> = [];
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: "postgres",
@@ -302,7 +306,7 @@ async function connectPglite(dataDir: string): Promise<Connection> {
     connect: async () => runScriptsWith(await new PrismaPGlite(db).connect(), (s) => db.exec(s)),
     // The adapter's own shadow is a PGlite it never closes; use a fresh in-memory one and close it on dispose.
     connectToShadowDb: async () => {
-      const shadow = new PGlite("memory://");
+      const shadow = new PGlite("memory://", { extensions: pgliteExtensions });
       const close = once(() => shadow.close());
       shadows.push(close);
       const adapter = runScriptsWith(await new PrismaPGlite(shadow).connect(), (s) => shadow.exec(s));

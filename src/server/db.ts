@@ -5,6 +5,7 @@ import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { env } from "@/env";
 import { PrismaClient } from "@/generated/prisma/client";
+import { pgliteExtensions } from "@/server/db/pglite-extensions";
 import { lockPgliteDir } from "@/server/db/pglite-lock";
 
 export type Database = PrismaClient;
@@ -16,7 +17,7 @@ function lazyPglite(dataDir: string): SqlDriverAdapterFactory {
     adapterName: "pglite",
     async connect() {
       lockPgliteDir(dataDir);
-      return new PrismaPGlite(new PGlite(dataDir)).connect();
+      return new PrismaPGlite(new PGlite(dataDir, { extensions: pgliteExtensions })).connect();
     },
   };
 }

@@ -6,6 +6,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../../scripts/migrate/engine";
+import { pgliteExtensions } from "../server/db/pglite-extensions";
 import { startMailCapture } from "./mail-capture";
 import { adminQuery, databaseUrl } from "./postgres-admin";
 
@@ -44,7 +45,7 @@ async function prepareDatabase(project: TestProject): Promise<() => Promise<void
   }
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "taskforge-test-"));
   await applyMigrations({ kind: "pglite", dataDir: path.join(dir, "data") });
-  const pglite = new PGlite(path.join(dir, "data"));
+  const pglite = new PGlite(path.join(dir, "data"), { extensions: pgliteExtensions });
   await pglite.waitReady; // dumpDataDir on a PGlite still starting never settles
   const snapshot = path.join(dir, "snapshot.tar.gz");
   await fs.writeFile(snapshot, Buffer.from(await (await pglite.dumpDataDir("gzip")).arrayBuffer()));

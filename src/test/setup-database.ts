@@ -8,6 +8,7 @@ import Redis from "ioredis";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { afterAll, inject } from "vitest";
 import { PrismaClient } from "@/generated/prisma/client";
+import { pgliteExtensions } from "@/server/db/pglite-extensions";
 import { adminQuery, databaseUrl } from "@/test/postgres-admin";
 import { countingAdapter } from "@/test/statement-counter";
 
@@ -31,7 +32,7 @@ async function openDatabase(): Promise<{ client: PrismaClient; close: () => Prom
   }
   const snapshot = inject("pgliteSnapshot");
   if (!snapshot) throw new Error("The global test setup did not prepare a database.");
-  const pglite = new PGlite({ loadDataDir: new Blob([await fs.readFile(snapshot)]) });
+  const pglite = new PGlite({ loadDataDir: new Blob([await fs.readFile(snapshot)]), extensions: pgliteExtensions });
   const client = new PrismaClient({ adapter: countingAdapter(new PrismaPGlite(pglite)) });
   return {
     client,

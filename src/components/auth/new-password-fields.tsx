@@ -4,6 +4,7 @@ import { useState } from "react";
 import { PasswordStrengthMeter } from "@/components/auth/password-strength-meter";
 import type { FieldErrors } from "@/components/ui/form-validation";
 import { PasswordField } from "@/components/ui/password-field";
+import { preloadPasswordChecker } from "@/lib/password-strength-loader";
 
 export function NewPasswordFields({ name, errors, context }: { name: string; errors: FieldErrors; context: string[] }) {
   const [password, setPassword] = useState("");
@@ -15,6 +16,7 @@ export function NewPasswordFields({ name, errors, context }: { name: string; err
         autoComplete="new-password"
         value={password}
         onChange={(event) => setPassword(event.target.value)}
+        onFocus={preloadPasswordChecker}
         error={errors[name]}
         hint={<PasswordStrengthMeter password={password} context={context} />}
       />

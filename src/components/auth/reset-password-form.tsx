@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { validate } from "@/components/ui/form-validation";
 import { Notice } from "@/components/ui/notice";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
+import { loadPasswordChecker } from "@/lib/password-strength-loader";
 import { resetPasswordInput } from "@/lib/validation/new-password";
 
 export function ResetPasswordForm({ token }: { token: string }) {
@@ -26,10 +27,13 @@ export function ResetPasswordForm({ token }: { token: string }) {
     event.preventDefault();
     const target = event.currentTarget;
     const data = new FormData(target);
-    const checked = validate(resetPasswordInput, { password: data.get("password"), confirmPassword: data.get("confirmPassword") });
-    if (!checked.data) return form.showErrors(target, checked.errors);
-    form.setErrors({});
     void form.run(async () => {
+      const checked = validate(resetPasswordInput(await loadPasswordChecker()), {
+        password: data.get("password"),
+        confirmPassword: data.get("confirmPassword"),
+      });
+      if (!checked.data) return form.showErrors(target, checked.errors);
+      form.setErrors({});
       const { error } = await authClient.resetPassword({ newPassword: checked.data.password, token });
       if (!error) return setDone(true);
       if (error.code === "PASSWORD_TOO_WEAK") return form.showErrors(target, { password: error.message });

@@ -11,6 +11,7 @@ import { validate } from "@/components/ui/form-validation";
 import { Notice } from "@/components/ui/notice";
 import { PasswordField } from "@/components/ui/password-field";
 import { authClient, authErrorMessage, EMAIL_VERIFIED_CALLBACK } from "@/lib/auth-client";
+import { loadPasswordChecker, preloadPasswordChecker } from "@/lib/password-strength-loader";
 import { signUpInput } from "@/lib/validation/new-password";
 
 export function SignUpForm() {
@@ -32,10 +33,10 @@ export function SignUpForm() {
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const target = event.currentTarget;
-    const checked = validate(signUpInput, values);
-    if (!checked.data) return form.showErrors(target, checked.errors);
-    form.setErrors({});
     void form.run(async () => {
+      const checked = validate(signUpInput(await loadPasswordChecker()), values);
+      if (!checked.data) return form.showErrors(target, checked.errors);
+      form.setErrors({});
       const { error } = await authClient.signUp.email({ ...checked.data, callbackURL: EMAIL_VERIFIED_CALLBACK });
       if (!error) return setSentTo(checked.data.email);
       if (error.code === "PASSWORD_TOO_WEAK") return form.showErrors(target, { password: error.message });
@@ -65,6 +66,7 @@ export function SignUpForm() {
         autoComplete="new-password"
         value={values.password}
         onChange={set("password")}
+        onFocus={preloadPasswordChecker}
         error={form.errors.password}
         hint={<PasswordStrengthMeter password={values.password} context={[values.name, values.email]} />}
       />

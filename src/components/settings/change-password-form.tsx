@@ -6,11 +6,14 @@ import { useFormState } from "@/components/auth/use-form-state";
 import { Button } from "@/components/ui/button";
 import { validate } from "@/components/ui/form-validation";
 import { PasswordField } from "@/components/ui/password-field";
-import { authClient, authErrorMessage } from "@/lib/auth-client";
+import { loadPasswordChecker } from "@/lib/password-strength-loader";
 import { changePasswordInput } from "@/lib/validation/new-password";
 import { api } from "@/trpc/react";
 
-/** Changing the password signs out every other session; this one stays. */
+/**
+ * Changing the password signs out every other session; this one stays. The auth client and the strength rule
+ * are downloaded when the form is used, not with the settings page.
+ */
 export function ChangePasswordForm({ name, email }: { name: string; email: string }) {
   const form = useFormState();
   const utils = api.useUtils();
@@ -19,14 +22,15 @@ export function ChangePasswordForm({ name, email }: { name: string; email: strin
     event.preventDefault();
     const target = event.currentTarget;
     const data = new FormData(target);
-    const checked = validate(changePasswordInput([name, email]), {
-      currentPassword: data.get("currentPassword"),
-      newPassword: data.get("newPassword"),
-      confirmPassword: data.get("confirmPassword"),
-    });
-    if (!checked.data) return form.showErrors(target, checked.errors);
-    form.setErrors({});
     void form.run(async () => {
+      const checked = validate(changePasswordInput(await loadPasswordChecker(), [name, email]), {
+        currentPassword: data.get("currentPassword"),
+        newPassword: data.get("newPassword"),
+        confirmPassword: data.get("confirmPassword"),
+      });
+      if (!checked.data) return form.showErrors(target, checked.errors);
+      form.setErrors({});
+      const { authClient, authErrorMessage } = await import("@/lib/auth-client");
       const { currentPassword, newPassword } = checked.data;
       const { error } = await authClient.changePassword({ currentPassword, newPassword, revokeOtherSessions: true });
       if (error?.code === "PASSWORD_TOO_WEAK") return form.showErrors(target, { newPassword: error.message });

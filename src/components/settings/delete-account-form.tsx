@@ -6,7 +6,6 @@ import { useFormState } from "@/components/auth/use-form-state";
 import { Button } from "@/components/ui/button";
 import { serverFieldErrors, validate } from "@/components/ui/form-validation";
 import { PasswordField } from "@/components/ui/password-field";
-import { authClient } from "@/lib/auth-client";
 import { deleteAccountInput } from "@/lib/validation/account";
 import { api, errorCode } from "@/trpc/react";
 
@@ -52,7 +51,9 @@ export function DeleteAccountForm() {
         return form.setMessage({ tone: "error", text: `Your account was not deleted. ${error.message}` });
       }
       try {
-        // The server has ended every session already; this clears the cookie as well.
+        // The server has ended every session already; this clears the cookie as well. The auth client is
+        // downloaded here, not with the settings page.
+        const { authClient } = await import("@/lib/auth-client");
         await authClient.signOut();
       } finally {
         // A full load, so nothing of the deleted account stays in the page's memory.

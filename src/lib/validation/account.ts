@@ -1,5 +1,5 @@
 // Account form inputs (sign-in, email-only forms, account deletion). New passwords are checked in
-// ./new-password.ts, which carries the strength dictionaries: forms that do not set a password stay small.
+// ./new-password.ts with the strength rule (zxcvbn), which the browser downloads only where one is chosen.
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH } from "@/lib/password-limits";
 

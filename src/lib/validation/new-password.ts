@@ -1,6 +1,8 @@
 // Forms that set a password: the same length and zxcvbn rule as the server, with the user's own details as context.
+// The rule comes in as `check` (see password-strength-loader.ts), so a form ships zxcvbn only once it is needed.
 import { z } from "zod";
-import { checkPasswordStrength, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-strength";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-limits";
+import type { PasswordChecker } from "@/lib/password-strength-loader";
 import { emailAddress } from "@/lib/validation/account";
 import { userName } from "@/lib/validation/user";
 
@@ -10,9 +12,13 @@ const newPassword = z
   .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters`);
 
 /** Adds the strength rule on `field`, with what else the user typed (name, email) as context. */
-function strongPassword<T extends Record<string, unknown>>(field: keyof T & string, context: (values: T) => string[]) {
+function strongPassword<T extends Record<string, unknown>>(
+  check: PasswordChecker,
+  field: keyof T & string,
+  context: (values: T) => string[],
+) {
   return (values: T, ctx: z.RefinementCtx) => {
-    const strength = checkPasswordStrength(String(values[field] ?? ""), context(values));
+    const strength = check(String(values[field] ?? ""), context(values));
     if (!strength.acceptable) ctx.addIssue({ code: "custom", path: [field], message: strength.warning ?? "Too weak" });
   };
 }
@@ -22,19 +28,23 @@ function sameAs(field: string) {
 }
 const mismatch = { message: "The passwords do not match", path: ["confirmPassword"] };
 
-export const signUpInput = z
-  .object({ name: userName, email: emailAddress, password: newPassword })
-  .superRefine(strongPassword("password", (values) => [values.name, values.email]));
+export function signUpInput(check: PasswordChecker) {
+  return z
+    .object({ name: userName, email: emailAddress, password: newPassword })
+    .superRefine(strongPassword(check, "password", (values) => [values.name, values.email]));
+}
 
-export const resetPasswordInput = z
-  .object({ password: newPassword, confirmPassword: z.string() })
-  .refine(sameAs("password"), mismatch)
-  .superRefine(strongPassword("password", () => []));
+export function resetPasswordInput(check: PasswordChecker) {
+  return z
+    .object({ password: newPassword, confirmPassword: z.string() })
+    .refine(sameAs("password"), mismatch)
+    .superRefine(strongPassword(check, "password", () => []));
+}
 
 /** `account` is the signed-in user's name and email, which a new password must not be built from. */
-export function changePasswordInput(account: string[]) {
+export function changePasswordInput(check: PasswordChecker, account: string[]) {
   return z
     .object({ currentPassword: z.string().min(1, "Enter your current password"), newPassword, confirmPassword: z.string() })
     .refine(sameAs("newPassword"), mismatch)
-    .superRefine(strongPassword("newPassword", () => account));
+    .superRefine(strongPassword(check, "newPassword", () => account));
 }

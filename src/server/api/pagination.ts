@@ -19,11 +19,15 @@ function decodeCursor(cursor: string): Position {
   }
 }
 
-/** The `where` fragment for rows after `cursor` in (createdAt desc, id desc) order. */
+/**
+ * The `where` fragment for rows after `cursor` in (createdAt desc, id desc) order. The OR alone is a filter
+ * PostgreSQL checks on every row from the top of the list, so page n would read n pages of index entries; the
+ * redundant `createdAt <= cursor` is an index condition, so the walk starts at the cursor, however deep.
+ */
 export function afterCursor(cursor: string | undefined) {
   if (!cursor) return {};
   const { createdAt, id } = decodeCursor(cursor);
-  return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
+  return { createdAt: { lte: createdAt }, OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
 }
 
 export const newestFirst = [{ createdAt: "desc" }, { id: "desc" }] as const;

@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import path from "node:path";
 import nextEnv from "@next/env";
 import next from "next";
-import { drain } from "@/server/http/graceful-shutdown";
+import { drain, trackResponses } from "@/server/http/graceful-shutdown";
 import { loadConfiguration } from "@/server/startup";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -19,7 +19,7 @@ const env = await loadConfiguration();
 const app = next({ dev: false, dir: ROOT, hostname: env.HOSTNAME, port: env.PORT });
 await app.prepare();
 const { createApiListener } = await import("@/server/http/api-listener");
-const server = createServer(createApiListener(env.BETTER_AUTH_URL, app.getRequestHandler()));
+const server = trackResponses(createServer(createApiListener(env.BETTER_AUTH_URL, app.getRequestHandler())));
 server.listen(env.PORT, env.HOSTNAME, () => {
   console.log(`Taskforge is listening on http://${env.HOSTNAME}:${env.PORT} (public URL ${env.BETTER_AUTH_URL})`);
 });

@@ -16,7 +16,7 @@ const config = [
     },
   },
   {
-    files: ["src/env.ts", "src/instrumentation.ts", "src/instrumentation-node.ts", "src/test/**", "src/**/*.test.ts", "scripts/**", "prisma/**", "e2e/**", "*.config.*", "bench/**"],
+    files: ["src/env.ts", "src/instrumentation.ts", "src/instrumentation-node.ts", "src/test/**", "src/**/*.test.ts", "scripts/**", "prisma/**", "e2e/**", "*.config.*", "bench/**", "test/**"],
     rules: { "no-restricted-syntax": "off" },
   },
   // Playwright fixtures call a function named `use`, which is not React's.

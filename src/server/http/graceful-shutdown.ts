@@ -1,5 +1,6 @@
-// Stopping a server without failing anyone: no new connections, requests in flight answered, keep-alive
-// connections closed as soon as they are idle, and a deadline after which the rest are cut.
+// Stopping a server without failing anyone: no new connections, requests in flight answered and told to close
+// their connection, idle keep-alive connections closed after a short grace, and a deadline after which the rest
+// are cut.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import net from "node:net";
 

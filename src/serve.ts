@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import path from "node:path";
 import nextEnv from "@next/env";
 import next from "next";
-import { drain } from "@/server/http/graceful-shutdown";
+import { drain, trackResponses } from "@/server/http/graceful-shutdown";
 import { loadConfiguration } from "@/server/startup";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -22,7 +22,7 @@ const [{ createApiListener }, { logger }] = await Promise.all([
   import("@/server/http/api-listener"),
   import("@/server/logger"),
 ]);
-const server = createServer(createApiListener(env.BETTER_AUTH_URL, app.getRequestHandler()));
+const server = trackResponses(createServer(createApiListener(env.BETTER_AUTH_URL, app.getRequestHandler())));
 server.listen(env.PORT, env.HOSTNAME, () => {
   logger.info(
     { address: `http://${env.HOSTNAME}:${env.PORT}`, publicUrl: env.BETTER_AUTH_URL },

@@ -1,5 +1,5 @@
-// tRPC's fetch handler: JSON-only, size-limited mutations, batches capped, context from the request,
-// unexpected errors logged with their request id.
+// tRPC's fetch handler: JSON-only, size-limited mutations, batches capped, malformed URLs refused, context from the
+// request, unexpected errors logged with their request id.
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
@@ -33,7 +33,18 @@ async function guardBody(req: Request): Promise<Request | Response> {
   return new Request(req, { body: Buffer.concat(chunks) });
 }
 
+/** tRPC decodes the procedure path with decodeURIComponent, which throws on a malformed escape ("%E0%A4%A"). */
+function hasDecodablePath(req: Request): boolean {
+  try {
+    decodeURIComponent(new URL(req.url).pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function handler(incoming: Request): Promise<Response> {
+  if (!hasDecodablePath(incoming)) return refuse(400, "BAD_REQUEST", "The URL is malformed.");
   const req = await guardBody(incoming);
   if (req instanceof Response) return req;
   return fetchRequestHandler({

@@ -29,13 +29,18 @@ export async function createUser(options: { role?: "user" | "admin"; name?: stri
   return { id: created.id, email, name, role, password: STRONG_PASSWORD };
 }
 
-/** A new session for `user` and the Cookie header a browser would send with it. */
-export async function signIn(user: { id: string }): Promise<{ headers: Headers; token: string }> {
+/**
+ * A new session for `user` and the Cookie header a browser would send with it; `signedToken` is what a client
+ * without cookies sends as `Authorization: Bearer`.
+ */
+export async function signIn(
+  user: { id: string },
+): Promise<{ headers: Headers; token: string; signedToken: string; sessionId: string }> {
   const ctx = await auth.$context;
   const session = await ctx.internalAdapter.createSession(user.id);
   const signed = `${session.token}.${await makeSignature(session.token, ctx.secret)}`;
   const headers = new Headers({ cookie: `${ctx.authCookies.sessionToken.name}=${encodeURIComponent(signed)}` });
-  return { headers, token: session.token };
+  return { headers, token: session.token, signedToken: signed, sessionId: session.id };
 }
 
 /** A caller whose context is built from request headers, exactly as for an HTTP request. */
@@ -46,6 +51,14 @@ export async function callerWithHeaders(headers: Headers) {
 /** A caller signed in as `user` (through a real session cookie), or anonymous for null. */
 export async function createTestCaller(user: { id: string } | null) {
   return callerWithHeaders(user ? (await signIn(user)).headers : new Headers());
+}
+
+type Callable = (input?: unknown) => Promise<unknown>;
+
+/** The procedure at a dotted path ("task.create") of a caller, for tests that walk every procedure. */
+export function procedureAt(caller: object, path: string): Callable {
+  // The caller is a proxy keyed by path segments; walking it by string loses the static types on purpose.
+  return path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as Callable;
 }
 
 /** The tRPC error code a call ends with, or "OK" when it succeeds. */

@@ -1,13 +1,16 @@
 // Task inputs: one definition shared by the task router and the task forms.
 import { z } from "zod";
+import { storableDate, storableText } from "@/lib/validation/storable";
 
 export const TASK_PRIORITIES = ["low", "medium", "high"] as const;
 export const PAGE_SIZE_MAX = 100;
 
-export const taskTitle = z.string().trim().min(1, "Title is required").max(200, "Title is at most 200 characters");
-export const taskDescription = z.string().trim().max(5000, "Description is at most 5,000 characters");
+export const taskTitle = storableText().trim().min(1, "Title is required").max(200, "Title is at most 200 characters");
+export const taskDescription = storableText().trim().max(5000, "Description is at most 5,000 characters");
 export const taskPriority = z.enum(TASK_PRIORITIES);
 export const taskId = z.uuid("Not a task id");
+/** Versions count from 1 in a 32-bit column: a larger number could never match, and the query would fail. */
+export const taskVersion = z.number().int().positive().max(2 ** 31 - 1);
 
 export const pageInput = {
   cursor: z.string().max(200).optional(),
@@ -22,17 +25,17 @@ export const taskCreateInput = z.strictObject({
   title: taskTitle,
   description: taskDescription.optional(),
   priority: taskPriority.optional(),
-  dueAt: z.date().nullable().optional(),
+  dueAt: storableDate().nullable().optional(),
 });
 
 export const taskUpdateInput = z.strictObject({
   id: taskId,
-  version: z.number().int().positive(),
+  version: taskVersion,
   title: taskTitle.optional(),
   description: taskDescription.optional(),
   completed: z.boolean().optional(),
   priority: taskPriority.optional(),
-  dueAt: z.date().nullable().optional(),
+  dueAt: storableDate().nullable().optional(),
 });
 
 export const taskIdInput = z.strictObject({ id: taskId });

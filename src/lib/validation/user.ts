@@ -1,25 +1,25 @@
 // User inputs: one definition shared by the user router and the account and admin forms.
 import { z } from "zod";
 import { pageInput } from "@/lib/validation/task";
+import { storableDate, storableText } from "@/lib/validation/storable";
 
 export const USER_ROLES = ["user", "admin"] as const;
 
-export const userName = z.string().trim().min(1, "Name is required").max(100, "Name is at most 100 characters");
-export const userId = z.string().min(1).max(64);
+export const userName = storableText().trim().min(1, "Name is required").max(100, "Name is at most 100 characters");
+export const userId = storableText().min(1).max(64);
 
 export const updateProfileInput = z.strictObject({ name: userName });
 
 export const userListInput = z
-  .strictObject({ ...pageInput, search: z.string().trim().max(200).optional() })
+  .strictObject({ ...pageInput, search: storableText().trim().max(200).optional() })
   .default({ limit: 20 });
 
 export const setRoleInput = z.strictObject({ userId, role: z.enum(USER_ROLES) });
 
 export const banInput = z.strictObject({
   userId,
-  reason: z.string().trim().min(1).max(500).optional(),
-  expiresAt: z
-    .date()
+  reason: storableText().trim().min(1).max(500).optional(),
+  expiresAt: storableDate()
     .refine((date) => date.getTime() > Date.now(), "The ban must end in the future")
     .optional(),
 });

@@ -1,5 +1,5 @@
 // tRPC over HTTP, for both ways a request arrives (the Node server in src/serve.ts and Next's route handler):
-// JSON-only, size-limited mutations, batches capped, context from the request, unexpected errors logged with
+// JSON-only, size-limited mutations, batches capped, malformed URLs refused, context from the request, unexpected errors logged with
 // their request id (src/server/http/api-request.ts gives each request its id, logger and access log line).
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { noteRequestId } from "@/server/api/error-formatter";
@@ -39,7 +39,18 @@ async function guardBody(req: Request, requestId: string): Promise<Request | Res
   return new Request(req, { body: Buffer.concat(chunks) });
 }
 
+/** tRPC decodes the procedure path with decodeURIComponent, which throws on a malformed escape ("%E0%A4%A"). */
+function hasDecodablePath(req: Request): boolean {
+  try {
+    decodeURIComponent(new URL(req.url).pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function serveTrpc(incoming: Request, scope: ApiRequestScope): Promise<Response> {
+  if (!hasDecodablePath(incoming)) return refuse(400, "BAD_REQUEST", "The URL is malformed.", scope.requestId);
   const req = await guardBody(incoming, scope.requestId);
   if (req instanceof Response) return req;
   return fetchRequestHandler({

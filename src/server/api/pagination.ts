@@ -1,33 +1,39 @@
 // Keyset pagination on (createdAt, id), newest first, with an opaque cursor.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { storableDate } from "@/lib/validation/storable";
 
 type Position = { createdAt: Date; id: string };
 
-const cursorShape = z.tuple([z.iso.datetime(), z.string().min(1).max(64)]);
+/**
+ * A cursor is client input: a forged one must not reach the query with a date or an id its columns cannot hold,
+ * so `id` is the shape of the table's ids (a UUID for tasks and audit events).
+ */
+const positionShape = (id: z.ZodType<string>) =>
+  z.tuple([z.iso.datetime().transform((iso) => new Date(iso)).pipe(storableDate()), id]);
 
 export function encodeCursor({ createdAt, id }: Position): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString("base64url");
 }
 
-function decodeCursor(cursor: string): Position {
+function decodeCursor(cursor: string, id: z.ZodType<string>): Position {
   try {
-    const [createdAt, id] = cursorShape.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-    return { createdAt: new Date(createdAt), id };
+    const [createdAt, rowId] = positionShape(id).parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    return { createdAt, id: rowId };
   } catch {
     throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid cursor" });
   }
 }
 
 /**
- * The `where` fragment for rows after `cursor` in (createdAt desc, id desc) order. The OR alone is a filter
- * PostgreSQL checks on every row from the top of the list, so page n would read n pages of index entries; the
- * redundant `createdAt <= cursor` is an index condition, so the walk starts at the cursor, however deep.
+ * The `where` fragment for rows after `cursor` in (createdAt desc, id desc) order; `id` is the shape of row ids. The
+ * OR alone is a filter PostgreSQL checks on every row from the top of the list, so page n would read n pages of index
+ * entries; the redundant `createdAt <= cursor` is an index condition, so the walk starts at the cursor, however deep.
  */
-export function afterCursor(cursor: string | undefined) {
+export function afterCursor(cursor: string | undefined, id: z.ZodType<string>) {
   if (!cursor) return {};
-  const { createdAt, id } = decodeCursor(cursor);
-  return { createdAt: { lte: createdAt }, OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
+  const { createdAt, id: lastId } = decodeCursor(cursor, id);
+  return { createdAt: { lte: createdAt }, OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: lastId } }] };
 }
 
 export const newestFirst = [{ createdAt: "desc" }, { id: "desc" }] as const;

@@ -1,7 +1,7 @@
 // Walks every procedure of appRouter, so a new procedure cannot ship unprotected by mistake.
 import { describe, expect, it } from "vitest";
 import { appRouter } from "@/server/api/root";
-import { codeOf, createTestCaller, createUser } from "@/test/helpers";
+import { codeOf, createTestCaller, createUser, procedureAt } from "@/test/helpers";
 
 /** Procedures anyone may call. Adding one here is a decision a reviewer must see. */
 const PUBLIC_PROCEDURES = ["health.check"];
@@ -9,13 +9,6 @@ const PUBLIC_PROCEDURES = ["health.check"];
 const ADMIN_PROCEDURES = ["user.list", "user.setRole", "user.ban", "user.unban"];
 
 const allProcedures = Object.keys(appRouter._def.procedures).sort();
-
-type Callable = (input?: unknown) => Promise<unknown>;
-function procedureOf(caller: object, path: string): Callable {
-  // The caller is a proxy keyed by path segments; walking it by string loses the static types on purpose.
-  return path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as Callable;
-}
-
 
 describe("appRouter protection", () => {
   it("knows every procedure", () => {
@@ -27,12 +20,12 @@ describe("appRouter protection", () => {
     "%s is UNAUTHORIZED for an anonymous caller",
     async (path) => {
       const anonymous = await createTestCaller(null);
-      expect(await codeOf(procedureOf(anonymous, path)({}))).toBe("UNAUTHORIZED");
+      expect(await codeOf(procedureAt(anonymous, path)({}))).toBe("UNAUTHORIZED");
     },
   );
 
   it.each(ADMIN_PROCEDURES)("%s is FORBIDDEN for a signed-in non-admin", async (path) => {
     const caller = await createTestCaller(await createUser());
-    expect(await codeOf(procedureOf(caller, path)({ userId: "x" }))).toBe("FORBIDDEN");
+    expect(await codeOf(procedureAt(caller, path)({ userId: "x" }))).toBe("FORBIDDEN");
   });
 });

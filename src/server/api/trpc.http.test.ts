@@ -49,6 +49,11 @@ describe("/api/trpc", () => {
     });
   });
 
+  it("refuses a path with a malformed percent-escape (400, not an internal error)", async () => {
+    const response = await trpcRequest("%E0%A4%A");
+    expect(response.status).toBe(400);
+  });
+
   it("caps batches at 10 calls", async () => {
     const paths = (count: number) => Array.from({ length: count }, () => "health.check").join(",");
     const input = (count: number) => encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: count }, (_, i) => [i, {}]))));

@@ -134,11 +134,17 @@ const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
 
 export const publicProcedure = t.procedure.use(sameSiteMutations);
 
-/** Requires a valid session; `ctx.user` is the signed-in user. Mutations are rate limited per user. */
+/**
+ * Requires a valid session; `ctx.user` is the signed-in user. Mutations are rate limited per user.
+ * A JWT is checked without a database read, so it outlives a deleted account until it expires: a call that then
+ * fails inside because its user is gone (a foreign key, a missing row) answers UNAUTHORIZED, like any other
+ * caller without an account. The check costs a query only on that failure path.
+ */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  const userId = ctx.session.user.id;
   if (type === "mutation") {
-    const used = await counters.hit(`mutations:${ctx.session.user.id}`, 60_000);
+    const used = await counters.hit(`mutations:${userId}`, 60_000);
     if (used.count > env.MUTATION_RATE_LIMIT) {
       throw new TRPCError({
         code: "TOO_MANY_REQUESTS",
@@ -146,7 +152,12 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }
       });
     }
   }
-  return next({ ctx: { session: ctx.session, user: ctx.session.user } });
+  const result = await next({ ctx: { session: ctx.session, user: ctx.session.user } });
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
+    const account = await ctx.db.user.findUnique({ where: { id: userId }, select: { id: true } });
+    if (!account) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue.", cause: result.error });
+  }
+  return result;
 });
 
 /** Requires an admin, checked against the database on every call: a role in a token or cache is not trusted. */

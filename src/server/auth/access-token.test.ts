@@ -216,6 +216,19 @@ describe("tRPC with Authorization: Bearer <JWT>", () => {
     });
   });
 
+  it("a JWT that outlived its account is UNAUTHORIZED where the account is needed, never an internal error", async () => {
+    const { user, jwt } = await signedInUser();
+    await db.user.delete({ where: { id: user.id } });
+    for (const [path, input] of [
+      ["task.create", { title: "orphan" }],
+      ["user.updateProfile", { name: "Ghost" }],
+      ["session.revokeAll", undefined],
+    ] as const) {
+      expect(await callWithBearer(jwt, path, { input, method: "POST" }), path).toEqual({ status: 401, code: "UNAUTHORIZED" });
+    }
+    expect(await callWithBearer(jwt, "account.export")).toEqual({ status: 401, code: "UNAUTHORIZED" });
+  });
+
   it("a demoted admin's still-valid JWT is FORBIDDEN on admin procedures", async () => {
     const { user, jwt } = await signedInUser({ role: "admin" });
     expect((await callWithBearer(jwt, "user.list", { input: {} })).code).toBe("OK");

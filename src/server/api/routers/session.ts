@@ -2,6 +2,7 @@
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import Bowser from "bowser";
 import { z } from "zod";
+import { storableText } from "@/lib/validation/storable";
 import { protectedProcedure } from "@/server/api/trpc";
 import { recordAuthEvent } from "@/server/audit";
 import { auth } from "@/server/auth";
@@ -36,7 +37,7 @@ export const sessionRouter = {
     }));
   }),
 
-  revoke: protectedProcedure.input(z.strictObject({ id: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
+  revoke: protectedProcedure.input(z.strictObject({ id: storableText().min(1).max(64) })).mutation(async ({ ctx, input }) => {
     const session = await ctx.db.session.findFirst({
       where: { id: input.id, userId: ctx.user.id },
       select: { token: true },

@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { encodeCursor } from "@/server/api/pagination";
 import { codeOf, createTestCaller, createUser, type TestUser } from "@/test/helpers";
 
 type Caller = Awaited<ReturnType<typeof createTestCaller>>;
@@ -46,6 +47,10 @@ describe("task.create", () => {
     ["a description over 5,000 characters", { title: "ok", description: "x".repeat(5001) }],
     ["an unknown priority", { title: "ok", priority: "urgent" }],
     ["an unknown key", { title: "ok", userId: "someone-else" }],
+    ["a NUL character, which PostgreSQL cannot store", { title: "a\u0000b" }],
+    ["an unpaired surrogate, which would be stored as U+FFFD", { title: "ok", description: "\uD800" }],
+    ["a due date in year 0, which PostgreSQL does not have", { title: "ok", dueAt: new Date("0000-12-31T00:00:00Z") }],
+    ["a due date past year 9999", { title: "ok", dueAt: new Date("+010000-01-01T00:00:00Z") }],
   ])("refuses %s with BAD_REQUEST and field errors", async (_, input) => {
     const before = await ownerCaller.task.stats();
     const error = await ownerCaller.task.create(input as never).catch((caught: unknown) => caught);
@@ -121,6 +126,7 @@ describe("task.update", () => {
   it("refuses bad input and an anonymous caller", async () => {
     const task = await ownerCaller.task.create({ title: "x" });
     expect(await codeOf(ownerCaller.task.update({ id: task.id, version: 0 }))).toBe("BAD_REQUEST");
+    expect(await codeOf(ownerCaller.task.update({ id: task.id, version: 2 ** 31 }))).toBe("BAD_REQUEST"); // past int4
     expect(await codeOf(ownerCaller.task.update({ id: task.id, version: 1, title: "" }))).toBe("BAD_REQUEST");
     expect(await codeOf(anonymous.task.update({ id: task.id, version: 1, title: "y" }))).toBe("UNAUTHORIZED");
   });
@@ -176,6 +182,14 @@ describe("task.list", () => {
   it("refuses a limit over 100 and a forged cursor", async () => {
     expect(await codeOf(ownerCaller.task.list({ limit: 101 }))).toBe("BAD_REQUEST");
     expect(await codeOf(ownerCaller.task.list({ cursor: "garbage" }))).toBe("BAD_REQUEST");
+    // Well-formed cursors whose position the tasks table cannot hold: not a UUID, year 0.
+    const forged = (position: unknown[]) => Buffer.from(JSON.stringify(position)).toString("base64url");
+    for (const cursor of [
+      encodeCursor({ createdAt: new Date(), id: "not-a-uuid" }),
+      forged(["0000-01-01T00:00:00Z", "0190a8f0-0000-7000-8000-000000000000"]),
+    ]) {
+      expect(await codeOf(ownerCaller.task.list({ cursor }))).toBe("BAD_REQUEST");
+    }
   });
 
   it("is UNAUTHORIZED for an anonymous caller", async () => {

@@ -1,7 +1,7 @@
 // Tasks: every query is scoped to the signed-in user inside its `where`, so ownership cannot be forgotten.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { Prisma } from "@/generated/prisma/client";
-import { taskCreateInput, taskIdInput, taskListInput, taskUpdateInput } from "@/lib/validation/task";
+import { taskCreateInput, taskId, taskIdInput, taskListInput, taskUpdateInput } from "@/lib/validation/task";
 import { afterCursor, newestFirst, toPage } from "@/server/api/pagination";
 import { protectedProcedure } from "@/server/api/trpc";
 import type { Database } from "@/server/db";
@@ -33,7 +33,7 @@ async function missingTaskError(db: Database, id: string): Promise<TRPCError> {
 export const taskRouter = {
   list: protectedProcedure.input(taskListInput).query(async ({ ctx, input }) => {
     const rows = await ctx.db.task.findMany({
-      where: { userId: ctx.user.id, completed: input.completed, ...afterCursor(input.cursor) },
+      where: { userId: ctx.user.id, completed: input.completed, ...afterCursor(input.cursor, taskId) },
       orderBy: [...newestFirst],
       take: input.limit + 1,
       select: taskSelect,

@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { encodeCursor } from "@/server/api/pagination";
 import { auth } from "@/server/auth";
 import { db } from "@/server/db";
 import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn, type TestUser } from "@/test/helpers";
@@ -61,6 +62,7 @@ describe("user.updateProfile", () => {
     const error = (await userCaller.user.updateProfile({ name: "" }).catch((e: unknown) => e)) as TRPCError;
     expect(error.code).toBe("BAD_REQUEST");
     expect(await codeOf(userCaller.user.updateProfile({ name: "x".repeat(101) }))).toBe("BAD_REQUEST");
+    expect(await codeOf(userCaller.user.updateProfile({ name: "Ada\u0000" }))).toBe("BAD_REQUEST");
     expect(await codeOf(anonymous.user.updateProfile({ name: "x" }))).toBe("UNAUTHORIZED");
   });
 });
@@ -86,8 +88,11 @@ describe("user.list", () => {
     );
   });
 
-  it("refuses a limit over 100", async () => {
+  it("refuses a limit over 100, a NUL in the search, and a cursor with a NUL in its id", async () => {
     expect(await codeOf(adminCaller.user.list({ limit: 101 }))).toBe("BAD_REQUEST");
+    expect(await codeOf(adminCaller.user.list({ search: "a\u0000" }))).toBe("BAD_REQUEST");
+    const cursor = encodeCursor({ createdAt: new Date(), id: "x\u0000" });
+    expect(await codeOf(adminCaller.user.list({ cursor }))).toBe("BAD_REQUEST");
   });
 });
 

@@ -1,5 +1,6 @@
 // Users: the signed-in user's profile, and the administration of every account.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
 import {
   authEventsInput,
@@ -8,6 +9,7 @@ import {
   setRoleInput,
   unbanInput,
   updateProfileInput,
+  userId,
   userListInput,
 } from "@/lib/validation/user";
 import { afterCursor, newestFirst, toPage } from "@/server/api/pagination";
@@ -39,10 +41,13 @@ async function updateUser(db: Pick<Database, "user">, userId: string, data: Pris
   return user[0];
 }
 
+/** Audit events have UUIDs (users have Better Auth's string ids). */
+const authEventId = z.uuid();
+
 /** One page of a user's audit events, newest first. */
-async function authEventsPage(db: Database, userId: string, input: { cursor?: string; limit: number }) {
+async function authEventsPage(db: Database, ownerId: string, input: { cursor?: string; limit: number }) {
   const rows = await db.authEvent.findMany({
-    where: { userId, ...afterCursor(input.cursor) },
+    where: { userId: ownerId, ...afterCursor(input.cursor, authEventId) },
     orderBy: [...newestFirst],
     take: input.limit + 1,
     select: authEventSelect,
@@ -87,7 +92,7 @@ export const userRouter = {
         }
       : {};
     const rows = await ctx.db.user.findMany({
-      where: { AND: [search, afterCursor(input.cursor)] },
+      where: { AND: [search, afterCursor(input.cursor, userId)] },
       orderBy: [...newestFirst],
       take: input.limit + 1,
       select: adminUserSelect,

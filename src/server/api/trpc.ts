@@ -134,6 +134,9 @@ const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
 
 export const publicProcedure = t.procedure.use(sameSiteMutations);
 
+/** The counter of a user's mutations in the current minute (MUTATION_RATE_LIMIT). */
+export const mutationCounterKey = (userId: string) => `mutations:${userId}`;
+
 /**
  * Requires a valid session; `ctx.user` is the signed-in user. Mutations are rate limited per user.
  * A JWT is checked without a database read, so it outlives a deleted account until it expires: a call that then
@@ -144,7 +147,7 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   const userId = ctx.session.user.id;
   if (type === "mutation") {
-    const used = await counters.hit(`mutations:${userId}`, 60_000);
+    const used = await counters.hit(mutationCounterKey(userId), 60_000);
     if (used.count > env.MUTATION_RATE_LIMIT) {
       throw new TRPCError({
         code: "TOO_MANY_REQUESTS",

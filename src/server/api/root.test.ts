@@ -2,11 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { appRouter } from "@/server/api/root";
 import { codeOf, createTestCaller, createUser, procedureAt } from "@/test/helpers";
+import { ADMIN_PROCEDURES, PUBLIC_PROCEDURES } from "@/test/procedure-inputs";
 
-/** Procedures anyone may call. Adding one here is a decision a reviewer must see. */
-const PUBLIC_PROCEDURES = ["health.check"];
-/** Procedures only admins may call. */
-const ADMIN_PROCEDURES = ["user.list", "user.setRole", "user.ban", "user.unban"];
 
 const allProcedures = Object.keys(appRouter._def.procedures).sort();
 

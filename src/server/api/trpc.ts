@@ -163,6 +163,8 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }
   return result;
 });
 
+export const ADMIN_ONLY_MESSAGE = "This needs an administrator.";
+
 /** Requires an admin, checked against the database on every call: a role in a token or cache is not trusted. */
 export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
   const current = await ctx.db.user.findUnique({
@@ -171,7 +173,7 @@ export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
   });
   const banned = current?.banned && (!current.banExpires || current.banExpires > new Date());
   if (!current || banned || current.role !== "admin") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "This needs an administrator." });
+    throw new TRPCError({ code: "FORBIDDEN", message: ADMIN_ONLY_MESSAGE });
   }
   return next();
 });

@@ -1,7 +1,6 @@
 // The API served straight from node:http: /api/trpc and /api/auth go to the same handlers Next's route handlers
 // use, without Next's per-request layer; every other path goes to `fallback` (Next, in src/serve.ts).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "@/server/api/http-handler";
 import { AUTH_ENDPOINT, handleAuthRequest } from "@/server/auth/http-handler";
 import { internalErrorBody, pathOf } from "@/server/http/api-request";
@@ -14,6 +13,32 @@ const routes: [prefix: string, handler: (request: Request) => Promise<Response>]
   [`${TRPC_ENDPOINT}/`, handleTrpcRequest],
   [`${AUTH_ENDPOINT}/`, handleAuthRequest],
 ];
+
+/**
+ * The request body as a web stream that reads `req` only as the handler pulls. Unlike `Readable.toWeb`, nothing is
+ * read ahead, and a handler that stops reading (a refusal: wrong type, too large) does not destroy the socket: the
+ * listener discards the rest once it has answered, so the client gets the 4xx instead of a connection reset.
+ */
+function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    pull: (controller) =>
+      new Promise<void>((resolve, reject) => {
+        const settle = (finish: () => void) => {
+          req.off("readable", read).off("end", end).off("error", fail);
+          finish();
+        };
+        const read = () => {
+          const chunk = req.read() as Buffer | null;
+          if (chunk !== null) settle(() => (controller.enqueue(new Uint8Array(chunk)), resolve()));
+          else if (req.readableEnded) end();
+        };
+        const end = () => settle(() => (controller.close(), resolve()));
+        const fail = (error: Error) => settle(() => reject(error));
+        req.on("readable", read).on("end", end).on("error", fail);
+        read();
+      }),
+  });
+}
 
 /**
  * A web Request from Node's message. Like Next's server, the socket's address is appended to X-Forwarded-For,
@@ -34,7 +59,7 @@ function toRequest(req: IncomingMessage, origin: string, requestId: string): Req
   return new Request(new URL(req.url ?? "/", origin), {
     method: req.method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    body: hasBody ? bodyOf(req) : undefined,
     // Required by Node's fetch for a streamed body; the handlers read it with their own size cap.
     ...(hasBody ? { duplex: "half" } : {}),
   });
@@ -70,6 +95,11 @@ export function createApiListener(origin: string, fallback: RequestListener): Re
         if (res.headersSent) return void res.end();
         res.writeHead(500, { "content-type": "application/json", [REQUEST_ID_HEADER]: requestId });
         res.end(internalErrorBody(requestId));
+      })
+      // What the handler left unread (it answered without the body) is read and dropped, as Node does for a body
+      // nobody started reading; Node's requestTimeout bounds how long a client may keep sending it.
+      .finally(() => {
+        if (!req.complete) req.resume();
       });
   };
 }

@@ -40,7 +40,12 @@ export function rawRequest(
 ): Promise<RawResponse> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, method: options.method ?? "GET", path: options.path, headers: options.headers, agent: options.agent });
+    const headers = { ...options.headers };
+    // Node frames a body in chunks by default only for methods that usually have one (not DELETE or OPTIONS).
+    if (options.body && !Object.keys(headers).some((name) => name.toLowerCase() === "content-length")) {
+      headers["transfer-encoding"] = "chunked";
+    }
+    const req = request({ hostname, port, method: options.method ?? "GET", path: options.path, headers, agent: options.agent });
     req.on("error", reject);
     req.on("response", (res) => {
       const chunks: Buffer[] = [];

@@ -88,6 +88,20 @@ describe("user.list", () => {
     );
   });
 
+  it("searches for %, _ and \\ as the characters themselves, not as LIKE wildcards", async () => {
+    const tag = `pct${Date.now()}`;
+    const percent = await createUser({ name: `${tag} 100% sure` });
+    const underscore = await createUser({ email: `${tag}_x@example.com` });
+    const backslash = await createUser({ name: `${tag} back\\slash` });
+    const plain = await createUser({ name: `${tag} plain`, email: `${tag}-yx@example.com` });
+    const found = async (search: string) => (await adminCaller.user.list({ search, limit: 100 })).items.map((u) => u.id).sort();
+    expect(await found("%")).toContain(percent.id);
+    expect(await found("%")).not.toContain(plain.id);
+    expect(await found(`${tag}_`)).toEqual([underscore.id]);
+    expect(await found("k\\s")).toEqual([backslash.id]);
+    expect(await found(`${tag} plain`)).toEqual([plain.id]);
+  });
+
   it("refuses a limit over 100, a NUL in the search, and a cursor with a NUL in its id", async () => {
     expect(await codeOf(adminCaller.user.list({ limit: 101 }))).toBe("BAD_REQUEST");
     expect(await codeOf(adminCaller.user.list({ search: "a\u0000" }))).toBe("BAD_REQUEST");

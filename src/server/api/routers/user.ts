@@ -83,11 +83,13 @@ export const userRouter = {
     .query(({ ctx, input }) => authEventsPage(ctx.db, input.userId, input)),
 
   list: adminProcedure.input(userListInput).query(async ({ ctx, input }) => {
-    const search = input.search
+    // Prisma's `contains` is ILIKE '%…%' with the text as given: %, _ and \ are escaped to mean themselves.
+    const text = input.search?.replace(/[\\%_]/g, "\\$&");
+    const search = text
       ? {
           OR: [
-            { email: { contains: input.search, mode: "insensitive" as const } },
-            { name: { contains: input.search, mode: "insensitive" as const } },
+            { email: { contains: text, mode: "insensitive" as const } },
+            { name: { contains: text, mode: "insensitive" as const } },
           ],
         }
       : {};

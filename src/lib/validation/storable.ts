@@ -7,10 +7,17 @@ import { z } from "zod";
  * (not Unicode: it would be stored as U+FFFD, so the text saved would not be the text sent).
  */
 export function storableText() {
-  return z
-    .string()
-    .refine((value) => !value.includes("\u0000"), "Remove the NUL character (U+0000)")
-    .refine((value) => !/\p{Surrogate}/u.test(value), "Contains an unpaired surrogate, which is not valid Unicode");
+  return z.string().superRefine((value, ctx) => {
+    const problem = unstorableTextProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+}
+
+/** Why the database cannot store `value` as it is (see storableText), or null when it can. */
+export function unstorableTextProblem(value: string): string | null {
+  if (value.includes("\u0000")) return "Remove the NUL character (U+0000)";
+  if (/\p{Surrogate}/u.test(value)) return "Contains an unpaired surrogate, which is not valid Unicode";
+  return null;
 }
 
 export const EARLIEST_DATE = new Date("0001-01-01T00:00:00.000Z");

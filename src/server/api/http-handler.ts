@@ -5,7 +5,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { noteRequestId } from "@/server/api/error-formatter";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
-import { type ApiRequestScope, serveApiRequest } from "@/server/http/api-request";
+import { type ApiRequestScope, bodyWithin, serveApiRequest } from "@/server/http/api-request";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 const MAX_BATCH_SIZE = 10;
@@ -27,16 +27,9 @@ async function guardBody(req: Request, requestId: string): Promise<Request | Res
   if (req.method !== "POST") return req;
   const type = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Send application/json.", requestId);
-  const tooLarge = () => refuse(413, "PAYLOAD_TOO_LARGE", "The request body is too large.", requestId);
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of req.body ?? []) {
-    size += chunk.byteLength;
-    if (size > MAX_BODY_BYTES) return tooLarge();
-    chunks.push(chunk);
-  }
-  return new Request(req, { body: Buffer.concat(chunks) });
+  const body = await bodyWithin(req, MAX_BODY_BYTES);
+  if (!body) return refuse(413, "PAYLOAD_TOO_LARGE", "The request body is too large.", requestId);
+  return new Request(req, { body });
 }
 
 /** tRPC decodes the procedure path with decodeURIComponent, which throws on a malformed escape ("%E0%A4%A"). */

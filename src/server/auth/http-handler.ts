@@ -2,7 +2,8 @@
 // with the client IP taken from X-Forwarded-For only as far as TRUSTED_PROXY_HOPS allows, and the request id
 // (src/server/http/api-request.ts) passed to Better Auth in x-request-id and added to its error bodies.
 import { auth } from "@/server/auth";
-import { type ApiRequestScope, pathOf, serveApiRequest } from "@/server/http/api-request";
+import { unstorableTextProblem } from "@/lib/validation/storable";
+import { type ApiRequestScope, bodyWithin, pathOf, serveApiRequest } from "@/server/http/api-request";
 import { withClientIp } from "@/server/http/client-ip";
 import { REQUEST_ID_HEADER } from "@/server/http/request-id";
 
@@ -31,7 +32,59 @@ async function withRequestIdInBody(response: Response, requestId: string): Promi
   });
 }
 
-async function serveAuth(request: Request, { requestId, log }: ApiRequestScope): Promise<Response> {
+/** Auth requests are small forms: a body past this is refused unread. */
+const MAX_AUTH_BODY_BYTES = 64 * 1024;
+
+/** The first string in a JSON value (keys included) the database could not store as sent, with where it is. */
+function unstorableString(value: unknown, where: string): string | null {
+  const pending: [unknown, string][] = [[value, where]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, path] = next;
+    if (typeof item === "string") {
+      const problem = unstorableTextProblem(item);
+      if (problem) return `[${path}] ${problem}`;
+    } else if (typeof item === "object" && item !== null) {
+      for (const [key, child] of Object.entries(item)) {
+        const problem = unstorableTextProblem(key);
+        if (problem) return `[${path}] ${problem}`;
+        pending.push([child, `${path}.${key}`]);
+      }
+    }
+  }
+  return null;
+}
+
+function refuse(status: number, code: string, message: string): Response {
+  return Response.json({ code, message }, { status });
+}
+
+/**
+ * Text the database cannot store (a NUL, an unpaired surrogate) in the query or a JSON body is refused here with
+ * a 400 naming the field, as Better Auth names its own validation errors: passed on, it would fail a query (500) or
+ * be saved changed. The body is read once, with a cap, and handed on as bytes.
+ */
+async function guardInput(request: Request): Promise<Request | Response> {
+  const inQuery = unstorableString(Object.fromEntries(new URL(request.url).searchParams), "query");
+  if (inQuery) return refuse(400, "VALIDATION_ERROR", inQuery);
+  if (request.method === "GET" || request.method === "HEAD") return request;
+  const body = await bodyWithin(request, MAX_AUTH_BODY_BYTES);
+  if (!body) return refuse(413, "PAYLOAD_TOO_LARGE", "The request body is too large.");
+  if (request.headers.get("content-type")?.includes("application/json")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      parsed = undefined; // Better Auth answers malformed JSON itself
+    }
+    const inBody = unstorableString(parsed, "body");
+    if (inBody) return refuse(400, "VALIDATION_ERROR", inBody);
+  }
+  return new Request(request, { body });
+}
+
+async function serveAuth(incoming: Request, { requestId, log }: ApiRequestScope): Promise<Response> {
+  const request = await guardInput(incoming);
+  if (request instanceof Response) return withRequestIdInBody(request, requestId);
   // Better Auth keeps these headers in its endpoint context, where its log lines and our mailer find the id.
   const headers = withClientIp(request.headers);
   headers.set(REQUEST_ID_HEADER, requestId);

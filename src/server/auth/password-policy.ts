@@ -10,6 +10,13 @@ const PROTECTED_USER_FIELDS = ["role", "banned", "banReason", "banExpires", "ema
 type Body = Record<string, unknown>;
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 
+/**
+ * The request body when it is a JSON object. Hooks run before Better Auth validates the body, so it may be any JSON
+ * value; anything else is left for that validation to refuse.
+ */
+const bodyOf = (ctx: { body?: unknown }): Body | null =>
+  typeof ctx.body === "object" && ctx.body !== null && !Array.isArray(ctx.body) ? (ctx.body as Body) : null;
+
 export function passwordPolicy(): BetterAuthPlugin {
   return {
     id: "password-policy",
@@ -19,20 +26,21 @@ export function passwordPolicy(): BetterAuthPlugin {
           matcher: (ctx) => ctx.path === "/sign-up/email" || ctx.path === "/update-user",
           // In place: a hook's returned context is deep-merged into the request, which cannot remove keys.
           handler: createAuthMiddleware(async (ctx) => {
-            const body = (ctx.body ?? {}) as Body;
-            for (const field of PROTECTED_USER_FIELDS) delete body[field];
+            const body = bodyOf(ctx);
+            for (const field of PROTECTED_USER_FIELDS) delete body?.[field];
           }),
         },
         {
           matcher: (ctx) => ctx.path === "/change-password",
           handler: createAuthMiddleware(async (ctx) => {
-            (ctx.body as Body).revokeOtherSessions = true;
+            const body = bodyOf(ctx);
+            if (body) body.revokeOtherSessions = true;
           }),
         },
         {
           matcher: (ctx) => ["/sign-up/email", "/reset-password", "/change-password"].includes(ctx.path ?? ""),
           handler: createAuthMiddleware(async (ctx) => {
-            const body = (ctx.body ?? {}) as Body;
+            const body = bodyOf(ctx) ?? {};
             const password = text(body.password) ?? text(body.newPassword);
             if (password === undefined) return;
             let context: (string | undefined)[] = [text(body.name), text(body.email)];

@@ -37,6 +37,22 @@ export function withHeader(response: Response, name: string, value: string): Res
   }
 }
 
+/**
+ * The body of `request`, read with a cap: null as soon as it passes `maxBytes` (announced or counted), so a large
+ * body is never buffered.
+ */
+export async function bodyWithin(request: Request, maxBytes: number): Promise<Buffer<ArrayBuffer> | null> {
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) return null;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body ?? []) {
+    size += chunk.byteLength;
+    if (size > maxBytes) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
 export async function serveApiRequest(
   request: Request,
   handle: (request: Request, scope: ApiRequestScope) => Promise<Response>,

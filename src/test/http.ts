@@ -4,6 +4,13 @@ import { GET as trpcGet, POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
 
 export const BASE_URL = "http://localhost:3000";
 
+let clients = 0;
+/** A client address no other request of this test file has used, so per-IP limits do not couple unrelated requests. */
+export function nextClientIp(): string {
+  const n = ++clients;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
 type Options = { body?: unknown; headers?: Record<string, string>; ip?: string; method?: "GET" | "POST" };
 
 function buildRequest(path: string, { body, headers = {}, ip = "203.0.113.10", method }: Options): Request {

@@ -8,11 +8,14 @@ import { encodeCursor } from "@/server/api/pagination";
  */
 export function propertyParameters(numRuns: number): fc.Parameters<unknown> {
   const seed = process.env.PROPERTY_SEED;
-  const runs = process.env.PROPERTY_RUNS;
-  return {
-    numRuns: runs ? Number(runs) : numRuns,
-    ...(seed ? { seed: Number(seed) } : {}),
-  };
+  return { numRuns: propertyRuns(numRuns), ...(seed ? { seed: Number(seed) } : {}) };
+}
+
+const propertyRuns = (numRuns: number) => (process.env.PROPERTY_RUNS ? Number(process.env.PROPERTY_RUNS) : numRuns);
+
+/** A test timeout for a property of `numRuns` runs (or PROPERTY_RUNS) of up to `msPerRun` each, 30 s at least. */
+export function propertyTimeout(numRuns: number, msPerRun = 100): number {
+  return Math.max(30_000, propertyRuns(numRuns) * msPerRun);
 }
 
 /** Characters that break naive code: NUL, a lone surrogate, BOM, right-to-left override, zero-width joiner… */

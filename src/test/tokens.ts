@@ -4,15 +4,12 @@ import { createPublicKey } from "node:crypto";
 import { createVerifier } from "fast-jwt";
 import { expect } from "vitest";
 import { ACCESS_TOKEN } from "@/server/auth/token-plugins";
-import { authRequest, trpcRequest } from "@/test/http";
+import { authRequest, nextClientIp, trpcRequest } from "@/test/http";
 
-let ipCounter = 0;
-/** A fresh client address, so per-IP sign-in limits do not couple unrelated tests. */
-const nextIp = () => `192.0.2.${++ipCounter}`;
 
 /** Signs in with email and password as a non-browser client: the session token comes in `set-auth-token`. */
 export async function signInForSessionToken(user: { email: string; password: string }): Promise<string> {
-  const response = await authRequest("/sign-in/email", { body: { email: user.email, password: user.password }, ip: nextIp() });
+  const response = await authRequest("/sign-in/email", { body: { email: user.email, password: user.password }, ip: nextClientIp() });
   expect(response.status).toBe(200);
   const token = response.headers.get("set-auth-token");
   if (!token) throw new Error("sign-in returned no set-auth-token header");
@@ -21,7 +18,7 @@ export async function signInForSessionToken(user: { email: string; password: str
 
 /** GET /api/auth/token with the session token as the bearer credential; the status when refused. */
 export async function mintAccessToken(sessionToken: string): Promise<string> {
-  const response = await authRequest("/token", { headers: { authorization: `Bearer ${sessionToken}` } });
+  const response = await authRequest("/token", { headers: { authorization: `Bearer ${sessionToken}` }, ip: nextClientIp() });
   if (response.status !== 200) throw new Error(`minting a JWT failed with ${response.status}`);
   return ((await response.json()) as { token: string }).token;
 }

@@ -10,9 +10,10 @@ import { CALLER_KINDS, CallerFixtures } from "@/test/caller-fixtures";
 import { changesBetween, describeChanges, snapshotDatabase } from "@/test/database-snapshot";
 import { BASE_URL } from "@/test/http";
 import { rawRequest, startTestServer } from "@/test/http-server";
-import { anyString, hugeString, propertyParameters } from "@/test/input-arbitraries";
+import { anyString, hugeString, propertyParameters, propertyTimeout } from "@/test/input-arbitraries";
 import { inputFor } from "@/test/procedure-inputs";
 
+const RUNS = 300;
 const procedures: Record<string, unknown> = appRouter._def.procedures;
 const PROCEDURES = Object.keys(procedures).sort();
 /** "query" or "mutation". */
@@ -138,10 +139,10 @@ describe("tRPC over HTTP, any request", () => {
           for (const entry of errors) if (entry.error) expect(entry.error.json?.data?.requestId).toBe(requestId);
         }
       }),
-      propertyParameters(300),
+      propertyParameters(RUNS),
     );
     // The requests reached the procedures, not only the refusals in front of them.
     expect(statuses.get(200)).toBeGreaterThan(0);
     expect([...statuses.keys()].filter((status) => status >= 400).length).toBeGreaterThan(3);
-  });
+  }, propertyTimeout(RUNS));
 });

@@ -9,7 +9,7 @@ import { appRouter } from "@/server/api/root";
 import { ADMIN_ONLY_MESSAGE } from "@/server/api/trpc";
 import { type CallerKind, CallerFixtures } from "@/test/caller-fixtures";
 import { changesBetween, describeChanges, snapshotDatabase } from "@/test/database-snapshot";
-import { propertyParameters } from "@/test/input-arbitraries";
+import { propertyParameters, propertyTimeout } from "@/test/input-arbitraries";
 import { ADMIN_PROCEDURES, PUBLIC_PROCEDURES, callerFor, inputFor, nearValid, validCall } from "@/test/procedure-inputs";
 
 /* Rules -------------------------------------------------------------------------------------------------------- */
@@ -119,5 +119,5 @@ describe("every procedure, any input, any caller", () => {
     );
     // Both sides of each rule were exercised: the valid call got through, and (but for the public probe) some did not.
     if (!PUBLIC_PROCEDURES.includes(path)) expect(refused).toBeGreaterThan(0);
-  });
+  }, propertyTimeout(RUNS));
 });

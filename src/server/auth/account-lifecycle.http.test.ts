@@ -3,20 +3,18 @@ import { describe, expect, it, vi } from "vitest";
 import { env } from "@/env";
 import { db } from "@/server/db";
 import { STRONG_PASSWORD, createUser, signIn } from "@/test/helpers";
-import { authRequest, BASE_URL, cookiesFrom } from "@/test/http";
+import { authRequest, BASE_URL, cookiesFrom, nextClientIp } from "@/test/http";
 import { linkIn, mailTo } from "@/test/mailbox";
 
-let ipCounter = 0;
-const nextIp = () => `192.0.2.${++ipCounter}`;
 const uniqueEmail = (tag: string) => `${tag}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
 
 async function get(url: string, headers: Record<string, string> = {}) {
   const { pathname, search } = new URL(url);
-  return authRequest(`${pathname.replace(/^\/api\/auth/, "")}${search}`, { headers, ip: nextIp() });
+  return authRequest(`${pathname.replace(/^\/api\/auth/, "")}${search}`, { headers, ip: nextClientIp() });
 }
 
 async function sessionOf(cookie: string) {
-  return (await authRequest("/get-session", { headers: { cookie }, ip: nextIp() })).json();
+  return (await authRequest("/get-session", { headers: { cookie }, ip: nextClientIp() })).json();
 }
 
 describe("email verification", () => {
@@ -24,7 +22,7 @@ describe("email verification", () => {
     const email = uniqueEmail("verify");
     const signUp = await authRequest("/sign-up/email", {
       body: { email, name: "Vera", password: STRONG_PASSWORD, callbackURL: "/verify-email" },
-      ip: nextIp(),
+      ip: nextClientIp(),
     });
     expect(signUp.status).toBe(200);
     const mail = await mailTo(email, /confirm your email/);
@@ -46,8 +44,8 @@ describe("email verification", () => {
 
   it("resending is limited to 3 per 15 minutes per client", async () => {
     const email = uniqueEmail("resend");
-    await authRequest("/sign-up/email", { body: { email, name: "Rae", password: STRONG_PASSWORD }, ip: nextIp() });
-    const ip = nextIp();
+    await authRequest("/sign-up/email", { body: { email, name: "Rae", password: STRONG_PASSWORD }, ip: nextClientIp() });
+    const ip = nextClientIp();
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await authRequest("/send-verification-email", { body: { email }, ip })).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
@@ -57,7 +55,7 @@ describe("email verification", () => {
     const owner = await createUser();
     await authRequest("/sign-up/email", {
       body: { email: owner.email, name: "Intruder", password: "another-Quiet-harbor-58" },
-      ip: nextIp(),
+      ip: nextClientIp(),
     });
     const mail = await mailTo(owner.email, /tried to sign up/);
     expect(mail.text).toContain("Nothing was changed");
@@ -66,7 +64,7 @@ describe("email verification", () => {
 });
 
 describe("password reset", () => {
-  async function requestReset(email: string, ip = nextIp()) {
+  async function requestReset(email: string, ip = nextClientIp()) {
     return authRequest("/request-password-reset", { body: { email, redirectTo: "/reset-password" }, ip });
   }
 
@@ -94,14 +92,14 @@ describe("password reset", () => {
     const token = await resetToken(user.email);
     const newPassword = "velvet-Lantern-orbit-204";
 
-    const reset = await authRequest("/reset-password", { body: { newPassword, token }, ip: nextIp() });
+    const reset = await authRequest("/reset-password", { body: { newPassword, token }, ip: nextClientIp() });
     expect(reset.status).toBe(200);
     expect(await sessionOf(headers.get("cookie") ?? "")).toBeNull();
     expect(await db.authEvent.count({ where: { userId: user.id, type: "password-reset" } })).toBe(1);
 
-    const again = await authRequest("/reset-password", { body: { newPassword: "other-Velvet-orbit-205", token }, ip: nextIp() });
+    const again = await authRequest("/reset-password", { body: { newPassword: "other-Velvet-orbit-205", token }, ip: nextClientIp() });
     expect(again.status).toBe(400);
-    const signInResponse = await authRequest("/sign-in/email", { body: { email: user.email, password: newPassword }, ip: nextIp() });
+    const signInResponse = await authRequest("/sign-in/email", { body: { email: user.email, password: newPassword }, ip: nextClientIp() });
     expect(signInResponse.status).toBe(200);
   });
 
@@ -109,10 +107,10 @@ describe("password reset", () => {
     const user = await createUser();
     await requestReset(user.email);
     const token = await resetToken(user.email);
-    const weak = await authRequest("/reset-password", { body: { newPassword: "password123", token }, ip: nextIp() });
+    const weak = await authRequest("/reset-password", { body: { newPassword: "password123", token }, ip: nextClientIp() });
     expect(weak.status).toBe(400);
     expect(((await weak.json()) as { code: string }).code).toBe("PASSWORD_TOO_WEAK");
-    const strong = await authRequest("/reset-password", { body: { newPassword: "velvet-Lantern-orbit-204", token }, ip: nextIp() });
+    const strong = await authRequest("/reset-password", { body: { newPassword: "velvet-Lantern-orbit-204", token }, ip: nextClientIp() });
     expect(strong.status).toBe(200);
   });
 
@@ -123,7 +121,7 @@ describe("password reset", () => {
       const token = await resetToken(user.email);
       vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + minutes * 60_000 });
       try {
-        return (await authRequest("/reset-password", { body: { newPassword: "velvet-Lantern-orbit-204", token }, ip: nextIp() }))
+        return (await authRequest("/reset-password", { body: { newPassword: "velvet-Lantern-orbit-204", token }, ip: nextClientIp() }))
           .status;
       } finally {
         vi.useRealTimers();
@@ -136,7 +134,7 @@ describe("password reset", () => {
 
 describe("change password", () => {
   async function changePassword(cookie: string, body: Record<string, unknown>) {
-    return authRequest("/change-password", { body, headers: { cookie }, ip: nextIp() });
+    return authRequest("/change-password", { body, headers: { cookie }, ip: nextClientIp() });
   }
 
   it("needs the current password", async () => {
@@ -176,7 +174,7 @@ describe("change password", () => {
 describe("audit log", () => {
   it("records sign-in, failed sign-in and sign-out with IP and user agent, and never a secret", async () => {
     const user = await createUser();
-    const ip = nextIp();
+    const ip = nextClientIp();
     const headers = { "user-agent": "AuditTest/1.0" };
     await authRequest("/sign-in/email", { body: { email: user.email, password: "wrong-Password-000" }, ip, headers });
     const ok = await authRequest("/sign-in/email", { body: { email: user.email, password: user.password }, ip, headers });
@@ -197,7 +195,7 @@ describe("audit log", () => {
 
   it("records a sign-up", async () => {
     const email = uniqueEmail("audit-signup");
-    await authRequest("/sign-up/email", { body: { email, name: "Sam", password: STRONG_PASSWORD }, ip: nextIp() });
+    await authRequest("/sign-up/email", { body: { email, name: "Sam", password: STRONG_PASSWORD }, ip: nextClientIp() });
     const user = await db.user.findUniqueOrThrow({ where: { email } });
     expect(await db.authEvent.count({ where: { userId: user.id, type: "sign-up" } })).toBe(1);
   });

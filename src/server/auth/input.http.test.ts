@@ -3,12 +3,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { authRequest } from "@/test/http";
+import { authRequest, nextClientIp } from "@/test/http";
 import { STRONG_PASSWORD, createUser, signIn } from "@/test/helpers";
-import { anyString, junkInput, propertyParameters, textNear } from "@/test/input-arbitraries";
+import { anyString, junkInput, propertyParameters, propertyTimeout, textNear } from "@/test/input-arbitraries";
 
-let ip = 0;
-const nextIp = () => `198.51.100.${(ip++ % 250) + 1}`;
 
 async function errorOf(response: Response): Promise<{ status: number; code: string; message: string }> {
   const body = (await response.json()) as { code: string; message: string };
@@ -25,7 +23,7 @@ describe("auth input the database cannot store", () => {
   ])("%s: 400 naming the field, and nothing written", async (_, path, body, field) => {
     const users = await db.user.count();
     const events = await db.authEvent.count();
-    const response = await authRequest(path, { body, ip: nextIp() });
+    const response = await authRequest(path, { body, ip: nextClientIp() });
     const error = await errorOf(response);
     expect(error).toMatchObject({ status: 400, code: "VALIDATION_ERROR" });
     expect(error.message).toContain(`[${field}]`);
@@ -42,14 +40,14 @@ describe("auth input the database cannot store", () => {
   it("refuses a body past 64 KiB unread with 413", async () => {
     const response = await authRequest("/sign-in/email", {
       body: { email: "big@example.com", password: "x".repeat(70_000) },
-      ip: nextIp(),
+      ip: nextClientIp(),
     });
     expect(await errorOf(response)).toMatchObject({ status: 413, code: "PAYLOAD_TOO_LARGE" });
   });
 
   it("passes a good body on: sign-in still works", async () => {
     const user = await createUser();
-    const response = await authRequest("/sign-in/email", { body: { email: user.email, password: user.password }, ip: nextIp() });
+    const response = await authRequest("/sign-in/email", { body: { email: user.email, password: user.password }, ip: nextClientIp() });
     expect(response.status).toBe(200);
   });
 });
@@ -73,6 +71,8 @@ const endpoints: [string, fc.Arbitrary<unknown>][] = [
   ["/sign-out", junkInput],
 ];
 
+const RUNS = 150;
+
 describe("any body to any auth form", () => {
   it("never a 5xx, always a request id", async () => {
     const user = await createUser();
@@ -93,13 +93,13 @@ describe("any body to any auth form", () => {
             method: "POST",
             body: JSON.parse(text) as unknown,
             headers: cookie ? { cookie } : {},
-            ip: nextIp(),
+            ip: nextClientIp(),
           });
           expect(response.status, `${path}: ${await response.clone().text()}`).toBeLessThan(500);
           expect(response.headers.get("x-request-id")).toBeTruthy();
         },
       ),
-      propertyParameters(150),
+      propertyParameters(RUNS),
     );
-  });
+  }, propertyTimeout(RUNS));
 });

@@ -4,11 +4,9 @@ import { describe, expect, it } from "vitest";
 import { clientIpFrom } from "@/server/http/client-ip";
 import { SIGN_IN_FAILURE_LIMIT } from "@/server/auth/sign-in-throttle";
 import { codeOf, createTestCaller, createUser } from "@/test/helpers";
-import { authRequest } from "@/test/http";
+import { authRequest, nextClientIp } from "@/test/http";
 
-let ipCounter = 0;
-const nextIp = () => `203.0.113.${++ipCounter}`;
-const signInFrom = (email: string, password: string, ip = nextIp()) =>
+const signInFrom = (email: string, password: string, ip = nextClientIp()) =>
   authRequest("/sign-in/email", { body: { email, password }, ip });
 
 describe("client IP", () => {
@@ -53,7 +51,7 @@ describe("failed sign-ins per account", () => {
     const signInAs = (email: string) =>
       authRequest("/sign-in/email", {
         body: { email, password: "wrong-Password-000" },
-        ip: nextIp(),
+        ip: nextClientIp(),
         headers: { "x-request-id": "enumeration-probe" },
       });
     const known = await signInAs(user.email);

@@ -1,6 +1,7 @@
 // The production listener over real TCP: a request refused before its body was read still gets its answer (not a
 // connection reset), and the connection stays usable for the next request.
 import { Agent } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "@/server/api/http-handler";
 import { type RawResponse, rawRequest, startTestServer } from "@/test/http-server";
@@ -33,6 +34,19 @@ describe("api listener", () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  it("survives a client that goes away halfway through a body, and serves the next one", async () => {
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(
+      "POST /api/trpc/task.create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"json\":",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await rawRequest(server.url, { path: "/api/trpc/health.check" })).status).toBe(200);
   });
 
   it("still reads a body the handler wants, in pieces", async () => {

@@ -29,7 +29,7 @@ function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
         };
         const read = () => {
           const chunk = req.read() as Buffer | null;
-          if (chunk !== null) settle(() => (controller.enqueue(new Uint8Array(chunk)), resolve()));
+          if (chunk !== null) settle(() => (controller.enqueue(chunk), resolve()));
           else if (req.readableEnded) end();
         };
         const end = () => settle(() => (controller.close(), resolve()));

@@ -18,7 +18,7 @@ test("a stale cookie is caught by the page itself, not only by the proxy", async
 });
 
 test("callbackUrl only leads to pages of this site", async ({ userPage: page }) => {
-  for (const elsewhere of ["https://evil.example/phish", "//evil.example", "/\\evil.example"]) {
+  for (const elsewhere of ["https://evil.example/phish", "//evil.example", "/\\evil.example", "/..//evil.example"]) {
     await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(elsewhere)}`);
     await expect(page).toHaveURL(/\/tasks$/);
   }

@@ -8,8 +8,10 @@ export function safeCallbackUrl(value: string | null | undefined): string {
   if (!value || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) return DEFAULT_AFTER_SIGN_IN;
   try {
     const url = new URL(value, BASE);
-    if (url.origin !== BASE) return DEFAULT_AFTER_SIGN_IN;
-    return `${url.pathname}${url.search}${url.hash}`;
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    // Dot-segments resolve after the checks above: "/..//evil.example" becomes "//evil.example".
+    if (url.origin !== BASE || path.startsWith("//")) return DEFAULT_AFTER_SIGN_IN;
+    return path;
   } catch {
     return DEFAULT_AFTER_SIGN_IN;
   }

@@ -1,10 +1,10 @@
 // The Better Auth instance: options grouped by concern; plugins configured in src/server/auth/.
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { admin } from "better-auth/plugins";
 import { env } from "@/env";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-strength";
 import { recordAuthEvent } from "@/server/audit";
+import { adminPlugin, adminPluginPaths } from "@/server/auth/admin-plugin";
 import { auditHooks } from "@/server/auth/audit-hooks";
 import { betterAuthLogger } from "@/server/auth/logging";
 import { passwordPolicy } from "@/server/auth/password-policy";
@@ -30,6 +30,8 @@ export function createAuth(database: Database) {
     secret: env.BETTER_AUTH_SECRET,
     trustedOrigins,
     telemetry: { enabled: false },
+    // Administration goes through tRPC's user router; the admin plugin's own endpoints would bypass its rules.
+    disabledPaths: adminPluginPaths,
     // Better Auth's lines go to the app's log (LOG_LEVEL) with the request id. Unexpected errors are thrown on
     // to our HTTP handler, which logs them with the id and answers a JSON 500 carrying it; refusals
     // (APIErrors: 4xx, redirects) are still answered by Better Auth.
@@ -141,7 +143,7 @@ export function createAuth(database: Database) {
     },
 
     plugins: [
-      admin({ defaultRole: "user", adminRoles: ["admin"] }),
+      adminPlugin,
       passwordPolicy(),
       signInThrottle(database, counters),
       auditHooks(database),

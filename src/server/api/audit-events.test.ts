@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { codeOf, createTestCaller, createUser } from "@/test/helpers";
+import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
+import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn } from "@/test/helpers";
+import { BASE_URL } from "@/test/http";
 
 describe("user.authEvents", () => {
   it("pages through the caller's own events, newest first", async () => {
@@ -31,5 +33,21 @@ describe("user.authEventsOf", () => {
     expect(types.sort()).toEqual(["banned", "role-changed", "sign-up", "unbanned"]);
     const someone = await createTestCaller(await createUser());
     expect(await codeOf(someone.user.authEventsOf({ userId: target.id }))).toBe("FORBIDDEN");
+  });
+});
+
+describe("the address in an audit event", () => {
+  it("comes from X-Forwarded-For within the trusted hops, never from a client-sent x-client-ip", async () => {
+    const admin = await createUser({ role: "admin" });
+    const target = await createUser();
+    const headers = (await signIn(admin)).headers;
+    headers.set("origin", BASE_URL);
+    headers.set("x-forwarded-for", "198.51.100.77");
+    headers.set(CLIENT_IP_HEADER, "203.0.113.250");
+    const caller = await callerWithHeaders(headers);
+    await caller.user.ban({ userId: target.id, reason: "spam" });
+    await caller.session.revokeOthers();
+    const events = await db.authEvent.findMany({ where: { type: { in: ["banned", "session-revoked"] }, userId: { in: [admin.id, target.id] } } });
+    expect(events.map((event) => event.ip)).toEqual(["198.51.100.77", "198.51.100.77"]);
   });
 });

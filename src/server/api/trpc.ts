@@ -17,7 +17,7 @@ import {
 } from "@/server/auth/access-token";
 import { sessionFromCookie } from "@/server/auth/session-cookie";
 import { type Database, db } from "@/server/db";
-import { clientIpFrom, withClientIp } from "@/server/http/client-ip";
+import { CLIENT_IP_HEADER, clientIpFrom, withClientIp } from "@/server/http/client-ip";
 import { isSameSiteRequest } from "@/server/http/origin";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/request-id";
 import { type Logger, logger } from "@/server/logger";
@@ -47,7 +47,7 @@ export type InnerContext = {
 export function createInnerContext(
   options: Partial<Omit<InnerContext, "db">> & { session: ContextSession | null },
 ): InnerContext {
-  const headers = options.headers ?? new Headers();
+  const headers = withoutClaimedClientIp(options.headers ?? new Headers());
   const requestId = options.requestId ?? requestIdFrom(headers.get(REQUEST_ID_HEADER));
   return {
     db,
@@ -58,6 +58,17 @@ export function createInnerContext(
     log: options.log ?? logger.child({ requestId }),
     headers,
   };
+}
+
+/**
+ * CLIENT_IP_HEADER is ours to set (from X-Forwarded-For, within TRUSTED_PROXY_HOPS); one sent by the client is
+ * dropped, so the audit log and anything else reading the context's headers cannot be told another address.
+ */
+function withoutClaimedClientIp(headers: Headers): Headers {
+  if (!headers.has(CLIENT_IP_HEADER)) return headers;
+  const copy = new Headers(headers);
+  copy.delete(CLIENT_IP_HEADER);
+  return copy;
 }
 
 /** The headers Better Auth is given: the trusted client IP, and the request id its log lines carry. */

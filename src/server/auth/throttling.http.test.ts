@@ -1,6 +1,7 @@
 // Throttling over HTTP: per-IP limits (Better Auth) within TRUSTED_PROXY_HOPS, per-account failed sign-ins,
 // per-user tRPC mutations; and an unknown email that cannot be told from a wrong password, even by timing.
 import { describe, expect, it } from "vitest";
+import { db } from "@/server/db";
 import { clientIpFrom } from "@/server/http/client-ip";
 import { SIGN_IN_FAILURE_LIMIT } from "@/server/auth/sign-in-throttle";
 import { codeOf, createTestCaller, createUser } from "@/test/helpers";
@@ -58,6 +59,26 @@ describe("failed sign-ins per account", () => {
     const ghost = await signInAs(unknown);
     expect(ghost.status).toBe(known.status);
     expect(await ghost.text()).toBe(await known.text());
+  });
+
+  it.each([
+    ["an existing account", async () => (await createUser()).email],
+    ["an unknown email", async () => `ghost-burst-${Date.now()}@example.com`],
+  ])("a burst of parallel wrong passwords from many IPs gets at most 10 answers: %s", async (_, emailOf) => {
+    const email = await emailOf();
+    const responses = await Promise.all(Array.from({ length: 30 }, () => signInFrom(email, "wrong-Password-000")));
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(SIGN_IN_FAILURE_LIMIT);
+    expect(statuses.filter((status) => status !== 401).every((status) => status === 429)).toBe(true);
+    for (const response of responses.filter((r) => r.status === 429)) {
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+  });
+
+  it("an answer that is no wrong password (email not verified yet) does not count as a failure", async () => {
+    const user = await createUser();
+    await db.user.update({ where: { id: user.id }, data: { emailVerified: false } });
+    for (let i = 0; i <= SIGN_IN_FAILURE_LIMIT; i++) expect((await signInFrom(user.email, user.password)).status).toBe(403);
   });
 
   it("does not lock the owner out for long: 15 minutes at most, and a success clears the count", async () => {

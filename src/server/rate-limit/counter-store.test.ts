@@ -43,6 +43,25 @@ describe.each(stores)("%s counter store", (_, store) => {
     expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
+  it("release takes one hit back, never below zero", async () => {
+    const k = key("release");
+    await store.hit(k, 60_000);
+    await store.hit(k, 60_000);
+    await store.release(k, 60_000);
+    expect((await store.peek(k, 60_000)).count).toBe(1);
+    await store.release(k, 60_000);
+    await store.release(k, 60_000);
+    expect((await store.peek(k, 60_000)).count).toBe(0);
+    expect((await store.hit(k, 60_000)).count).toBe(1);
+  });
+
+  it("release of a key never hit leaves nothing behind", async () => {
+    const k = key("release-unknown");
+    await store.release(k, 60_000);
+    expect((await store.peek(k, 60_000)).count).toBe(0);
+    expect((await store.hit(k, 60_000)).count).toBe(1);
+  });
+
   it("reset clears the count", async () => {
     const k = key("reset");
     await store.hit(k, 60_000);

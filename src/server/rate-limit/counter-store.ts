@@ -11,6 +11,8 @@ export interface CounterStore {
   hit(key: string, windowMs: number): Promise<Count>;
   /** The current count without adding to it. */
   peek(key: string, windowMs: number): Promise<Count>;
+  /** Takes one hit back (a reservation that was not used), never below zero and only within the current window. */
+  release(key: string, windowMs: number): Promise<void>;
   reset(key: string): Promise<void>;
 }
 
@@ -32,11 +34,21 @@ export function databaseCounterStore(db: Database): CounterStore {
       const start = Number(row?.lastRequest ?? 0);
       return start + windowMs > Date.now() && row ? { count: row.count, resetAt: start + windowMs } : { count: 0, resetAt: 0 };
     },
+    async release(key, windowMs) {
+      await db.$executeRaw`
+        UPDATE rate_limits SET count = count - 1
+        WHERE key = ${key} AND count > 0 AND last_request > ${Date.now() - windowMs}`;
+    },
     async reset(key) {
       await db.rateLimit.deleteMany({ where: { key } });
     },
   };
 }
+
+const RELEASE_SCRIPT = `
+  local count = tonumber(redis.call("GET", KEYS[1]) or "0")
+  if count > 0 then redis.call("DECR", KEYS[1]) end
+  return 0`;
 
 export function redisCounterStore(redis: Redis): CounterStore {
   return {
@@ -50,6 +62,10 @@ export function redisCounterStore(redis: Redis): CounterStore {
     async peek(key) {
       const [count, ttl] = await Promise.all([redis.get(key), redis.pttl(key)]);
       return count ? { count: Number(count), resetAt: Date.now() + Math.max(ttl, 0) } : { count: 0, resetAt: 0 };
+    },
+    async release(key) {
+      // A key that has expired is not brought back (DECR would create it without a TTL); DECR keeps the TTL.
+      await redis.eval(RELEASE_SCRIPT, 1, key);
     },
     async reset(key) {
       await redis.del(key);
@@ -65,6 +81,7 @@ export function failoverCounterStore(failover: RedisFailover, redisStore: Counte
   return {
     hit: (key, windowMs) => failover.use(() => redisStore.hit(key, windowMs), () => databaseStore.hit(key, windowMs)),
     peek: (key, windowMs) => failover.use(() => redisStore.peek(key, windowMs), () => databaseStore.peek(key, windowMs)),
+    release: (key, windowMs) => failover.use(() => redisStore.release(key, windowMs), () => databaseStore.release(key, windowMs)),
     reset: (key) => failover.use(() => redisStore.reset(key), () => databaseStore.reset(key)),
   };
 }

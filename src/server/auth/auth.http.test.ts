@@ -1,7 +1,7 @@
 // Sign-up and sign-in through the real /api/auth route handler and a real database.
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { STRONG_PASSWORD, createUser } from "@/test/helpers";
+import { STRONG_PASSWORD, createUser, signIn } from "@/test/helpers";
 import { authRequest, cookiesFrom } from "@/test/http";
 
 let ipCounter = 0;
@@ -52,6 +52,24 @@ describe("sign-up", () => {
     expect(user).toMatchObject({ role: "user", emailVerified: false });
   });
 
+  it.each([
+    ["empty", ""],
+    ["only spaces", "   "],
+    ["101 characters", "x".repeat(101)],
+  ])("refuses a name that is %s with a 400 naming the field, and creates nothing", async (_, name) => {
+    const email = `bad-name-${Date.now()}@example.com`;
+    const response = await signUp({ email, name });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toMatch(/\[body\.name\] Name (is required|is at most 100 characters)/);
+    expect(await db.user.count({ where: { email } })).toBe(0);
+  });
+
+  it("stores the name trimmed", async () => {
+    const email = `trimmed-${Date.now()}@example.com`;
+    expect((await signUp({ email, name: "  Spaced Out  " })).status).toBe(200);
+    expect((await db.user.findUniqueOrThrow({ where: { email } })).name).toBe("Spaced Out");
+  });
+
   it("makes emails listed in ADMIN_EMAILS admins", async () => {
     expect((await signUp({ email: "Root@Example.com" })).status).toBe(200);
     expect((await db.user.findUniqueOrThrow({ where: { email: "root@example.com" } })).role).toBe("admin");
@@ -71,6 +89,47 @@ describe("sign-up", () => {
 
     const after = await db.user.findUniqueOrThrow({ where: { id: owner.id }, include: { accounts: true } });
     expect(after).toEqual(before);
+  });
+});
+
+describe("profile update (/update-user)", () => {
+  const updateUser = async (user: { id: string }, body: Record<string, unknown>) =>
+    authRequest("/update-user", { body, headers: { cookie: (await signIn(user)).headers.get("cookie") ?? "" }, ip: nextIp() });
+
+  it.each([
+    ["empty", ""],
+    ["only spaces", "   "],
+    ["101 characters", "x".repeat(101)],
+  ])("refuses a name that is %s with a 400 naming the field, and changes nothing", async (_, name) => {
+    const user = await createUser({ name: "Kept Name" });
+    const response = await updateUser(user, { name });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toMatch(/\[body\.name\] Name (is required|is at most 100 characters)/);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).name).toBe("Kept Name");
+  });
+
+  it("stores a good name trimmed", async () => {
+    const user = await createUser({ name: "Old Name" });
+    expect((await updateUser(user, { name: "  New Name  " })).status).toBe(200);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).name).toBe("New Name");
+  });
+
+  it("ignores role, ban and emailVerified sent by the client", async () => {
+    const user = await createUser();
+    await db.user.update({ where: { id: user.id }, data: { emailVerified: false } });
+    const protectedFields = { role: true, banned: true, banReason: true, banExpires: true, emailVerified: true } as const;
+    const before = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: protectedFields });
+    const response = await updateUser(user, {
+      name: "Still Me",
+      role: "admin",
+      emailVerified: true,
+      banned: true,
+      banReason: "self-inflicted",
+      banExpires: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    expect(response.status).toBe(200);
+    const after = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { ...protectedFields, name: true } });
+    expect(after).toEqual({ ...before, name: "Still Me" });
   });
 });
 

@@ -1,9 +1,10 @@
 // Better Auth plugin: the zxcvbn strength rule on every path that sets a password, a password change always
-// signing out the other sessions, and the fields a client may never set (role, ban, verification) dropped from
-// sign-up and profile updates.
+// signing out the other sessions, and on sign-up and profile updates the name held to the app's rule (Better Auth
+// takes any string) and the fields a client may never set (role, ban, verification) dropped.
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { checkPasswordStrength } from "@/lib/password-strength";
+import { userName } from "@/lib/validation/user";
 
 const PROTECTED_USER_FIELDS = ["role", "banned", "banReason", "banExpires", "emailVerified"] as const;
 
@@ -28,6 +29,17 @@ export function passwordPolicy(): BetterAuthPlugin {
           handler: createAuthMiddleware(async (ctx) => {
             const body = bodyOf(ctx);
             for (const field of PROTECTED_USER_FIELDS) delete body?.[field];
+            // Sign-up without a name is refused by Better Auth's own validation; a profile update may leave it out.
+            if (body?.name === undefined) return;
+            const name = userName.safeParse(body.name);
+            if (!name.success) {
+              // Worded as Better Auth words its validation errors (and src/server/auth/http-handler.ts its own).
+              throw new APIError("BAD_REQUEST", {
+                code: "VALIDATION_ERROR",
+                message: `[body.name] ${name.error.issues.map((issue) => issue.message).join("; ")}`,
+              });
+            }
+            body.name = name.data;
           }),
         },
         {

@@ -1,9 +1,11 @@
 import { TRPCError } from "@trpc/server";
+import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeCursor } from "@/server/api/pagination";
 import { auth } from "@/server/auth";
 import { db } from "@/server/db";
 import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn, type TestUser } from "@/test/helpers";
+import { authRequest } from "@/test/http";
 
 type Caller = Awaited<ReturnType<typeof createTestCaller>>;
 
@@ -127,6 +129,32 @@ describe("user.setRole", () => {
     expect((await adminCaller.user.me()).role).toBe("admin");
   });
 
+  it("a banned admin does not count: the last usable admin cannot step down", async () => {
+    const banned = await createUser({ role: "admin" });
+    const last = await createUser({ role: "admin" });
+    await db.user.updateMany({ where: { role: "admin", id: { notIn: [banned.id, last.id] } }, data: { role: "user" } });
+    await db.user.update({ where: { id: banned.id }, data: { banned: true } });
+    const caller = await createTestCaller(last);
+    expect(await codeOf(caller.user.setRole({ userId: last.id, role: "user" }))).toBe("PRECONDITION_FAILED");
+    expect((await db.user.findUniqueOrThrow({ where: { id: last.id } })).role).toBe("admin");
+    await db.user.update({ where: { id: admin.id }, data: { role: "admin" } });
+  });
+
+  it("two admins demoting or banning each other at once leave one admin", async () => {
+    for (const action of ["demote", "ban"] as const) {
+      const [a, b] = [await createUser({ role: "admin" }), await createUser({ role: "admin" })];
+      await db.user.updateMany({ where: { role: "admin", id: { notIn: [a.id, b.id] } }, data: { role: "user" } });
+      const [callerA, callerB] = [await createTestCaller(a), await createTestCaller(b)];
+      const act = (caller: Caller, target: TestUser) =>
+        codeOf(action === "demote" ? caller.user.setRole({ userId: target.id, role: "user" }) : caller.user.ban({ userId: target.id }));
+      const codes = await Promise.all([act(callerA, b), act(callerB, a)]);
+      expect(codes.sort()).toEqual(["FORBIDDEN", "OK"]);
+      const usable = await db.user.count({ where: { id: { in: [a.id, b.id] }, role: "admin", banned: false } });
+      expect({ action, usable }).toEqual({ action, usable: 1 });
+    }
+    await db.user.update({ where: { id: admin.id }, data: { role: "admin" } });
+  });
+
   it("an admin can step down while another admin remains", async () => {
     const other = await createUser({ role: "admin" });
     const caller = await createTestCaller(other);
@@ -178,5 +206,18 @@ describe("user.ban and user.unban", () => {
     expect(await codeOf(anonymous.user.ban({ userId: user.id }))).toBe("UNAUTHORIZED");
     expect(await codeOf(adminCaller.user.ban({ userId: "nobody" }))).toBe("NOT_FOUND");
     expect(await codeOf(adminCaller.user.unban({ userId: "nobody" }))).toBe("NOT_FOUND");
+  });
+});
+
+describe.skipIf(!process.env.REDIS_URL)("users' copies in Redis-cached sessions", () => {
+  it("follow a role change and a rename at once: the next JWT carries the new role and name", async () => {
+    const someone = await createUser({ role: "admin" });
+    const { headers } = await signIn(someone);
+    const cookie = headers.get("cookie") ?? "";
+    await adminCaller.user.setRole({ userId: someone.id, role: "user" });
+    await (await callerWithHeaders(headers)).user.updateProfile({ name: "Renamed Person" });
+    expect((await auth.api.getSession({ headers }))?.user).toMatchObject({ role: "user", name: "Renamed Person" });
+    const { token } = (await (await authRequest("/token", { headers: { cookie } })).json()) as { token: string };
+    expect(decodeJwt(token)).toMatchObject({ role: "user", name: "Renamed Person" });
   });
 });

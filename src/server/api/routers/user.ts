@@ -13,9 +13,10 @@ import {
   userListInput,
 } from "@/lib/validation/user";
 import { afterCursor, newestFirst, toPage } from "@/server/api/pagination";
-import { adminProcedure, protectedProcedure } from "@/server/api/trpc";
+import { ADMIN_ONLY_MESSAGE, adminProcedure, protectedProcedure } from "@/server/api/trpc";
 import { authEventSelect, recordAuthEvent } from "@/server/audit";
 import { auth } from "@/server/auth";
+import { refreshSessionCopies } from "@/server/auth/session-copies";
 import type { Database } from "@/server/db";
 
 export const profileSelect = {
@@ -55,6 +56,26 @@ async function authEventsPage(db: Database, ownerId: string, input: { cursor?: s
   return toPage(rows, input.limit);
 }
 
+/**
+ * Before a change that takes admin rights from `targetId` (a demotion, a ban): locks the usable admins (role admin,
+ * not banned) until the transaction ends, so such changes are made one at a time, then refuses when the caller is
+ * no longer one of them (another admin demoted them meanwhile) or when the target is the last one left.
+ */
+async function keepAnAdmin(tx: Pick<Database, "$queryRaw">, actorId: string, targetId: string) {
+  const admins = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM users
+    WHERE role = 'admin' AND (NOT banned OR (ban_expires IS NOT NULL AND ban_expires <= now()))
+    FOR UPDATE`;
+  const ids = admins.map((admin) => admin.id);
+  if (!ids.includes(actorId)) throw new TRPCError({ code: "FORBIDDEN", message: ADMIN_ONLY_MESSAGE });
+  if (ids.includes(targetId) && ids.length <= 1) {
+    throw new TRPCError({
+      code: "PRECONDITION_FAILED",
+      message: "This is the last administrator: promote someone else first.",
+    });
+  }
+}
+
 function refuseSelf(actorId: string, userId: string, action: string) {
   if (actorId === userId) throw new TRPCError({ code: "BAD_REQUEST", message: `You cannot ${action} yourself.` });
 }
@@ -68,9 +89,11 @@ export const userRouter = {
 
   updateProfile: protectedProcedure
     .input(updateProfileInput)
-    .mutation(({ ctx, input }) =>
-      ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: profileSelect }),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const me = await ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: profileSelect });
+      await refreshSessionCopies(ctx.user.id);
+      return me;
+    }),
 
   /** The signed-in user's own account events. */
   authEvents: protectedProcedure
@@ -102,36 +125,33 @@ export const userRouter = {
     return toPage(rows, input.limit);
   }),
 
-  /** The admins are locked while counting, so two admins cannot both step down and leave none. */
-  setRole: adminProcedure.input(setRoleInput).mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      if (input.userId === ctx.user.id && input.role !== "admin") {
-        const admins = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`;
-        if (admins.length <= 1) {
-          throw new TRPCError({
-            code: "PRECONDITION_FAILED",
-            message: "You are the last administrator: promote someone else first.",
-          });
-        }
-      }
-      const user = await updateUser(tx, input.userId, { role: input.role });
+  /** Demoting an admin (oneself included) never leaves the app without one: see `keepAnAdmin`. */
+  setRole: adminProcedure.input(setRoleInput).mutation(async ({ ctx, input }) => {
+    const user = await ctx.db.$transaction(async (tx) => {
+      if (input.role !== "admin") await keepAnAdmin(tx, ctx.user.id, input.userId);
+      const changed = await updateUser(tx, input.userId, { role: input.role });
       await recordAuthEvent(tx, {
         type: "role-changed",
         userId: input.userId,
         headers: ctx.headers,
         detail: { role: input.role, by: ctx.user.id },
       });
-      return user;
-    }),
-  ),
+      return changed;
+    });
+    await refreshSessionCopies(input.userId);
+    return user;
+  }),
 
-  /** A ban signs the user out everywhere at once; sign-in is refused until it ends. */
+  /** A ban signs the user out everywhere at once; sign-in is refused until it ends. The last admin cannot be banned. */
   ban: adminProcedure.input(banInput).mutation(async ({ ctx, input }) => {
     refuseSelf(ctx.user.id, input.userId, "ban");
-    const user = await updateUser(ctx.db, input.userId, {
-      banned: true,
-      banReason: input.reason ?? null,
-      banExpires: input.expiresAt ?? null,
+    const user = await ctx.db.$transaction(async (tx) => {
+      await keepAnAdmin(tx, ctx.user.id, input.userId);
+      return updateUser(tx, input.userId, {
+        banned: true,
+        banReason: input.reason ?? null,
+        banExpires: input.expiresAt ?? null,
+      });
     });
     await (await auth.$context).internalAdapter.deleteUserSessions(input.userId);
     await recordAuthEvent(ctx.db, {
@@ -145,6 +165,7 @@ export const userRouter = {
 
   unban: adminProcedure.input(unbanInput).mutation(async ({ ctx, input }) => {
     const user = await updateUser(ctx.db, input.userId, { banned: false, banReason: null, banExpires: null });
+    await refreshSessionCopies(input.userId);
     await recordAuthEvent(ctx.db, { type: "unbanned", userId: input.userId, headers: ctx.headers, detail: { by: ctx.user.id } });
     return user;
   }),

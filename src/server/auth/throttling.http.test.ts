@@ -1,10 +1,12 @@
 // Throttling over HTTP: per-IP limits (Better Auth) within TRUSTED_PROXY_HOPS, per-account failed sign-ins,
 // per-user tRPC mutations; and an unknown email that cannot be told from a wrong password, even by timing.
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { auth } from "@/server/auth";
 import { db } from "@/server/db";
 import { clientIpFrom } from "@/server/http/client-ip";
 import { SIGN_IN_FAILURE_LIMIT } from "@/server/auth/sign-in-throttle";
-import { codeOf, createTestCaller, createUser } from "@/test/helpers";
+import { STRONG_PASSWORD, codeOf, createTestCaller, createUser } from "@/test/helpers";
 import { authRequest, nextClientIp } from "@/test/http";
 
 const signInFrom = (email: string, password: string, ip = nextClientIp()) =>
@@ -29,6 +31,37 @@ describe("client IP", () => {
       statuses.push(response.status);
     }
     expect(statuses.at(-1)).toBe(429);
+  });
+});
+
+describe("stricter per-IP limits on account endpoints", () => {
+  /** The limit configured for `path`, so the test follows the configuration. */
+  const ruleFor = (path: string) => {
+    const rules: Record<string, { window: number; max: number } | undefined> = auth.options.rateLimit.customRules;
+    const rule = rules[path];
+    if (!rule) throw new Error(`no rate limit configured for ${path}`);
+    return rule;
+  };
+  const bodies: Record<string, () => Record<string, unknown>> = {
+    "/sign-up/email": () => ({ name: "Limit Tester", email: `limited-${randomUUID()}@example.com`, password: STRONG_PASSWORD }),
+    "/request-password-reset": () => ({ email: `reset-${randomUUID()}@example.com`, redirectTo: "/reset-password" }),
+    "/reset-password": () => ({ token: randomUUID(), newPassword: STRONG_PASSWORD }),
+    "/send-verification-email": () => ({ email: `verify-${randomUUID()}@example.com` }),
+    "/change-password": () => ({ currentPassword: STRONG_PASSWORD, newPassword: "a-fresh-Lantern-harbor-64" }),
+  };
+
+  it.each(Object.keys(bodies))("%s answers 429 with Retry-After past its limit", async (path) => {
+    const { max, window } = ruleFor(path);
+    const ip = nextClientIp();
+    const send = () => authRequest(path, { body: bodies[path]?.(), ip });
+    for (let i = 0; i < max; i++) expect((await send()).status).not.toBe(429);
+    const refused = await send();
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(window);
+    // Another client is not affected.
+    expect((await authRequest(path, { body: bodies[path]?.(), ip: nextClientIp() })).status).not.toBe(429);
   });
 });
 

@@ -14,10 +14,11 @@ import {
 } from "@/server/auth/sign-in-throttle";
 import { retryAfterSeconds } from "@/server/rate-limit/counter-store";
 import { counters } from "@/server/rate-limit/counters";
+import { noInput } from "@/lib/validation/no-input";
 
 export const accountRouter = {
   /** Profile, tasks, sessions and audit events as one JSON document; no hash, token or secret. */
-  export: protectedProcedure.query(async ({ ctx }) => {
+  export: protectedProcedure.input(noInput).query(async ({ ctx }) => {
     const userId = ctx.user.id;
     const [profile, tasks, sessions, authEvents] = await Promise.all([
       ctx.db.user.findUniqueOrThrow({ where: { id: userId }, select: profileSelect }),

@@ -1,9 +1,10 @@
 // Liveness of the API and its database.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { publicProcedure } from "@/server/api/trpc";
+import { noInput } from "@/lib/validation/no-input";
 
 export const healthRouter = {
-  check: publicProcedure.query(async ({ ctx }) => {
+  check: publicProcedure.input(noInput).query(async ({ ctx }) => {
     try {
       await ctx.db.$queryRaw`SELECT 1`;
     } catch (cause) {

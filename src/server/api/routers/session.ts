@@ -6,6 +6,7 @@ import { storableText } from "@/lib/validation/storable";
 import { protectedProcedure } from "@/server/api/trpc";
 import { recordAuthEvent } from "@/server/audit";
 import { auth } from "@/server/auth";
+import { noInput } from "@/lib/validation/no-input";
 
 /** "Firefox 133 on macOS" from a user agent; what a person recognises their device by. */
 export function describeDevice(userAgent: string | null): string {
@@ -23,7 +24,7 @@ async function revokeTokens(tokens: string[]): Promise<void> {
 }
 
 export const sessionRouter = {
-  list: protectedProcedure.query(async ({ ctx }) => {
+  list: protectedProcedure.input(noInput).query(async ({ ctx }) => {
     const sessions = await ctx.db.session.findMany({
       where: { userId: ctx.user.id, expiresAt: { gt: new Date() } },
       orderBy: { updatedAt: "desc" },
@@ -48,7 +49,7 @@ export const sessionRouter = {
     return { id: input.id };
   }),
 
-  revokeOthers: protectedProcedure.mutation(async ({ ctx }) => {
+  revokeOthers: protectedProcedure.input(noInput).mutation(async ({ ctx }) => {
     const others = await ctx.db.session.findMany({
       where: { userId: ctx.user.id, id: { not: ctx.session.session.id } },
       select: { token: true },
@@ -64,7 +65,7 @@ export const sessionRouter = {
   }),
 
   /** Signs out everywhere, this device included. */
-  revokeAll: protectedProcedure.mutation(async ({ ctx }) => {
+  revokeAll: protectedProcedure.input(noInput).mutation(async ({ ctx }) => {
     const count = await ctx.db.session.count({ where: { userId: ctx.user.id } });
     await (await auth.$context).internalAdapter.deleteUserSessions(ctx.user.id);
     await recordAuthEvent(ctx.db, {

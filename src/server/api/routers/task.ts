@@ -5,6 +5,7 @@ import { taskCreateInput, taskId, taskIdInput, taskListInput, taskUpdateInput } 
 import { afterCursor, newestFirst, toPage } from "@/server/api/pagination";
 import { protectedProcedure } from "@/server/api/trpc";
 import type { Database } from "@/server/db";
+import { noInput } from "@/lib/validation/no-input";
 
 export const taskSelect = {
   id: true,
@@ -86,7 +87,7 @@ export const taskRouter = {
    * tasks; overdue (which time changes) is the open tasks with a due date minus those not due yet, found through
    * the partial index of open tasks with a due date. One statement, so all three come from one snapshot.
    */
-  stats: protectedProcedure.query(async ({ ctx }) => {
+  stats: protectedProcedure.input(noInput).query(async ({ ctx }) => {
     const [row] = await ctx.db.$queryRaw<{ total: number; completed: number; overdue: bigint }[]>`
       SELECT c.total, c.completed,
              c.open_with_due - (

@@ -18,6 +18,7 @@ import { authEventSelect, recordAuthEvent } from "@/server/audit";
 import { auth } from "@/server/auth";
 import { refreshSessionCopies } from "@/server/auth/session-copies";
 import type { Database } from "@/server/db";
+import { noInput } from "@/lib/validation/no-input";
 
 export const profileSelect = {
   id: true,
@@ -81,7 +82,7 @@ function refuseSelf(actorId: string, userId: string, action: string) {
 }
 
 export const userRouter = {
-  me: protectedProcedure.query(async ({ ctx }) => {
+  me: protectedProcedure.input(noInput).query(async ({ ctx }) => {
     const me = await ctx.db.user.findUnique({ where: { id: ctx.user.id }, select: profileSelect });
     if (!me) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
     return me;

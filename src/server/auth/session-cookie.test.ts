@@ -6,8 +6,10 @@ import { auth } from "@/server/auth";
 import { sessionFromCookie, verifiedToken } from "@/server/auth/session-cookie";
 import { callerWithHeaders, codeOf, createUser, signIn } from "@/test/helpers";
 import { trpcRequest } from "@/test/http";
+import { statementsDuring } from "@/test/statement-counter";
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 afterEach(() => {
   vi.useRealTimers();
@@ -75,6 +77,33 @@ describe("sessionFromCookie", () => {
     expect(response.headers.getSetCookie().some((cookie) => cookie.includes("session_token="))).toBe(true);
     // Slid: the ordinary way is taken again.
     expect(await sessionFromCookie(headers)).toMatchObject({ user: { email: expect.any(String) } });
+  });
+
+  it("takes a session already at its absolute cap the ordinary way: no refresh to do, so no write and no new cookie", async () => {
+    const { headers } = await signIn(await createUser());
+    const cookie = headers.get("cookie") ?? "";
+    const started = Date.now();
+    vi.useFakeTimers({ toFake: ["Date"], now: started });
+    const lastDays = started + env.SESSION_ABSOLUTE_LIFETIME * 1000 - 2 * DAY;
+    // Used every few days until its expiry is clamped to the absolute lifetime.
+    while (Date.now() < lastDays - 3 * DAY) {
+      vi.setSystemTime(Math.min(Date.now() + 3 * DAY, lastDays));
+      expect((await trpcRequest("user.me", { headers: { cookie } })).status).toBe(200);
+    }
+    vi.setSystemTime(lastDays);
+    const capped = await sessionFromCookie(headers);
+    expect(capped).toBeDefined();
+    const { createdAt, expiresAt } = capped?.session ?? { createdAt: new Date(0), expiresAt: new Date(0) };
+    expect(expiresAt.getTime() - createdAt.getTime()).toBe(env.SESSION_ABSOLUTE_LIFETIME * 1000);
+    for (let i = 0; i < 2; i++) {
+      let response: Response | undefined;
+      const statements = await statementsDuring(async () => {
+        response = await trpcRequest("user.me", { headers: { cookie } });
+      });
+      expect(response?.status).toBe(200);
+      expect(response?.headers.getSetCookie()).toEqual([]);
+      expect(statements.filter(({ sql }) => /^\s*(UPDATE|INSERT|DELETE)/i.test(sql))).toEqual([]);
+    }
   });
 
   it("leaves a session without “remember me” to Better Auth", async () => {

@@ -1,11 +1,12 @@
 // The session behind a request's cookie, read the cheap way on every request: the cookie's HMAC checked in place
 // and the session with its user fetched by Better Auth's own adapter (one joined query, or Redis when set), without
 // its endpoint machinery. Nothing is cached, so a revoked session fails on its very next request. Whatever is not
-// the everyday case (an expired session whose cookie must be cleared, a session due for its sliding refresh, a
-// "remember me" off session) is left to Better Auth's getSession, which knows how to answer it.
+// the everyday case (an expired session whose cookie must be cleared, a session due for its sliding refresh and not
+// yet at its absolute cap, a "remember me" off session) is left to Better Auth's getSession, which knows how to answer it.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { parseCookies } from "better-auth/cookies";
 import { type AuthSession, auth } from "@/server/auth";
+import { absoluteExpiry } from "@/server/auth/session-lifetime";
 
 /** The token of a cookie value `token.signature` whose signature is ours, otherwise null (as Better Auth checks it). */
 export function verifiedToken(value: string, secret: string): string | null {
@@ -37,7 +38,11 @@ export async function sessionFromCookie(headers: Headers): Promise<AuthSession |
   if (!found) return undefined;
   const { expiresIn, updateAge } = context.sessionConfig;
   const expiresAt = found.session.expiresAt.getTime();
-  if (expiresAt <= Date.now() || expiresAt - expiresIn * 1000 + updateAge * 1000 <= Date.now()) return undefined;
+  if (expiresAt <= Date.now()) return undefined;
+  // A session whose expiry is already clamped to its absolute lifetime has nothing left to slide: Better Auth's
+  // refresh would rewrite the same expiry (and the cookie) on every request of its last days.
+  const atAbsoluteCap = expiresAt >= absoluteExpiry(new Date(found.session.createdAt)).getTime();
+  if (!atAbsoluteCap && expiresAt - expiresIn * 1000 + updateAge * 1000 <= Date.now()) return undefined;
   // The adapter returns the rows Better Auth's getSession returns; its type is the generic one.
   return found as unknown as AuthSession;
 }

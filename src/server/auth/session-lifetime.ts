@@ -3,9 +3,14 @@
 import type { BetterAuthOptions } from "better-auth";
 import { env } from "@/env";
 
+/** When a session created at `createdAt` ends however active it is. */
+export function absoluteExpiry(createdAt: Date): Date {
+  return new Date(createdAt.getTime() + env.SESSION_ABSOLUTE_LIFETIME * 1000);
+}
+
 function clamp(expiresAt: Date, createdAt: Date): Date {
-  const limit = createdAt.getTime() + env.SESSION_ABSOLUTE_LIFETIME * 1000;
-  return expiresAt.getTime() > limit ? new Date(limit) : expiresAt;
+  const limit = absoluteExpiry(createdAt);
+  return expiresAt > limit ? limit : expiresAt;
 }
 
 export const sessionLifetimeHooks = {

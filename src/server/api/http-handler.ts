@@ -4,7 +4,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { noteRequestId } from "@/server/api/error-formatter";
 import { appRouter } from "@/server/api/root";
-import { createTRPCContext } from "@/server/api/trpc";
+import { RetryLater, createTRPCContext } from "@/server/api/trpc";
 import { type ApiRequestScope, bodyWithin, serveApiRequest } from "@/server/http/api-request";
 
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -56,6 +56,11 @@ async function serveTrpc(incoming: Request, scope: ApiRequestScope): Promise<Res
       const ctx = await createTRPCContext({ headers: req.headers, resHeaders, requestId, log });
       scope.authMethod = ctx.authMethod;
       return ctx;
+    },
+    // A call refused for now (a rate limit) says when to come back; in a batch, the latest time wins.
+    responseMeta({ errors }) {
+      const seconds = Math.max(0, ...errors.map((error) => (error.cause instanceof RetryLater ? error.cause.seconds : 0)));
+      return seconds > 0 ? { headers: { "retry-after": String(seconds) } } : {};
     },
     onError({ error, path }) {
       noteRequestId(error, scope.requestId);

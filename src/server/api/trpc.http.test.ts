@@ -1,5 +1,9 @@
 // The tRPC endpoint over HTTP: transport rules, error shapes, and the session cookie.
 import { describe, expect, it } from "vitest";
+import { env } from "@/env";
+import { mutationCounterKey } from "@/server/api/trpc";
+import { SIGN_IN_FAILURE_LIMIT, SIGN_IN_FAILURE_WINDOW_MS, failedPasswordKey } from "@/server/auth/sign-in-throttle";
+import { counters } from "@/server/rate-limit/counters";
 import { createUser, signIn } from "@/test/helpers";
 import { trpcRequest } from "@/test/http";
 
@@ -59,5 +63,29 @@ describe("/api/trpc", () => {
     const input = (count: number) => encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: count }, (_, i) => [i, {}]))));
     expect((await trpcRequest(`${paths(10)}?batch=1&input=${input(10)}`)).status).toBe(200);
     expect((await trpcRequest(`${paths(11)}?batch=1&input=${input(11)}`)).status).toBe(400);
+  });
+
+  it("answers a rate-limited call 429 with Retry-After: the mutation limit and the account-deletion throttle", async () => {
+    const user = await createUser();
+    const cookie = (await signIn(user)).headers.get("cookie") ?? "";
+    const retryAfter = (response: Response) => Number(response.headers.get("retry-after"));
+
+    for (let i = 0; i < env.MUTATION_RATE_LIMIT; i++) await counters.hit(mutationCounterKey(user.id), 60_000);
+    const create = await trpcRequest("task.create", { body: { json: { title: "one too many" } }, headers: { cookie } });
+    expect(create.status).toBe(429);
+    expect(retryAfter(create)).toBeGreaterThanOrEqual(1);
+    expect(retryAfter(create)).toBeLessThanOrEqual(60);
+
+    const key = failedPasswordKey(user.email) ?? "";
+    for (let i = 0; i < SIGN_IN_FAILURE_LIMIT; i++) await counters.hit(key, SIGN_IN_FAILURE_WINDOW_MS);
+    await counters.reset(mutationCounterKey(user.id));
+    const remove = await trpcRequest("account.delete", { body: { json: { password: user.password } }, headers: { cookie } });
+    expect(remove.status).toBe(429);
+    expect(retryAfter(remove)).toBeGreaterThan(60);
+    expect(retryAfter(remove)).toBeLessThanOrEqual(SIGN_IN_FAILURE_WINDOW_MS / 1000);
+
+    const ok = await trpcRequest("task.create", { body: { json: { title: "allowed" } }, headers: { cookie } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("retry-after")).toBeNull();
   });
 });

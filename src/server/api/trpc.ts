@@ -21,7 +21,7 @@ import { CLIENT_IP_HEADER, clientIpFrom, withClientIp } from "@/server/http/clie
 import { isSameSiteRequest } from "@/server/http/origin";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/request-id";
 import { type Logger, logger } from "@/server/logger";
-import { retryAfterSeconds } from "@/server/rate-limit/counter-store";
+import { type Count, retryAfterSeconds } from "@/server/rate-limit/counter-store";
 import { counters } from "@/server/rate-limit/counters";
 
 /* 1. Context ----------------------------------------------------------------------------------- */
@@ -145,6 +145,19 @@ const sameSiteMutations = t.middleware(({ ctx, type, next }) => {
 
 export const publicProcedure = t.procedure.use(sameSiteMutations);
 
+/** Why a call was refused for now, and when to come back; the HTTP handler sends it as Retry-After. */
+export class RetryLater extends Error {
+  constructor(readonly seconds: number) {
+    super(`Try again in ${seconds} seconds.`);
+  }
+}
+
+/** TOO_MANY_REQUESTS for a counter past its limit; `message` is told the seconds until its window ends. */
+export function tooManyRequests(count: Count, message: (seconds: number) => string): TRPCError {
+  const seconds = retryAfterSeconds(count);
+  return new TRPCError({ code: "TOO_MANY_REQUESTS", message: message(seconds), cause: new RetryLater(seconds) });
+}
+
 /** The counter of a user's mutations in the current minute (MUTATION_RATE_LIMIT). */
 export const mutationCounterKey = (userId: string) => `mutations:${userId}`;
 
@@ -160,10 +173,7 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }
   if (type === "mutation") {
     const used = await counters.hit(mutationCounterKey(userId), 60_000);
     if (used.count > env.MUTATION_RATE_LIMIT) {
-      throw new TRPCError({
-        code: "TOO_MANY_REQUESTS",
-        message: `Too many changes in a minute. Try again in ${retryAfterSeconds(used)} seconds.`,
-      });
+      throw tooManyRequests(used, (seconds) => `Too many changes in a minute. Try again in ${seconds} seconds.`);
     }
   }
   const result = await next({ ctx: { session: ctx.session, user: ctx.session.user } });

@@ -3,7 +3,7 @@ import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { deleteAccountInput } from "@/lib/validation/account";
 import { taskSelect } from "@/server/api/routers/task";
 import { profileSelect } from "@/server/api/routers/user";
-import { protectedProcedure } from "@/server/api/trpc";
+import { protectedProcedure, tooManyRequests } from "@/server/api/trpc";
 import { authEventSelect, recordAuthEvent } from "@/server/audit";
 import { auth } from "@/server/auth";
 import { verifyPassword } from "@/server/auth/password-hashing";
@@ -12,7 +12,6 @@ import {
   SIGN_IN_FAILURE_WINDOW_MS,
   failedPasswordKey,
 } from "@/server/auth/sign-in-throttle";
-import { retryAfterSeconds } from "@/server/rate-limit/counter-store";
 import { counters } from "@/server/rate-limit/counters";
 import { noInput } from "@/lib/validation/no-input";
 
@@ -44,10 +43,7 @@ export const accountRouter = {
       const key = failedPasswordKey(ctx.user.email);
       const failures = key ? await counters.peek(key, SIGN_IN_FAILURE_WINDOW_MS) : null;
       if (failures && failures.count >= SIGN_IN_FAILURE_LIMIT) {
-        throw new TRPCError({
-          code: "TOO_MANY_REQUESTS",
-          message: `Too many wrong passwords. Try again in ${Math.ceil(retryAfterSeconds(failures) / 60)} minutes.`,
-        });
+        throw tooManyRequests(failures, (seconds) => `Too many wrong passwords. Try again in ${Math.ceil(seconds / 60)} minutes.`);
       }
       const credential = await ctx.db.account.findFirst({
         where: { userId: ctx.user.id, providerId: "credential" },

@@ -4,6 +4,7 @@ import { getSessionCookie } from "better-auth/cookies";
 import { type NextRequest, NextResponse } from "next/server";
 import { env } from "@/env";
 import { signInPath } from "@/lib/callback-url";
+import { commonSecurityHeaders } from "@/server/http/security-headers";
 
 const PROTECTED_PREFIXES = ["/tasks", "/settings", "/admin"];
 
@@ -31,11 +32,9 @@ export function contentSecurityPolicy(nonce: string, production: boolean): strin
 export function securityHeaders(csp: string, production: boolean): Record<string, string> {
   return {
     "Content-Security-Policy": csp,
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    ...(production ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),
+    ...commonSecurityHeaders(production),
   };
 }
 

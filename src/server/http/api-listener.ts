@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "@/server/api/http-handler";
 import { AUTH_ENDPOINT, handleAuthRequest } from "@/server/auth/http-handler";
-import { internalErrorBody, pathOf } from "@/server/http/api-request";
+import { apiSecurityHeaders, internalErrorBody, pathOf } from "@/server/http/api-request";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/request-id";
 import { logger } from "@/server/logger";
 
@@ -93,7 +93,7 @@ export function createApiListener(origin: string, fallback: RequestListener): Re
       .catch((error: unknown) => {
         logger.error({ requestId, err: error, method: req.method, path: pathOf(url) }, "request failed");
         if (res.headersSent) return void res.end();
-        res.writeHead(500, { "content-type": "application/json", [REQUEST_ID_HEADER]: requestId });
+        res.writeHead(500, { ...apiSecurityHeaders(), "content-type": "application/json", [REQUEST_ID_HEADER]: requestId });
         res.end(internalErrorBody(requestId));
       })
       // What the handler left unread (it answered without the body) is read and dropped, as Node does for a body

@@ -1,7 +1,9 @@
 // One API request, whichever way it arrives (the listener in src/serve.ts or Next's route handlers): its id, a
-// logger bound to that id, one access log line, and for anything the handler throws, an error log line and a
-// JSON 500 that names the id and nothing else.
+// logger bound to that id, the security headers, one access log line, and for anything the handler throws, an error
+// log line and a JSON 500 that names the id and nothing else.
+import { env } from "@/env";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/request-id";
+import { commonSecurityHeaders } from "@/server/http/security-headers";
 import { type Logger, logger } from "@/server/logger";
 
 /** What a handler gets besides the request. It may set `authMethod` once it knows it, for the access log. */
@@ -25,15 +27,21 @@ export function internalErrorBody(requestId: string): string {
   });
 }
 
-/** `response` with `name: value` set; responses with immutable headers (e.g. from fetch) are copied first. */
-export function withHeader(response: Response, name: string, value: string): Response {
+/** The security headers of every API response: Next's proxy, which sets them on pages, does not run for /api. */
+export function apiSecurityHeaders(): Record<string, string> {
+  return commonSecurityHeaders(env.NODE_ENV === "production");
+}
+
+/** `response` with `headers` set; responses with immutable headers (e.g. from fetch) are copied first. */
+export function withHeaders(response: Response, headers: Record<string, string>): Response {
+  const set = (target: Response) => {
+    for (const [name, value] of Object.entries(headers)) target.headers.set(name, value);
+    return target;
+  };
   try {
-    response.headers.set(name, value);
-    return response;
+    return set(response);
   } catch {
-    const copy = new Response(response.body, response);
-    copy.headers.set(name, value);
-    return copy;
+    return set(new Response(response.body, response));
   }
 }
 
@@ -71,7 +79,7 @@ export async function serveApiRequest(
       headers: { "content-type": "application/json" },
     });
   }
-  response = withHeader(response, REQUEST_ID_HEADER, requestId);
+  response = withHeaders(response, { ...apiSecurityHeaders(), [REQUEST_ID_HEADER]: requestId });
   scope.log.info(
     {
       method: request.method,

@@ -2,12 +2,14 @@
 // nothing else is touched, so a database outage never gets an instance restarted. Readiness (GET /api/ready): the
 // database answers `SELECT 1` within a short timeout, so an instance that cannot serve is taken out of rotation.
 import type { Database } from "@/server/db";
+import { apiSecurityHeaders } from "@/server/http/api-request";
 import { type Logger, logger } from "@/server/logger";
 
-const NO_STORE = { "cache-control": "no-store" };
+/** Probes are never cached; Next's proxy, which sets the security headers on pages, does not run for /api. */
+const probeHeaders = () => ({ "cache-control": "no-store", ...apiSecurityHeaders() });
 
 export function liveness(): Response {
-  return Response.json({ status: "ok" }, { headers: NO_STORE });
+  return Response.json({ status: "ok" }, { headers: probeHeaders() });
 }
 
 /** How long to wait for the database before calling it down; probes usually time out after a few seconds. */
@@ -40,12 +42,12 @@ export function createReadinessProbe(
     const deadline = timeout(timeoutMs);
     try {
       await Promise.race([inFlight, deadline.promise]);
-      return Response.json({ status: "ok", db: "ok" }, { headers: NO_STORE });
+      return Response.json({ status: "ok", db: "ok" }, { headers: probeHeaders() });
     } catch (error) {
       log.warn({ err: error }, "not ready: the database is unreachable");
       return Response.json(
         { status: "unavailable", db: "down" },
-        { status: 503, headers: { ...NO_STORE, "retry-after": String(RETRY_AFTER_SECONDS) } },
+        { status: 503, headers: { ...probeHeaders(), "retry-after": String(RETRY_AFTER_SECONDS) } },
       );
     } finally {
       deadline.clear();

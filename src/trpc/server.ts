@@ -1,5 +1,5 @@
 // tRPC in server components: a caller with the request's cookies, prefetch into a per-request QueryClient,
-// and guards that fetch the signed-in user or redirect to sign-in.
+// guards that fetch the signed-in user or redirect to sign-in, and unexpected errors logged with the request id.
 import "server-only";
 import { createHydrationHelpers } from "@trpc/react-query/rsc";
 import { TRPCError } from "@trpc/server";
@@ -8,27 +8,24 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { signInPath } from "@/lib/callback-url";
 import { type AppRouter, createCaller } from "@/server/api/root";
+import { logUnexpectedError } from "@/server/api/error-formatter";
 import { createTRPCContext } from "@/server/api/trpc";
+import { logger } from "@/server/logger";
 import { createQueryClient } from "@/trpc/query-client";
 
 /** One context per request, built from its headers so the session cookie is forwarded. */
 const createContext = cache(async () => createTRPCContext({ headers: new Headers(await headers()) }));
 const getQueryClient = cache(() => createQueryClient());
 
-export const { trpc: api, HydrateClient } = createHydrationHelpers<AppRouter>(createCaller(createContext), getQueryClient);
+/** Unexpected errors are logged with the request id, as over HTTP. */
+const caller = createCaller(createContext, {
+  onError: ({ error, path, ctx }) => logUnexpectedError(ctx?.log ?? logger, error, path),
+});
+
+export const { trpc: api, HydrateClient } = createHydrationHelpers<AppRouter>(caller, getQueryClient);
 
 function isUnauthorized(error: unknown): boolean {
   return error instanceof TRPCError && error.code === "UNAUTHORIZED";
-}
-
-/** Runs `load`; a signed-out visitor goes to sign-in and comes back to `returnTo` afterwards. */
-export async function fetchOrSignIn<T>(load: () => Promise<T>, returnTo: string): Promise<T> {
-  try {
-    return await load();
-  } catch (error) {
-    if (isUnauthorized(error)) redirect(signInPath(returnTo));
-    throw error;
-  }
 }
 
 /** The signed-in user, or null for a visitor; once per request. */

@@ -40,5 +40,3 @@ export const taskUpdateInput = z.strictObject({
 
 export const taskIdInput = z.strictObject({ id: taskId });
 
-export type TaskCreateInput = z.infer<typeof taskCreateInput>;
-export type TaskUpdateInput = z.infer<typeof taskUpdateInput>;

@@ -2,6 +2,7 @@
 // generic message carrying the request id that is also in the server log.
 import type { TRPCDefaultErrorShape, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
+import type { Logger } from "@/server/logger";
 
 /** Request ids of errors met before a context exists, noted by the HTTP handler's onError (which runs first). */
 const requestIds = new WeakMap<TRPCError, string>();
@@ -33,4 +34,9 @@ export function formatError({
     message: hidden ? `Something went wrong on our side (request ${requestId}).` : shape.message,
     data: { ...data, ...(production ? {} : { stack }), zodError, requestId },
   };
+}
+
+/** An unexpected error goes to the log with its cause and procedure (the logger carries the request id); refusals do not. */
+export function logUnexpectedError(log: Logger, error: TRPCError, procedure: string | undefined): void {
+  if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, procedure }, "procedure failed");
 }

@@ -2,7 +2,7 @@
 // JSON-only, size-limited mutations, batches capped, malformed URLs refused, context from the request, unexpected errors logged with
 // their request id (src/server/http/api-request.ts gives each request its id, logger and access log line).
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { noteRequestId } from "@/server/api/error-formatter";
+import { logUnexpectedError, noteRequestId } from "@/server/api/error-formatter";
 import { appRouter } from "@/server/api/root";
 import { RetryLater, createTRPCContext } from "@/server/api/trpc";
 import { type ApiRequestScope, bodyWithin, serveApiRequest } from "@/server/http/api-request";
@@ -64,9 +64,7 @@ async function serveTrpc(incoming: Request, scope: ApiRequestScope): Promise<Res
     },
     onError({ error, path }) {
       noteRequestId(error, scope.requestId);
-      if (error.code === "INTERNAL_SERVER_ERROR") {
-        scope.log.error({ err: error.cause ?? error, procedure: path }, "procedure failed");
-      }
+      logUnexpectedError(scope.log, error, path);
     },
   });
 }

@@ -1,5 +1,6 @@
 // Sign-up and sign-in through the real /api/auth route handler and a real database.
 import { describe, expect, it } from "vitest";
+import { checkPasswordStrength } from "@/lib/password-strength";
 import { db } from "@/server/db";
 import { STRONG_PASSWORD, createUser, signIn } from "@/test/helpers";
 import { authRequest, cookiesFrom } from "@/test/http";
@@ -28,15 +29,21 @@ describe("sign-up", () => {
     expect(response.headers.getSetCookie()).toEqual([]); // no session before the email is verified
   });
 
-  it("refuses a weak password with the reason and suggestions, and creates nothing", async () => {
-    const email = `weak-${Date.now()}@example.com`;
-    const response = await signUp({ email, name: "Alice Smith", password: "alicesmith2024" });
+  it("refuses a password built from the user's own name and email, with the reason and suggestions, and creates nothing", async () => {
+    const name = "Quorra Vantablick";
+    const email = `quorra.vantablick+${Date.now()}@example.com`;
+    const password = "QuorraVantablick!";
+    // Strong for zxcvbn on its own: only the name and email as context make it weak.
+    expect(checkPasswordStrength(password).acceptable).toBe(true);
+    const response = await signUp({ email, name, password });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { code: string; message: string; suggestions: string[] };
     expect(body.code).toBe("PASSWORD_TOO_WEAK");
-    expect(body.message).toMatch(/too weak/i);
-    expect(Array.isArray(body.suggestions)).toBe(true);
+    expect(body.message).toBe("Password is too weak: There should not be any personal or page related data.");
+    expect(body.suggestions).toContain("Add more words that are less common.");
     expect(await db.user.count({ where: { email } })).toBe(0);
+    // The same password is fine for someone else.
+    expect((await signUp({ email: `someone-else-${Date.now()}@example.com`, name: "Someone Else", password })).status).toBe(200);
   });
 
   it("refuses passwords under 8 or over 128 characters", async () => {

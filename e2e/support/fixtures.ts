@@ -2,7 +2,7 @@
 // setting the session cookie, so specs that do not test sign-in skip it (as the Epic Stack does).
 import { randomUUID } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
-import { type BrowserContext, test as base, expect, type Page } from "@playwright/test";
+import { type Browser, type BrowserContext, test as base, expect, type Page } from "@playwright/test";
 import { makeSignature } from "better-auth/crypto";
 import pg from "pg";
 import { DATABASE_URL, SECRET } from "./env";
@@ -43,6 +43,16 @@ export async function signInAs(context: BrowserContext, userId: string): Promise
   ]);
 }
 
+/** Another browser (own cookies) signed in as `userId`, showing its tasks: the "other device" of session tests. */
+export async function openOtherDevice(browser: Browser, userId: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  await signInAs(context, userId);
+  const page = await context.newPage();
+  await page.goto("/tasks");
+  await expect(page.getByRole("heading", { name: "Your tasks" })).toBeVisible();
+  return { context, page };
+}
+
 export async function createTasks(userId: string, titles: string[]): Promise<void> {
   for (const [index, title] of titles.entries()) {
     await sql(
@@ -68,3 +78,40 @@ export const test = base.extend<{ user: E2EUser; userPage: Page }>({
     await use(page);
   },
 });
+
+type RefusedCall = { status?: number; code?: string; message?: string; zodError?: unknown };
+const JSON_RPC_CODES: Record<string, number> = { BAD_REQUEST: -32600, NOT_FOUND: -32004, INTERNAL_SERVER_ERROR: -32603 };
+
+/** The procedures one (batched) tRPC request calls, from its path: /api/trpc/task.list,task.stats */
+function calledProcedures(url: URL): string[] {
+  return url.pathname.startsWith("/api/trpc/") ? decodeURIComponent(url.pathname.slice("/api/trpc/".length)).split(",") : [];
+}
+
+/**
+ * The server refuses every request calling `procedure` (e.g. "task.create") from now on, answering each call of
+ * it in tRPC's error shape; returns the function that lets requests through again.
+ */
+export async function refuseCalls(page: Page, procedure: string, refusal: RefusedCall = {}): Promise<() => Promise<void>> {
+  const { status = 500, code = "INTERNAL_SERVER_ERROR", message = "Server unavailable.", zodError = null } = refusal;
+  const matches = (url: URL) => calledProcedures(url).includes(procedure);
+  const error = { error: { json: { message, code: JSON_RPC_CODES[code] ?? -32603, data: { code, httpStatus: status, zodError } } } };
+  await page.route(matches, (route) =>
+    route.fulfill({
+      status,
+      contentType: "application/json",
+      body: JSON.stringify(calledProcedures(new URL(route.request().url())).map(() => error)),
+    }),
+  );
+  return () => page.unroute(matches);
+}
+
+/** Requests calling `procedure` reach the server `ms` later than they are made, so a second one can start meanwhile. */
+export async function delayCalls(page: Page, procedure: string, ms: number): Promise<void> {
+  await page.route(
+    (url) => calledProcedures(url).includes(procedure),
+    async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      await route.continue();
+    },
+  );
+}

@@ -1,6 +1,6 @@
 "use client";
-// The state every account form shares: field errors, one form-level message, and whether a request runs.
-import { useState } from "react";
+// The state every form shares: field errors, one form-level message, and whether a request runs.
+import { useEffect, useRef, useState } from "react";
 import type { FieldErrors } from "@/components/ui/form-validation";
 
 export type FormMessage = { tone: "error" | "success" | "info"; text: string } | null;
@@ -9,6 +9,15 @@ export function useFormState() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<FormMessage>(null);
   const [pending, setPending] = useState(false);
+  const focusRequest = useRef<{ form: HTMLFormElement; fallback?: string } | null>(null);
+
+  // Fields may be disabled while a request runs; focus waits until they are enabled again.
+  useEffect(() => {
+    if (pending || !focusRequest.current) return;
+    const { form, fallback } = focusRequest.current;
+    focusRequest.current = null;
+    (form.querySelector<HTMLElement>("[aria-invalid='true']") ?? (fallback ? form.querySelector<HTMLElement>(fallback) : null))?.focus();
+  });
 
   /** Clears old messages, runs `action` once at a time, and reports an unexpected failure. */
   async function run(action: () => Promise<void>) {
@@ -24,11 +33,16 @@ export function useFormState() {
     }
   }
 
+  /** Once the form is idle and rendered, focuses its first invalid field, or else the field `fallback` selects. */
+  function focusWhenIdle(form: HTMLFormElement, fallback?: string) {
+    focusRequest.current = { form, fallback };
+  }
+
   /** Shows field errors and moves focus to the first invalid field, so keyboard users land on it. */
   function showErrors(form: HTMLFormElement, fieldErrors: FieldErrors) {
     setErrors(fieldErrors);
-    requestAnimationFrame(() => form.querySelector<HTMLElement>("[aria-invalid='true']")?.focus());
+    focusWhenIdle(form);
   }
 
-  return { errors, setErrors, showErrors, message, setMessage, pending, run };
+  return { errors, setErrors, showErrors, focusWhenIdle, message, setMessage, pending, run };
 }

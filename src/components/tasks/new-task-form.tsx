@@ -1,27 +1,28 @@
 "use client";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
+import { useFormState } from "@/components/auth/use-form-state";
 import { readTaskFields, TaskFields } from "@/components/tasks/task-fields";
 import type { TaskActions } from "@/components/tasks/use-task-mutations";
 import { Button } from "@/components/ui/button";
-import { type FieldErrors, validate } from "@/components/ui/form-validation";
+import { validate } from "@/components/ui/form-validation";
 import { taskCreateInput } from "@/lib/validation/task";
 
 export function NewTaskForm({ create }: { create: TaskActions["create"] }) {
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const form = useFormState();
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = event.currentTarget;
-    const checked = validate(taskCreateInput, readTaskFields(form));
-    setErrors(checked.errors ?? {});
-    if (!checked.data) {
-      form.querySelector<HTMLElement>("[name='title']")?.focus();
-      return;
-    }
-    // The task shows at once; the form is ready for the next one while the server confirms.
-    form.reset();
-    form.querySelector<HTMLElement>("[name='title']")?.focus();
-    void create(checked.data);
+    const target = event.currentTarget;
+    const checked = validate(taskCreateInput, readTaskFields(target));
+    if (!checked.data) return form.showErrors(target, checked.errors);
+    form.setErrors({});
+    // The task shows in the list at once; the form keeps what was typed until the server has it.
+    void form.run(async () => {
+      const outcome = await create(checked.data);
+      if (outcome.ok) target.reset();
+      else form.setErrors(outcome.fieldErrors);
+      form.focusWhenIdle(target, "[name='title']");
+    });
   }
 
   return (
@@ -31,8 +32,10 @@ export function NewTaskForm({ create }: { create: TaskActions["create"] }) {
       aria-label="New task"
       className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_8rem_10.5rem_auto] sm:items-end"
     >
-      <TaskFields errors={errors} compact />
-      <Button type="submit">Add task</Button>
+      <TaskFields errors={form.errors} disabled={form.pending} compact />
+      <Button type="submit" pending={form.pending}>
+        {form.pending ? "Adding…" : "Add task"}
+      </Button>
     </form>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 // The task list: first page rendered on the server and hydrated, further pages on demand, optimistic edits.
 import Link from "next/link";
+import { type FocusEvent, type RefObject, useLayoutEffect, useRef } from "react";
 import { NewTaskForm } from "@/components/tasks/new-task-form";
 import { TASK_FILTERS, type TaskFilter, taskListInput } from "@/components/tasks/task-filter";
 import { TaskItem } from "@/components/tasks/task-item";
@@ -15,11 +16,16 @@ export function TaskBoard({ filter }: { filter: TaskFilter }) {
   const stats = api.task.stats.useQuery();
   const actions = useTaskMutations(input);
   const tasks = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const heading = useRef<HTMLHeadingElement>(null);
+  const listElement = useRef<HTMLUListElement>(null);
+  const keepFocus = useKeptFocus(tasks.map((task) => task.id), listElement, heading);
 
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-2">
-        <h1 className="text-2xl font-semibold tracking-tight">Your tasks</h1>
+        <h1 ref={heading} tabIndex={-1} className="text-2xl font-semibold tracking-tight outline-none">
+          Your tasks
+        </h1>
         {stats.data && (
           <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="task-stats">
             {stats.data.total - stats.data.completed} open · {stats.data.completed} done
@@ -48,14 +54,20 @@ export function TaskBoard({ filter }: { filter: TaskFilter }) {
         ))}
       </nav>
 
-      {list.isError ? (
+      {list.isError && !list.data ? (
         <Notice tone="error">Your tasks could not be loaded. {list.error.message}</Notice>
       ) : tasks.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">
           {filter === "done" ? "Nothing done yet." : filter === "open" ? "Nothing left to do." : "No tasks yet: add your first one above."}
         </p>
       ) : (
-        <ul aria-label="Tasks" className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+        <ul
+          ref={listElement}
+          aria-label="Tasks"
+          onFocus={keepFocus.onFocus}
+          onBlur={keepFocus.onBlur}
+          className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
+        >
           {tasks.map((task) => (
             <TaskItem key={task.id} task={task} actions={actions} />
           ))}
@@ -63,7 +75,10 @@ export function TaskBoard({ filter }: { filter: TaskFilter }) {
       )}
 
       {list.hasNextPage && (
-        <div className="flex justify-center">
+        <div className="flex flex-col items-center gap-3">
+          {list.isFetchNextPageError && (
+            <Notice tone="error">More tasks could not be loaded. {list.error?.message} Press “Load more” to try again.</Notice>
+          )}
           <Button variant="secondary" pending={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
             {list.isFetchingNextPage ? "Loading…" : "Load more"}
           </Button>
@@ -74,4 +89,42 @@ export function TaskBoard({ filter }: { filter: TaskFilter }) {
       </p>
     </div>
   );
+}
+
+/**
+ * When the row holding focus leaves the list (deleted, or no longer matching the filter), focus moves to the same
+ * control of the next row (else the previous one), or to the heading when the list is empty.
+ */
+function useKeptFocus(ids: string[], list: RefObject<HTMLUListElement | null>, heading: RefObject<HTMLHeadingElement | null>) {
+  const focused = useRef<{ id: string; control: string | null } | null>(null);
+  const previousIds = useRef(ids);
+
+  useLayoutEffect(() => {
+    const lost = focused.current;
+    const old = previousIds.current;
+    previousIds.current = ids;
+    if (!lost || ids.includes(lost.id)) return;
+    focused.current = null;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const index = old.indexOf(lost.id);
+    const neighbour = old.slice(index + 1).find((id) => ids.includes(id)) ?? old.slice(0, index).reverse().find((id) => ids.includes(id));
+    const row = neighbour ? list.current?.querySelector(`[data-task-id="${neighbour}"]`) : null;
+    const target =
+      row?.querySelector<HTMLElement>(`[data-control="${lost.control}"]:not(:disabled)`) ??
+      row?.querySelector<HTMLElement>("input:not(:disabled), button:not(:disabled)") ??
+      heading.current;
+    target?.focus();
+  });
+
+  return {
+    onFocus(event: FocusEvent<HTMLElement>) {
+      const row = event.target.closest<HTMLElement>("[data-task-id]");
+      const id = row?.dataset.taskId;
+      focused.current = id ? { id, control: event.target.closest<HTMLElement>("[data-control]")?.dataset.control ?? null } : null;
+    },
+    onBlur(event: FocusEvent<HTMLElement>) {
+      // Focus that leaves for another part of the page is not ours to move; a removed row blurs with no target.
+      if (event.relatedTarget && !event.currentTarget.contains(event.relatedTarget)) focused.current = null;
+    },
+  };
 }

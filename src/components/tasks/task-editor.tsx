@@ -1,34 +1,50 @@
 "use client";
-import { type FormEvent, type KeyboardEvent, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useEffect, useRef } from "react";
+import { useFormState } from "@/components/auth/use-form-state";
 import type { Task } from "@/components/tasks/task-cache";
 import { readTaskFields, TaskFields } from "@/components/tasks/task-fields";
 import type { TaskActions } from "@/components/tasks/use-task-mutations";
 import { Button } from "@/components/ui/button";
-import { type FieldErrors, validate } from "@/components/ui/form-validation";
+import { validate } from "@/components/ui/form-validation";
 import { taskUpdateInput } from "@/lib/validation/task";
 
+/** Stays open until the save is confirmed, so a refused change keeps what was typed. */
 export function TaskEditor({ task, update, onClose }: { task: Task; update: TaskActions["update"]; onClose: () => void }) {
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const form = useFormState();
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    formRef.current?.querySelector<HTMLElement>("[name='title']")?.focus();
+  }, []);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const checked = validate(taskUpdateInput, { id: task.id, version: task.version, ...readTaskFields(event.currentTarget) });
-    if (!checked.data) return setErrors(checked.errors);
+    const target = event.currentTarget;
+    const checked = validate(taskUpdateInput, { id: task.id, version: task.version, ...readTaskFields(target) });
+    if (!checked.data) return form.showErrors(target, checked.errors);
+    form.setErrors({});
     const { id: _id, version: _version, ...changes } = checked.data;
-    update(task, changes);
-    onClose();
+    void form.run(async () => {
+      const outcome = await update(task, changes);
+      // After a conflict the list shows the other version: the editor's values are out of date.
+      if (outcome.ok || outcome.conflict) return onClose();
+      form.setErrors(outcome.fieldErrors);
+      form.focusWhenIdle(target, "[name='title']");
+    });
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
-    if (event.key === "Escape") onClose();
+    if (event.key === "Escape" && !form.pending) onClose();
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} onKeyDown={onKeyDown} aria-label={`Edit “${task.title}”`} className="space-y-3">
-      <TaskFields task={task} errors={errors} />
+    <form ref={formRef} noValidate onSubmit={onSubmit} onKeyDown={onKeyDown} aria-label={`Edit “${task.title}”`} className="space-y-3">
+      <TaskFields task={task} errors={form.errors} disabled={form.pending} />
       <div className="flex gap-2">
-        <Button type="submit">Save</Button>
-        <Button variant="secondary" onClick={onClose}>
+        <Button type="submit" pending={form.pending}>
+          {form.pending ? "Saving…" : "Save"}
+        </Button>
+        <Button variant="secondary" disabled={form.pending} onClick={onClose}>
           Cancel
         </Button>
       </div>

@@ -6,15 +6,25 @@ import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
 import type { FieldErrors } from "@/components/ui/form-validation";
 import { TASK_PRIORITIES } from "@/lib/validation/task";
 
-export function TaskFields({ task, errors, compact = false }: { task?: Task; errors: FieldErrors; compact?: boolean }) {
+export function TaskFields({
+  task,
+  errors,
+  disabled = false,
+  compact = false,
+}: {
+  task?: Task;
+  errors: FieldErrors;
+  disabled?: boolean;
+  compact?: boolean;
+}) {
   return (
     <>
-      <TextField label="Title" name="title" defaultValue={task?.title} maxLength={200} autoComplete="off" error={errors.title} />
+      <TextField label="Title" name="title" defaultValue={task?.title} maxLength={200} autoComplete="off" disabled={disabled} error={errors.title} />
       {!compact && (
-        <TextAreaField label="Notes" name="description" defaultValue={task?.description} maxLength={5000} error={errors.description} />
+        <TextAreaField label="Notes" name="description" defaultValue={task?.description} maxLength={5000} disabled={disabled} error={errors.description} />
       )}
       <div className={`grid grid-cols-2 gap-3 ${compact ? "sm:contents" : ""}`}>
-        <SelectField label="Priority" name="priority" defaultValue={task?.priority ?? "medium"} error={errors.priority}>
+        <SelectField label="Priority" name="priority" defaultValue={task?.priority ?? "medium"} disabled={disabled} error={errors.priority}>
           {TASK_PRIORITIES.map((priority) => (
             <option key={priority} value={priority}>
               {priority[0]?.toUpperCase()}
@@ -22,7 +32,7 @@ export function TaskFields({ task, errors, compact = false }: { task?: Task; err
             </option>
           ))}
         </SelectField>
-        <TextField label="Due" name="dueAt" type="date" defaultValue={toDateInput(task?.dueAt ?? null)} error={errors.dueAt} />
+        <TextField label="Due" name="dueAt" type="date" defaultValue={toDateInput(task?.dueAt ?? null)} disabled={disabled} error={errors.dueAt} />
       </div>
     </>
   );

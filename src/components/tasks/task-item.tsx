@@ -12,11 +12,13 @@ const PRIORITY_STYLE = {
   low: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
 } as const;
 
+/** A row; `data-task-id` and `data-control` let the list move focus to the same control of a neighbour. */
 export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }) {
   const [editing, setEditing] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
   const titleId = `task-${task.id}-title`;
   const pending = isPending(task);
+  const saving = actions.isSaving(task);
   const overdue = isOverdue(task);
 
   if (editing) {
@@ -25,21 +27,27 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
       requestAnimationFrame(() => editButton.current?.focus());
     };
     return (
-      <li className="p-4">
+      <li className="p-4" data-task-id={task.id}>
         <TaskEditor task={task} update={actions.update} onClose={close} />
       </li>
     );
   }
 
   return (
-    <li className="flex items-start gap-3 p-4" aria-busy={pending || undefined} data-testid="task">
+    <li
+      className="flex items-start gap-3 p-4"
+      aria-busy={pending || saving || undefined}
+      data-testid="task"
+      data-task-id={task.id}
+    >
       <input
         type="checkbox"
         className="mt-1 size-5 shrink-0 accent-indigo-600"
         checked={task.completed}
         disabled={pending}
         aria-labelledby={titleId}
-        onChange={() => actions.update(task, { completed: !task.completed })}
+        data-control="toggle"
+        onChange={() => void actions.update(task, { completed: !task.completed })}
       />
       <div className="min-w-0 flex-1">
         <p id={titleId} className={`break-words font-medium ${task.completed ? "text-slate-500 line-through dark:text-slate-400" : ""}`}>
@@ -61,10 +69,23 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
         </p>
       </div>
       <div className="flex shrink-0 flex-col gap-1 sm:flex-row">
-        <Button ref={editButton} variant="ghost" className="min-h-9 px-3 py-1" disabled={pending} onClick={() => setEditing(true)}>
+        <Button
+          ref={editButton}
+          variant="ghost"
+          className="min-h-9 px-3 py-1"
+          disabled={pending}
+          data-control="edit"
+          onClick={() => setEditing(true)}
+        >
           Edit<span className="sr-only"> “{task.title}”</span>
         </Button>
-        <Button variant="ghost" className="min-h-9 px-3 py-1 text-red-700 dark:text-red-400" disabled={pending} onClick={() => actions.remove(task)}>
+        <Button
+          variant="ghost"
+          className="min-h-9 px-3 py-1 text-red-700 dark:text-red-400"
+          disabled={pending || saving}
+          data-control="delete"
+          onClick={() => actions.remove(task)}
+        >
           Delete<span className="sr-only"> “{task.title}”</span>
         </Button>
       </div>

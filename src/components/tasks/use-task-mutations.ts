@@ -1,7 +1,7 @@
 "use client";
 // Optimistic create, update and delete on the list being shown. Each change appears at once; on error it is
 // undone and the reason shown. A CONFLICT (someone changed the task meanwhile) loads the current version.
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { FormMessage } from "@/components/auth/use-form-state";
 import {
   draftTask,
@@ -12,13 +12,24 @@ import {
   replaceTask,
   type Task,
 } from "@/components/tasks/task-cache";
+import { describeFailure, type Failure } from "@/components/ui/form-validation";
 import { api, errorCode, type RouterInputs } from "@/trpc/react";
 
 type ListInput = { limit: number; completed?: boolean };
+type TaskChanges = Omit<RouterInputs["task"]["update"], "id" | "version">;
+
+/** How a change ended, for the form that asked for it: a CONFLICT has already loaded the current version. */
+export type TaskOutcome = { ok: true } | ({ ok: false; conflict: boolean } & Failure);
+
+const succeeded = (): TaskOutcome => ({ ok: true });
+const failed = (error: { message: string }): TaskOutcome => ({ ok: false, conflict: errorCode(error) === "CONFLICT", ...describeFailure(error) });
 
 export function useTaskMutations(listInput: ListInput) {
   const utils = api.useUtils();
   const [message, setMessage] = useState<FormMessage>(null);
+  // A task's updates run one after another, so each sends the version the one before it left in the cache.
+  const queues = useRef(new Map<string, Promise<unknown>>());
+  const [saving, setSaving] = useState<readonly string[]>([]);
 
   const read = () => utils.task.list.getInfiniteData(listInput);
   const write = (edit: Parameters<typeof editTasks>[1]) =>
@@ -28,8 +39,22 @@ export function useTaskMutations(listInput: ListInput) {
     await utils.task.list.cancel();
   };
   const settle = () => Promise.all([utils.task.list.invalidate(), utils.task.stats.invalidate()]);
-  const fail = (what: string, error: { message: string }) =>
-    setMessage({ tone: "error", text: `${what}: ${error.message} Your change was undone.` });
+  const fail = (what: string, error: { message: string }, after: string) =>
+    setMessage({ tone: "error", text: `${what}: ${describeFailure(error).message} ${after}` });
+  const deletedElsewhere = (id: string, title: string) => {
+    write(removeTask(id));
+    setMessage({ tone: "error", text: `“${title}” was deleted elsewhere, so your change could not be saved.` });
+  };
+
+  function inTurn<T>(id: string, job: () => Promise<T>): Promise<T> {
+    const next = (queues.current.get(id) ?? Promise.resolve()).then(job);
+    queues.current.set(id, next);
+    setSaving((ids) => [...ids, id]);
+    return next.finally(() => {
+      if (queues.current.get(id) === next) queues.current.delete(id);
+      setSaving((ids) => ids.filter((other, index) => other !== id || index !== ids.indexOf(id)));
+    });
+  }
 
   const create = api.task.create.useMutation({
     onMutate: async (values) => {
@@ -41,7 +66,7 @@ export function useTaskMutations(listInput: ListInput) {
     onSuccess: (task, _values, context) => write(replaceTask(context.draftId, task)),
     onError: (error, values, context) => {
       if (context) write(removeTask(context.draftId));
-      fail(`“${values.title}” was not added`, error);
+      fail(`“${values.title}” was not added`, error, "It is still in the form.");
     },
     onSettled: settle,
   });
@@ -56,15 +81,26 @@ export function useTaskMutations(listInput: ListInput) {
     onSuccess: (task) => write(replaceTask(task.id, task)),
     onError: async (error, { id }, context) => {
       if (context?.previous) write(replaceTask(id, context.previous));
-      if (errorCode(error) !== "CONFLICT") return fail(`“${context?.previous?.title ?? "The task"}” was not saved`, error);
-      const current = await utils.task.byId.fetch({ id });
-      write(replaceTask(id, current));
-      setMessage({
-        tone: "error",
-        text: `Someone else changed “${current.title}” while you were editing. The list now shows their version (${
-          current.completed ? "done" : "open"
-        }, ${current.priority} priority); make your change again if you still want it.`,
-      });
+      const title = context?.previous?.title ?? "The task";
+      if (errorCode(error) === "NOT_FOUND") return deletedElsewhere(id, title);
+      if (errorCode(error) !== "CONFLICT") return fail(`“${title}” was not saved`, error, "Your change was undone.");
+      try {
+        // Fresh from the server: a copy cached by an earlier conflict would be out of date by now.
+        const current = await utils.task.byId.fetch({ id }, { staleTime: 0 });
+        write(replaceTask(id, current));
+        setMessage({
+          tone: "error",
+          text: `Someone else changed “${current.title}” while you were editing. The list now shows their version (${
+            current.completed ? "done" : "open"
+          }, ${current.priority} priority); make your change again if you still want it.`,
+        });
+      } catch (reloadError) {
+        if (errorCode(reloadError) === "NOT_FOUND") return deletedElsewhere(id, title);
+        setMessage({
+          tone: "error",
+          text: `Someone else changed “${title}” while you were editing, and its current version could not be loaded. Reload the page to see it.`,
+        });
+      }
     },
     onSettled: settle,
   });
@@ -79,16 +115,20 @@ export function useTaskMutations(listInput: ListInput) {
     onSuccess: (_result, _input, context) => setMessage({ tone: "success", text: `Deleted “${context.title}”.` }),
     onError: (error, _input, context) => {
       if (context) utils.task.list.setInfiniteData(listInput, context.snapshot);
-      fail(`“${context?.title ?? "The task"}” was not deleted`, error);
+      fail(`“${context?.title ?? "The task"}” was not deleted`, error, "Your change was undone.");
     },
     onSettled: settle,
   });
 
   return {
     message,
-    create: (values: RouterInputs["task"]["create"]) => create.mutateAsync(values).then(() => true, () => false),
-    update: (task: Task, changes: Omit<RouterInputs["task"]["update"], "id" | "version">) =>
-      update.mutate({ id: task.id, version: task.version, ...changes }),
+    isSaving: (task: Task) => saving.includes(task.id),
+    create: (values: RouterInputs["task"]["create"]): Promise<TaskOutcome> => create.mutateAsync(values).then(succeeded, failed),
+    update: (task: Task, changes: TaskChanges): Promise<TaskOutcome> =>
+      inTurn(task.id, () => {
+        const version = findTask(read(), task.id)?.version ?? task.version;
+        return update.mutateAsync({ id: task.id, version, ...changes }).then(succeeded, failed);
+      }),
     remove: (task: Task) => remove.mutate({ id: task.id }),
   };
 }

@@ -14,9 +14,25 @@ export function validate<S extends z.ZodType>(
   return { data: null, errors };
 }
 
+type ZodErrorData = { formErrors?: string[]; fieldErrors?: Record<string, string[] | undefined> } | null | undefined;
+
+function zodErrorOf(error: unknown): ZodErrorData {
+  return (error as { data?: { zodError?: ZodErrorData } })?.data?.zodError;
+}
+
 /** The field errors the server sent back with BAD_REQUEST (zod's flattened shape). */
 export function serverFieldErrors(error: unknown): FieldErrors {
-  const fieldErrors = (error as { data?: { zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null } })?.data
-    ?.zodError?.fieldErrors;
+  const fieldErrors = zodErrorOf(error)?.fieldErrors;
   return Object.fromEntries(Object.entries(fieldErrors ?? {}).map(([field, messages]) => [field, messages?.[0]]));
+}
+
+/** A failed call told in words: a refused input's messages (tRPC's own message is zod's raw JSON then), else the error's. */
+export type Failure = { message: string; fieldErrors: FieldErrors };
+
+export function describeFailure(error: { message: string }): Failure {
+  const zodError = zodErrorOf(error);
+  const fieldErrors = serverFieldErrors(error);
+  if (!zodError) return { message: error.message, fieldErrors };
+  const messages = [...(zodError.formErrors ?? []), ...Object.values(fieldErrors)].filter(Boolean);
+  return { message: messages.join(" ") || "Some values were refused. Check them and try again.", fieldErrors };
 }

@@ -1,16 +1,12 @@
 // Administration: promote, ban (the banned user's open tab is signed out at its next action), unban, activity.
-import { createUser, expect, signInAs, test } from "./support/fixtures";
+import { createUser, delayCalls, expect, openOtherDevice, refuseCalls, signInAs, sql, test } from "./support/fixtures";
 
 test("an admin promotes and bans a user, whose open tab is signed out on its next action", async ({ page, context, browser }) => {
   const admin = await createUser({ role: "admin", name: "Grace Admin" });
   const target = await createUser({ name: `Target ${Date.now()}` });
   await signInAs(context, admin.id);
 
-  const targetContext = await browser.newContext();
-  await signInAs(targetContext, target.id);
-  const targetPage = await targetContext.newPage();
-  await targetPage.goto("/tasks");
-  await expect(targetPage.getByRole("heading", { name: "Your tasks" })).toBeVisible();
+  const { context: targetContext, page: targetPage } = await openOtherDevice(browser, target.id);
 
   await page.goto("/admin/users");
   await page.getByRole("searchbox", { name: "Search users by name or email" }).fill(target.name);
@@ -47,4 +43,103 @@ test("the admin pages do not exist for other users", async ({ userPage }) => {
   expect(response?.status()).toBe(404);
   await expect(userPage.getByRole("heading", { name: "Page not found" })).toBeVisible();
   await expect(userPage.getByRole("link", { name: "Users" })).toHaveCount(0);
+});
+
+/** The admin's page showing only `target`'s row. */
+async function openRow(page: import("@playwright/test").Page, target: { name: string; email: string }) {
+  await page.goto(`/admin/users?q=${encodeURIComponent(target.email)}`);
+  const row = page.getByTestId("admin-user").filter({ hasText: target.email });
+  await expect(row).toHaveCount(1);
+  return row;
+}
+
+test("a change runs once at a time: the row's controls wait for the answer", async ({ page, context }) => {
+  const admin = await createUser({ role: "admin", name: "Grace Admin" });
+  const target = await createUser({ name: `Target ${Date.now()}` });
+  await signInAs(context, admin.id);
+  const row = await openRow(page, target);
+  const calls: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/trpc/user.setRole")) calls.push(request.url());
+  });
+  await delayCalls(page, "user.setRole", 800);
+
+  const role = row.getByLabel(`Role of ${target.name}`);
+  await role.selectOption("admin");
+  await expect(role).toBeDisabled();
+  await expect(row.getByRole("button", { name: `Ban ${target.name}` })).toBeDisabled();
+  await expect(page.getByText(`${target.name} is now an administrator.`)).toBeVisible();
+  await expect(role).toBeEnabled();
+  await expect(role).toBeFocused();
+  expect(calls).toHaveLength(1);
+});
+
+test("a refused ban keeps the form and its reason, with the error in the row", async ({ page, context }) => {
+  const admin = await createUser({ role: "admin", name: "Grace Admin" });
+  const target = await createUser({ name: `Target ${Date.now()}` });
+  await signInAs(context, admin.id);
+  const row = await openRow(page, target);
+
+  await row.getByRole("button", { name: `Ban ${target.name}` }).click();
+  const form = row.getByRole("form", { name: "Ban this user" });
+  // An end in the past is refused before anything is sent, and focus goes to it.
+  await form.getByLabel("Banned until (optional)").fill("2020-01-01");
+  await form.getByLabel("Reason").fill("Spam");
+  await form.getByRole("button", { name: "Ban", exact: true }).click();
+  await expect(form.getByLabel("Banned until (optional)")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("Banned until (optional)")).toBeFocused();
+  await form.getByLabel("Banned until (optional)").fill("");
+
+  const allow = await refuseCalls(page, "user.ban");
+  await form.getByRole("button", { name: "Ban", exact: true }).click();
+  await expect(row.getByRole("alert")).toContainText(`The change to ${target.name} was not made: Server unavailable.`);
+  await expect(form).toBeVisible();
+  await expect(form.getByLabel("Reason")).toHaveValue("Spam");
+  await expect(form.getByLabel("Reason")).toBeFocused();
+
+  await allow();
+  await form.getByRole("button", { name: "Ban", exact: true }).click();
+  await expect(form).toHaveCount(0);
+  await expect(row).toContainText("banned: Spam");
+  await expect(row.getByRole("alert")).toHaveCount(0);
+  await expect(row.getByRole("button", { name: `Unban ${target.name}` })).toBeFocused();
+});
+
+test("a ban with an end date shows when it ends", async ({ page, context }) => {
+  const admin = await createUser({ role: "admin", name: "Grace Admin" });
+  const target = await createUser({ name: `Target ${Date.now()}` });
+  await signInAs(context, admin.id);
+  const row = await openRow(page, target);
+
+  const end = new Date(Date.now() + 15 * 86_400_000);
+  const day = `${end.getFullYear()}-${String(end.getMonth() + 1).padStart(2, "0")}-${String(end.getDate()).padStart(2, "0")}`;
+  await row.getByRole("button", { name: `Ban ${target.name}` }).click();
+  await row.getByLabel("Reason").fill("Cooling off");
+  await row.getByLabel("Banned until (optional)").fill(day);
+  await row.getByRole("button", { name: "Ban", exact: true }).click();
+  await expect(row).toContainText("banned: Cooling off (ends in 2 weeks)");
+  const expected = await page.evaluate((value) => new Date(`${value}T23:59:59`).toISOString(), day);
+  await expect(row.locator("time").last()).toHaveAttribute("datetime", expected);
+  const [stored] = await sql<{ ban_expires: Date }>("SELECT ban_expires FROM users WHERE id = $1", [target.id]);
+  expect(stored?.ban_expires.toISOString()).toBe(expected);
+});
+
+test.describe("in another time zone and language than the server's", () => {
+  test.use({ locale: "de-DE", timezoneId: "Pacific/Kiritimati" });
+
+  test("a ban's end renders the same on the server and in the browser (no hydration error)", async ({ page, context }) => {
+    const admin = await createUser({ role: "admin", name: "Grace Admin" });
+    const target = await createUser({ name: `Target ${Date.now()}` });
+    await sql("UPDATE users SET banned = true, ban_reason = 'Spam', ban_expires = now() + interval '3 days' WHERE id = $1", [target.id]);
+    await signInAs(context, admin.id);
+    const errors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    page.on("pageerror", (error) => errors.push(error.message));
+    const row = await openRow(page, target);
+    await expect(row).toContainText("banned: Spam (ends in 3 days)");
+    await page.waitForLoadState("networkidle");
+    expect(errors.filter((text) => /hydrat|#418|#425/i.test(text))).toEqual([]);
+  });
 });

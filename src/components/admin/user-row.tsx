@@ -1,26 +1,56 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { BanForm } from "@/components/admin/ban-form";
 import { UserAuthEvents } from "@/components/audit-events";
 import { Button } from "@/components/ui/button";
+import type { Failure } from "@/components/ui/form-validation";
+import { Notice } from "@/components/ui/notice";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { USER_ROLES } from "@/lib/validation/user";
 import type { RouterInputs, RouterOutputs } from "@/trpc/react";
 
 type AdminUser = RouterOutputs["user"]["list"]["items"][number];
+/** Each change resolves once the list is refreshed: to null on success, or to why it failed. */
 export type UserActions = {
-  setRole: (input: RouterInputs["user"]["setRole"]) => void;
-  ban: (input: RouterInputs["user"]["ban"]) => void;
-  unban: (input: RouterInputs["user"]["unban"]) => void;
+  setRole: (input: RouterInputs["user"]["setRole"]) => Promise<Failure | null>;
+  ban: (input: RouterInputs["user"]["ban"]) => Promise<Failure | null>;
+  unban: (input: RouterInputs["user"]["unban"]) => Promise<Failure | null>;
 };
 
 export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: boolean; actions: UserActions }) {
   const [panel, setPanel] = useState<"ban" | "activity" | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const row = useRef<HTMLLIElement>(null);
+  const refocus = useRef(false);
   const toggle = (next: "ban" | "activity") => setPanel((current) => (current === next ? null : next));
   const roleId = `role-${user.id}`;
+  const errorId = `user-${user.id}-error`;
+
+  /** One change of this user at a time; its controls are disabled meanwhile, and get focus back after. */
+  async function change(action: () => Promise<Failure | null>, onSuccess?: () => void): Promise<Failure | null> {
+    if (busy) return { message: "Another change to this user is still being made.", fieldErrors: {} };
+    setBusy(true);
+    setFailure(null);
+    const result = await action();
+    setBusy(false);
+    setFailure(result);
+    if (!result) onSuccess?.();
+    refocus.current = true;
+    return result;
+  }
+
+  // A disabled control loses focus, and a ban or unban swaps the button: give focus back once the row is idle.
+  useEffect(() => {
+    if (busy || !refocus.current) return;
+    refocus.current = false;
+    const focused = document.activeElement;
+    if (focused && row.current?.contains(focused) && !focused.matches(":disabled")) return;
+    (row.current?.querySelector<HTMLElement>("[data-ban-toggle]") ?? row.current?.querySelector<HTMLElement>("select"))?.focus();
+  });
 
   return (
-    <li className="p-4" data-testid="admin-user">
+    <li ref={row} className="p-4" data-testid="admin-user" aria-busy={busy || undefined}>
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
           <p className="font-medium">
@@ -39,7 +69,7 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
                 {user.banExpires && (
                   <>
                     {" "}
-                    (until {user.banExpires.toLocaleDateString()})
+                    (ends <RelativeTime date={user.banExpires} />)
                   </>
                 )}
               </span>
@@ -53,8 +83,10 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
           <select
             id={roleId}
             value={user.role}
-            onChange={(event) => actions.setRole({ userId: user.id, role: event.target.value as (typeof USER_ROLES)[number] })}
-            className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-900"
+            disabled={busy}
+            aria-describedby={failure ? errorId : undefined}
+            onChange={(event) => void change(() => actions.setRole({ userId: user.id, role: event.target.value as (typeof USER_ROLES)[number] }))}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm disabled:opacity-60 dark:border-slate-600 dark:bg-slate-900"
           >
             {USER_ROLES.map((role) => (
               <option key={role} value={role}>
@@ -63,12 +95,25 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
             ))}
           </select>
           {user.banned ? (
-            <Button variant="secondary" className="min-h-9 px-3 py-1" onClick={() => actions.unban({ userId: user.id })}>
+            <Button
+              variant="secondary"
+              className="min-h-9 px-3 py-1"
+              pending={busy}
+              data-ban-toggle
+              onClick={() => void change(() => actions.unban({ userId: user.id }))}
+            >
               Unban<span className="sr-only"> {user.name}</span>
             </Button>
           ) : (
             !isSelf && (
-              <Button variant="secondary" className="min-h-9 px-3 py-1" aria-expanded={panel === "ban"} onClick={() => toggle("ban")}>
+              <Button
+                variant="secondary"
+                className="min-h-9 px-3 py-1"
+                disabled={busy}
+                data-ban-toggle
+                aria-expanded={panel === "ban"}
+                onClick={() => toggle("ban")}
+              >
                 Ban<span className="sr-only"> {user.name}</span>
               </Button>
             )
@@ -78,14 +123,18 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
           </Button>
         </div>
       </div>
+      {failure && (
+        <div id={errorId} className="mt-3">
+          <Notice tone="error">
+            The change to {user.name} was not made: {failure.message}
+          </Notice>
+        </div>
+      )}
       {panel === "ban" && (
         <BanForm
           userId={user.id}
           onCancel={() => setPanel(null)}
-          onBan={(input) => {
-            actions.ban(input);
-            setPanel(null);
-          }}
+          onBan={(input) => change(() => actions.ban(input), () => setPanel(null))}
         />
       )}
       {panel === "activity" && (

@@ -5,6 +5,7 @@ import type { FormMessage } from "@/components/auth/use-form-state";
 import { userListInput } from "@/components/admin/user-list-input";
 import { type UserActions, UserRow } from "@/components/admin/user-row";
 import { Button } from "@/components/ui/button";
+import { describeFailure } from "@/components/ui/form-validation";
 import { Notice } from "@/components/ui/notice";
 import { api } from "@/trpc/react";
 
@@ -15,15 +16,21 @@ export function UsersAdmin({ search, viewerId }: { search: string; viewerId: str
   const [message, setMessage] = useState<FormMessage>(null);
   const users = list.data?.pages.flatMap((page) => page.items) ?? [];
 
+  // Success is told at the top; a failure is returned to the row that asked, which shows it beside its controls.
   const handlers = (done: (user: { name: string; role: string }) => string) => ({
+    onMutate: () => setMessage(null),
     onSuccess: (user: { name: string; role: string }) => setMessage({ tone: "success", text: done(user) }),
-    onError: (error: { message: string }) => setMessage({ tone: "error", text: error.message }),
     onSettled: () => utils.user.list.invalidate(),
   });
   const setRole = api.user.setRole.useMutation(handlers((user) => `${user.name} is now ${user.role === "admin" ? "an administrator" : "a user"}.`));
   const ban = api.user.ban.useMutation(handlers((user) => `${user.name} is banned and signed out everywhere.`));
   const unban = api.user.unban.useMutation(handlers((user) => `${user.name} is no longer banned.`));
-  const actions: UserActions = { setRole: setRole.mutate, ban: ban.mutate, unban: unban.mutate };
+  const outcome = <I,>(mutateAsync: (input: I) => Promise<unknown>) => (input: I) =>
+    mutateAsync(input).then(
+      () => null,
+      (error: { message: string }) => describeFailure(error),
+    );
+  const actions: UserActions = { setRole: outcome(setRole.mutateAsync), ban: outcome(ban.mutateAsync), unban: outcome(unban.mutateAsync) };
 
   return (
     <div className="space-y-4">

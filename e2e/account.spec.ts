@@ -1,6 +1,6 @@
 // The life of an account, through the real forms: sign-up, confirmation mail, sign-in, tasks, settings, sign-out.
 import { waitForLink } from "./support/mail";
-import { expect, signInAs, sql, test } from "./support/fixtures";
+import { expect, openOtherDevice, signInAs, sql, test } from "./support/fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -95,11 +95,7 @@ test("create, edit, complete and delete tasks; a reload keeps them", async ({ pa
 test("settings: revoke another session, change the password, sign out", async ({ page, context, browser }) => {
   const [user] = await sql<{ id: string }>("SELECT id FROM users WHERE email = $1", [email]);
   await signInAs(context, user!.id);
-  const other = await browser.newContext();
-  await signInAs(other, user!.id);
-  const otherPage = await other.newPage();
-  await otherPage.goto("/tasks");
-  await expect(otherPage.getByRole("heading", { name: "Your tasks" })).toBeVisible();
+  const { context: other, page: otherPage } = await openOtherDevice(browser, user!.id);
 
   await page.goto("/settings");
   const sessions = page.getByTestId("session");
@@ -124,6 +120,11 @@ test("settings: revoke another session, change the password, sign out", async ({
   await page.getByLabel("Current password").fill(password);
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("Password changed.")).toBeVisible();
+  // The form is empty again, the strength meter too.
+  await expect(page.getByLabel("New password", { exact: true })).toHaveValue("");
+  await expect(page.getByLabel("Repeat the new password")).toHaveValue("");
+  await expect(page.getByLabel("Current password")).toHaveValue("");
+  await expect(page.getByText(/^Strength: /)).toHaveCount(0);
 
   await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
@@ -145,4 +146,21 @@ test("forgot password: the mailed link sets a new password", async ({ page }) =>
   await page.getByLabel("Repeat the new password").fill(password);
   await page.getByRole("button", { name: "Set the new password" }).click();
   await expect(page.getByText("Your password is changed")).toBeVisible();
+});
+
+test("sign-in without “Remember me” gives a cookie that ends with the browser session", async ({ page, context }) => {
+  const sessionCookie = async () => (await context.cookies()).find((cookie) => cookie.name.endsWith("better-auth.session_token"));
+  for (const remember of [false, true]) {
+    await context.clearCookies();
+    await page.goto("/sign-in");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByLabel("Remember me").setChecked(remember);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/tasks$/);
+    const cookie = await sessionCookie();
+    expect(cookie, `remember me: ${remember}`).toBeDefined();
+    if (remember) expect(cookie?.expires).toBeGreaterThan(Date.now() / 1000 + 86_400);
+    else expect(cookie?.expires).toBe(-1);
+  }
 });

@@ -1,5 +1,5 @@
 "use client";
-import type { FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { FormMessageNotice } from "@/components/auth/form-message";
 import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { useFormState } from "@/components/auth/use-form-state";
@@ -17,6 +17,8 @@ import { api } from "@/trpc/react";
 export function ChangePasswordForm({ name, email }: { name: string; email: string }) {
   const form = useFormState();
   const utils = api.useUtils();
+  // The new password is a controlled field with its meter: a new key clears both after a change.
+  const [generation, setGeneration] = useState(0);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -37,6 +39,7 @@ export function ChangePasswordForm({ name, email }: { name: string; email: strin
       if (error?.code === "INVALID_PASSWORD") return form.showErrors(target, { currentPassword: "This is not your current password." });
       if (error) return form.setMessage({ tone: "error", text: authErrorMessage(error) });
       target.reset();
+      setGeneration((value) => value + 1);
       form.setMessage({ tone: "success", text: "Password changed. Every other device has been signed out." });
       await utils.session.list.invalidate();
     });
@@ -46,7 +49,7 @@ export function ChangePasswordForm({ name, email }: { name: string; email: strin
     <form noValidate onSubmit={onSubmit} className="space-y-4">
       <FormMessageNotice message={form.message} />
       <PasswordField label="Current password" name="currentPassword" autoComplete="current-password" error={form.errors.currentPassword} />
-      <NewPasswordFields name="newPassword" errors={form.errors} context={[name, email]} />
+      <NewPasswordFields key={generation} name="newPassword" errors={form.errors} context={[name, email]} />
       <Button type="submit" pending={form.pending}>
         {form.pending ? "Changing…" : "Change password"}
       </Button>

@@ -1,5 +1,5 @@
 "use client";
-// A password input with a show/hide toggle that keeps focus and tells assistive technology its state.
+// A password input with a show toggle that keeps focus; its name stays "Show password", aria-pressed tells its state.
 import { type InputHTMLAttributes, type ReactNode, useState } from "react";
 import { controlClass, Field } from "@/components/ui/field";
 
@@ -17,13 +17,12 @@ export function PasswordField({ label, name, error, hint, ...input }: PasswordFi
           <input type={visible ? "text" : "password"} className={controlClass} {...input} {...control} />
           <button
             type="button"
-            className="shrink-0 rounded-md border border-slate-300 px-3 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800"
+            className="shrink-0 rounded-md border border-slate-300 px-3 text-sm font-medium hover:bg-slate-100 aria-pressed:bg-slate-200 aria-pressed:text-slate-950 dark:border-slate-600 dark:hover:bg-slate-800 dark:aria-pressed:bg-slate-700 dark:aria-pressed:text-white"
             aria-controls={control.id}
             aria-pressed={visible}
             onClick={() => setVisible((shown) => !shown)}
           >
-            {visible ? "Hide" : "Show"}
-            <span className="sr-only"> password</span>
+            Show<span className="sr-only"> password</span>
           </button>
         </div>
       )}

@@ -48,9 +48,14 @@ export async function callerWithHeaders(headers: Headers) {
   return createCaller(await createTRPCContext({ headers }));
 }
 
-/** A caller signed in as `user` (through a real session cookie), or anonymous for null. */
+/** The context of a request signed in as `user` (through a real session cookie), or anonymous for null. */
+export async function createTestContext(user: { id: string } | null) {
+  return createTRPCContext({ headers: user ? (await signIn(user)).headers : new Headers() });
+}
+
+/** A caller signed in as `user`, or anonymous for null: `const caller = await createTestCaller(user)`. */
 export async function createTestCaller(user: { id: string } | null) {
-  return callerWithHeaders(user ? (await signIn(user)).headers : new Headers());
+  return createCaller(await createTestContext(user));
 }
 
 type Callable = (input?: unknown) => Promise<unknown>;

@@ -1,7 +1,7 @@
 // Walks every procedure of appRouter, so a new procedure cannot ship unprotected by mistake.
 import { beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "@/server/api/root";
-import { codeOf, createTestCaller, createUser, procedureAt } from "@/test/helpers";
+import { appRouter, createCaller } from "@/server/api/root";
+import { codeOf, createTestCaller, createTestContext, createUser, procedureAt } from "@/test/helpers";
 import { ADMIN_PROCEDURES, PUBLIC_PROCEDURES } from "@/test/procedure-inputs";
 
 
@@ -36,5 +36,17 @@ describe("appRouter inputs", () => {
   // Procedures that take no input included: an unexpected key is a mistake to report, not to ignore.
   it.each(allProcedures)("%s refuses an unknown key with BAD_REQUEST", async (path) => {
     expect(await codeOf(procedureAt(admin, path)({ unexpected: true }))).toBe("BAD_REQUEST");
+  });
+});
+
+describe("createCaller", () => {
+  it("runs procedures in-process on a context built for a user in one line", async () => {
+    const user = await createUser();
+    const ctx = await createTestContext(user);
+    expect(ctx).toMatchObject({ authMethod: "cookie", session: { user: { id: user.id } } });
+    expect(await createCaller(ctx).user.me()).toMatchObject({ id: user.id, email: user.email });
+    const anonymous = await createTestContext(null);
+    expect(anonymous).toMatchObject({ authMethod: null, session: null });
+    expect(await codeOf(createCaller(anonymous).user.me())).toBe("UNAUTHORIZED");
   });
 });

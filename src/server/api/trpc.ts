@@ -43,7 +43,7 @@ export type InnerContext = {
   log: Logger;
 };
 
-/** What procedures need, without a request: tests and server components build it directly. */
+/** What procedures need, whoever builds it: the HTTP context below, or a caller with a session it already has. */
 export function createInnerContext(
   options: Partial<Omit<InnerContext, "db">> & { session: ContextSession | null },
 ): InnerContext {

@@ -29,9 +29,10 @@ const DAY = 24 * 60 * 60;
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const schema = z.object({
+/** Every variable the app and its commands read; `.env.example` lists the same keys (src/env.test.ts checks). */
+export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  /** Where the server listens (`npm start`, `npm run dev`). */
+  /** Where `npm start` listens (`next dev` takes neither from .env: see .env.example). */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().min(1).default("0.0.0.0"),
   /** PostgreSQL connection string; unset → embedded PGlite in PGLITE_DIR. */
@@ -65,27 +66,57 @@ const schema = z.object({
   SESSION_ABSOLUTE_LIFETIME: seconds(30 * DAY),
   /** The least severe level written to the log (JSON lines on stdout); unset → info, or silent in tests. */
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  /** `npm run db:seed` only: the admin account it creates, and the passwords (required in production). */
+  SEED_ADMIN_EMAIL: z.email().default("admin@example.com").transform((email) => email.toLowerCase()),
+  SEED_ADMIN_PASSWORD: z.string().optional(),
+  SEED_DEMO_PASSWORD: z.string().optional(),
 });
 
-export type Env = Omit<z.infer<typeof schema>, "LOG_LEVEL"> & { BETTER_AUTH_SECRET: string; LOG_LEVEL: LogLevel };
+export type Env = Omit<z.infer<typeof envSchema>, "LOG_LEVEL"> & { BETTER_AUTH_SECRET: string; LOG_LEVEL: LogLevel };
+
+/** The secret in `file`; null while there is none (no file yet, or one another process has created but not filled). */
+function readSecret(file: string): string | null {
+  try {
+    return fs.readFileSync(file, "utf8").trim() || null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+/**
+ * Writes a new secret to `file` unless it exists. Processes starting at once (the server and `npm run db:seed`) may
+ * all find no file: the first to create it wins and the others read its secret, so all keep the same one.
+ */
+export function createDevelopmentSecret(file: string): string {
+  const secret = randomBytes(32).toString("base64url");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    fs.writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
+    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  // The winner creates the file, then writes to it: give it a moment to finish.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const written = readSecret(file);
+    if (written) return written;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
+  throw new Error(`${file} is empty: delete it and start again (a new development secret is then generated)`);
+}
 
 /** Outside production a secret is generated once and kept next to the embedded database. */
 function developmentSecret(dataDir: string): string {
   const file = path.join(path.dirname(path.resolve(dataDir)), "dev-secret");
-  try {
-    return fs.readFileSync(file, "utf8").trim();
-  } catch {
-    const secret = randomBytes(32).toString("base64url");
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, secret, { mode: 0o600 });
-    return secret;
-  }
+  return readSecret(file) ?? createDevelopmentSecret(file);
 }
 
-function parseEnv(source: NodeJS.ProcessEnv): Env {
+/** Validates a set of variables (empty means unset) into the configuration, or throws naming each invalid one. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
   // Empty strings (as in a copied .env.example) mean "unset".
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
-  const parsed = schema.safeParse(cleaned);
+  const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${problems.join("\n")}`);

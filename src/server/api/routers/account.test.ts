@@ -45,6 +45,18 @@ describe("account.delete", () => {
     expect(await db.user.count({ where: { id: user.id } })).toBe(1);
   });
 
+  it("a parallel burst of wrong passwords gets no more than the limit of guesses", async () => {
+    const user = await createUser();
+    const caller = await createTestCaller(user);
+    const codes = await Promise.all(
+      Array.from({ length: 3 * SIGN_IN_FAILURE_LIMIT }, () => codeOf(caller.account.delete({ password: "not-the-Password-77" }))),
+    );
+    expect(codes.filter((code) => code === "BAD_REQUEST")).toHaveLength(SIGN_IN_FAILURE_LIMIT);
+    expect(codes.filter((code) => code === "TOO_MANY_REQUESTS")).toHaveLength(2 * SIGN_IN_FAILURE_LIMIT);
+    expect(await codeOf(caller.account.delete({ password: user.password }))).toBe("TOO_MANY_REQUESTS");
+    expect(await db.user.count({ where: { id: user.id } })).toBe(1);
+  });
+
   it("is UNAUTHORIZED for an anonymous caller", async () => {
     expect(await codeOf((await createTestCaller(null)).account.delete({ password: "x" }))).toBe("UNAUTHORIZED");
   });

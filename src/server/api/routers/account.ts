@@ -40,18 +40,23 @@ export const accountRouter = {
   delete: protectedProcedure
     .input(deleteAccountInput)
     .mutation(async ({ ctx, input }) => {
+      // Like sign-in, each attempt reserves its failure before the check, so a parallel burst gets no more guesses.
       const key = failedPasswordKey(ctx.user.email);
-      const failures = key ? await counters.peek(key, SIGN_IN_FAILURE_WINDOW_MS) : null;
-      if (failures && failures.count >= SIGN_IN_FAILURE_LIMIT) {
-        throw tooManyRequests(failures, (seconds) => `Too many wrong passwords. Try again in ${Math.ceil(seconds / 60)} minutes.`);
-      }
-      const credential = await ctx.db.account.findFirst({
-        where: { userId: ctx.user.id, providerId: "credential" },
-        select: { password: true },
-      });
-      if (!credential?.password || !(await verifyPassword({ hash: credential.password, password: input.password }))) {
-        if (key) await counters.hit(key, SIGN_IN_FAILURE_WINDOW_MS);
-        throw new TRPCError({ code: "BAD_REQUEST", message: "The password is not right." });
+      const reserved = key ? await counters.hit(key, SIGN_IN_FAILURE_WINDOW_MS) : null;
+      let wrongPassword = false;
+      try {
+        if (reserved && reserved.count > SIGN_IN_FAILURE_LIMIT) {
+          throw tooManyRequests(reserved, (seconds) => `Too many wrong passwords. Try again in ${Math.ceil(seconds / 60)} minutes.`);
+        }
+        const credential = await ctx.db.account.findFirst({
+          where: { userId: ctx.user.id, providerId: "credential" },
+          select: { password: true },
+        });
+        wrongPassword = !credential?.password || !(await verifyPassword({ hash: credential.password, password: input.password }));
+        if (wrongPassword) throw new TRPCError({ code: "BAD_REQUEST", message: "The password is not right." });
+      } finally {
+        // Only a wrong password keeps its reservation.
+        if (key && !wrongPassword) await counters.release(key, SIGN_IN_FAILURE_WINDOW_MS);
       }
       // Sessions first, through Better Auth, so copies in Redis go too; then the rows (tasks and accounts cascade).
       await (await auth.$context).internalAdapter.deleteUserSessions(ctx.user.id);

@@ -23,6 +23,7 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
   const [failure, setFailure] = useState<Failure | null>(null);
   const row = useRef<HTMLLIElement>(null);
   const refocus = useRef(false);
+  const origin = useRef<Element | null>(null);
   const toggle = (next: "ban" | "activity") => setPanel((current) => (current === next ? null : next));
   const roleId = `role-${user.id}`;
   const errorId = `user-${user.id}-error`;
@@ -30,6 +31,7 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
   /** One change of this user at a time; its controls are disabled meanwhile, and get focus back after. */
   async function change(action: () => Promise<Failure | null>, onSuccess?: () => void): Promise<Failure | null> {
     if (busy) return { message: "Another change to this user is still being made.", fieldErrors: {} };
+    origin.current = document.activeElement;
     setBusy(true);
     setFailure(null);
     const result = await action();
@@ -46,7 +48,8 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
     refocus.current = false;
     const focused = document.activeElement;
     if (focused && row.current?.contains(focused) && !focused.matches(":disabled")) return;
-    (row.current?.querySelector<HTMLElement>("[data-ban-toggle]") ?? row.current?.querySelector<HTMLElement>("select"))?.focus();
+    const before = origin.current instanceof HTMLElement && row.current?.contains(origin.current) ? origin.current : null;
+    (before ?? row.current?.querySelector<HTMLElement>("[data-ban-toggle]") ?? row.current?.querySelector<HTMLElement>("select"))?.focus();
   });
 
   return (

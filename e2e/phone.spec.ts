@@ -1,5 +1,5 @@
 // The tasks flow on a 360 px wide phone: add, complete, filter, load more, edit, and the undo of a failed change.
-import { createTasks, expect, test } from "./support/fixtures";
+import { createTasks, createUser, expect, refuseCalls, signInAs, test } from "./support/fixtures";
 
 test("tasks on a phone, including load more and a rolled-back delete", async ({ userPage: page, user }) => {
   await createTasks(user.id, Array.from({ length: 22 }, (_, i) => `Seeded task ${i + 1}`));
@@ -23,17 +23,11 @@ test("tasks on a phone, including load more and a rolled-back delete", async ({ 
   await expect(tasks).toHaveCount(20);
 
   // The server refuses the delete: the task comes back and the reason is shown.
-  await page.route("**/api/trpc/task.delete**", (route) =>
-    route.fulfill({
-      status: 500,
-      contentType: "application/json",
-      body: JSON.stringify([{ error: { json: { message: "Server unavailable.", code: -32603, data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500 } } } }]),
-    }),
-  );
+  const allow = await refuseCalls(page, "task.delete");
   await page.getByRole("button", { name: "Delete “Seeded task 22”" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "“Seeded task 22” was not deleted" })).toBeVisible();
   await expect(page.getByText("Seeded task 22", { exact: true })).toBeVisible();
-  await page.unroute("**/api/trpc/task.delete**");
+  await allow();
 });
 
 test("a task changed elsewhere: the save is refused and the current version shown", async ({ userPage: page, user, context }) => {
@@ -50,4 +44,22 @@ test("a task changed elsewhere: the save is refused and the current version show
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Someone else changed “Shared task”" })).toBeVisible();
   await expect(page.getByRole("checkbox", { name: "Shared task" })).toBeChecked();
+});
+
+test("the account, settings and admin pages fit a 360 px screen without scrolling sideways", async ({ page, context }) => {
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.goto("/sign-up");
+  await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
+  expect(await overflow(), "/sign-up").toBeLessThanOrEqual(0);
+
+  const admin = await createUser({ role: "admin", name: "Alexandria Wolfeschlegelsteinhausen" });
+  await createUser({ name: "Bartholomew Featherstonehaugh-Montgomery" });
+  await signInAs(context, admin.id);
+  for (const path of ["/settings", "/admin/users"]) {
+    await page.goto(path);
+    await expect(page.locator("main h1")).toBeVisible();
+    if (path === "/admin/users") await page.getByRole("button", { name: /^Ban / }).first().click();
+    await page.screenshot({ path: `/tmp/taskforge-phone${path.replace(/\//g, "-")}.png`, fullPage: true });
+    expect(await overflow(), path).toBeLessThanOrEqual(0);
+  }
 });

@@ -41,9 +41,10 @@ function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
 }
 
 /**
- * A web Request from Node's message. Like Next's server, the socket's address is appended to X-Forwarded-For,
- * so the client IP rule (TRUSTED_PROXY_HOPS) reads the same chain whichever server took the request. X-Request-Id
- * is the id chosen here, so the handler uses the same one.
+ * A web Request from Node's message. The socket's address is appended to X-Forwarded-For, so the client IP rule
+ * (TRUSTED_PROXY_HOPS) counts real proxies and a client cannot name its own address. (Next's own server only fills
+ * the header when it is absent, keeping whatever a client sent.) X-Request-Id is the id chosen here, so the handler
+ * uses the same one.
  */
 function toRequest(req: IncomingMessage, origin: string, requestId: string): Request {
   const headers = new Headers();

@@ -7,7 +7,8 @@ export const CLIENT_IP_HEADER = "x-client-ip";
 
 /**
  * Each trusted proxy appends the address it received the request from, so the client is the entry
- * `hops` places from the right (Next.js itself fills the header with the socket address when absent).
+ * `hops` places from the right. `npm start` (src/serve.ts) appends the socket address itself; Next's own server
+ * (`next dev`, `next start`) only fills the header when it is absent, so there a client-sent value is taken as is.
  */
 export function clientIpFrom(headers: Headers, hops: number = env.TRUSTED_PROXY_HOPS): string | null {
   const chain = (headers.get("x-forwarded-for") ?? "")

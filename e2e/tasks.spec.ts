@@ -131,10 +131,13 @@ test("a conflict loads the task fresh each time; one deleted meanwhile leaves th
   await expect(page.getByRole("alert").filter({ hasText: "Someone else changed “Shared task”" })).toContainText("(open,");
   await expect(mine).not.toBeChecked();
 
-  // Changed elsewhere, and gone by the time its current version is asked for.
+  // Changed elsewhere, and deleted by the time its current version is asked for.
   await theirs.click();
   await expect(elsewhere.getByTestId("task-stats")).toContainText("1 done");
-  await refuseCalls(page, "task.byId", { status: 404, code: "NOT_FOUND", message: "No such task." });
+  await page.route("**/api/trpc/task.byId?**", async (route) => {
+    await sql("DELETE FROM tasks WHERE user_id = $1", [user.id]);
+    await route.continue();
+  });
   await rename("Mine, third try");
   await expect(page.getByRole("alert").filter({ hasText: "“Shared task” was deleted elsewhere" })).toBeVisible();
   await expect(tasksList(page)).toHaveCount(0);

@@ -1,6 +1,8 @@
-// Database migrations CLI: `deploy` | `create <name> [--create-only]` | `status`; PostgreSQL if DATABASE_URL is set,
-// else PGlite. `--create-only` writes the migration without applying it (it may be empty), like `prisma migrate dev
-// --create-only`: for SQL the schema cannot express (triggers, data changes), added to migration.sql before it runs.
+// Database migrations CLI: `deploy` | `create <name> [--create-only]` | `status`; PostgreSQL if DATABASE_URL is set
+// (in the environment or .env), else PGlite. `--create-only` writes the migration without applying it (it may be
+// empty), like `prisma migrate dev --create-only`: for SQL the schema cannot express (triggers, data changes), added
+// to migration.sql before it runs.
+import "./load-env";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations, createMigration, migrationStatus, type MigrationTarget } from "./migrate/engine";

@@ -31,6 +31,17 @@ describe("BETTER_AUTH_SECRET", () => {
   });
 });
 
+describe("ADMIN_EMAILS", () => {
+  it("production refuses it without email verification, when anyone could claim an admin address first", () => {
+    const production = { NODE_ENV: "production", BETTER_AUTH_SECRET: SECRET, ADMIN_EMAILS: "boss@example.com" } as const;
+    expect(() => parseEnv({ ...production, REQUIRE_EMAIL_VERIFICATION: "false" })).toThrow(
+      "ADMIN_EMAILS needs REQUIRE_EMAIL_VERIFICATION=true in production",
+    );
+    expect(parseEnv(production).ADMIN_EMAILS).toEqual(["boss@example.com"]);
+    expect(parseEnv({ ...production, ADMIN_EMAILS: "", REQUIRE_EMAIL_VERIFICATION: "false" }).ADMIN_EMAILS).toEqual([]);
+  });
+});
+
 describe("the development secret", () => {
   it("is generated once in .data/dev-secret beside the embedded database and reused at the next start", () => {
     const source = { NODE_ENV: "development", PGLITE_DIR: path.join(dir, ".data", "pglite") } as const;

@@ -124,6 +124,12 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   // Tests are quiet unless LOG_LEVEL says otherwise.
   const logLevel = parsed.data.LOG_LEVEL ?? (parsed.data.NODE_ENV === "test" ? "silent" : "info");
   const config = { ...parsed.data, LOG_LEVEL: logLevel };
+  if (config.NODE_ENV === "production" && !config.REQUIRE_EMAIL_VERIFICATION && config.ADMIN_EMAILS.length > 0) {
+    // Without verification nobody proves an address is theirs: whoever signs up first with an admin email is admin.
+    throw new Error(
+      "ADMIN_EMAILS needs REQUIRE_EMAIL_VERIFICATION=true in production: otherwise anyone could sign up first with an admin address. Create admins with npm run db:seed or user.setRole instead.",
+    );
+  }
   if (config.BETTER_AUTH_SECRET) return { ...config, BETTER_AUTH_SECRET: config.BETTER_AUTH_SECRET };
   if (config.NODE_ENV === "production" && !isBuildPhase) {
     throw new Error(

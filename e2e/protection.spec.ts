@@ -50,3 +50,9 @@ test("the page's scripts run under the CSP (no violations)", async ({ userPage }
   await expect(userPage.getByTestId("task")).toHaveCount(1);
   expect(violations).toEqual([]);
 });
+
+test("/verify-email?verified=1 claims a confirmed email only to a signed-in, verified user", async ({ page }) => {
+  await page.goto("/verify-email?verified=1");
+  await expect(page.getByRole("heading", { name: "Sign in to continue" })).toBeVisible();
+  await expect(page.getByText("you are signed in")).toHaveCount(0);
+});

@@ -27,13 +27,24 @@ export default async function VerifyEmailPage({ searchParams }: Props) {
       </AuthShell>
     );
   }
-  if (verified) {
-    const viewer = await getViewer();
+  // A confirmed link signs the user in, so only a signed-in, verified viewer is told it worked; anyone else (an
+  // address typed by hand, a session that did not stick) is asked to sign in, which says what is still missing.
+  const viewer = verified ? await getViewer() : null;
+  if (viewer?.emailVerified) {
     return (
       <AuthShell title="Email confirmed">
-        <Notice tone="success">Your email address is confirmed{viewer ? " and you are signed in" : ""}. Welcome!</Notice>
-        <Link href={viewer ? "/tasks" : "/sign-in"} className={buttonClass("primary", "w-full")}>
-          {viewer ? "Go to your tasks" : "Sign in"}
+        <Notice tone="success">Your email address is confirmed and you are signed in. Welcome!</Notice>
+        <Link href="/tasks" className={buttonClass("primary", "w-full")}>
+          Go to your tasks
+        </Link>
+      </AuthShell>
+    );
+  }
+  if (verified) {
+    return (
+      <AuthShell title="Sign in to continue" intro="If you opened the link from our email, your address is confirmed.">
+        <Link href="/sign-in" className={buttonClass("primary", "w-full")}>
+          Sign in
         </Link>
       </AuthShell>
     );

@@ -9,6 +9,3 @@ export function authErrorMessage(error: { status: number; message?: string }): s
   if (error.status === 429) return "Too many attempts. Wait a few minutes, then try again.";
   return error.message || "Something went wrong. Please try again.";
 }
-
-/** Where a confirmation link lands once the address is confirmed (errors arrive as `&error=…`). */
-export const EMAIL_VERIFIED_CALLBACK = "/verify-email?verified=1";

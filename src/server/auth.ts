@@ -2,6 +2,7 @@
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { env } from "@/env";
+import { landingOnVerifyPage } from "@/lib/callback-url";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-strength";
 import { recordAuthEvent } from "@/server/audit";
 import { adminPlugin, adminPluginPaths } from "@/server/auth/admin-plugin";
@@ -80,7 +81,7 @@ export function createAuth(database: Database) {
       sendOnSignIn: true,
       autoSignInAfterVerification: true,
       expiresIn: 24 * 60 * MINUTE,
-      sendVerificationEmail: ({ user, url }) => sendMail(messages.verifyEmail(user.email, user.name, url)),
+      sendVerificationEmail: ({ user, url }) => sendMail(messages.verifyEmail(user.email, user.name, landingOnVerifyPage(url))),
       afterEmailVerification: (user, request) =>
         recordAuthEvent(database, { type: "email-verified", userId: user.id, headers: request?.headers }),
     },

@@ -5,7 +5,8 @@ import { useFormState } from "@/components/auth/use-form-state";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { validate } from "@/components/ui/form-validation";
-import { authClient, authErrorMessage, EMAIL_VERIFIED_CALLBACK } from "@/lib/auth-client";
+import { authClient, authErrorMessage } from "@/lib/auth-client";
+import { EMAIL_VERIFIED_CALLBACK } from "@/lib/callback-url";
 import { emailOnlyInput } from "@/lib/validation/account";
 
 /** Sends a fresh confirmation link; the answer is the same whether or not the address has an account. */

@@ -10,7 +10,8 @@ import { TextField } from "@/components/ui/field";
 import { validate } from "@/components/ui/form-validation";
 import { Notice } from "@/components/ui/notice";
 import { PasswordField } from "@/components/ui/password-field";
-import { authClient, authErrorMessage, EMAIL_VERIFIED_CALLBACK } from "@/lib/auth-client";
+import { authClient, authErrorMessage } from "@/lib/auth-client";
+import { EMAIL_VERIFIED_CALLBACK } from "@/lib/callback-url";
 import { loadPasswordChecker, preloadPasswordChecker } from "@/lib/password-strength-loader";
 import { signUpInput } from "@/lib/validation/new-password";
 

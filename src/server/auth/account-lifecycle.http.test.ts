@@ -4,7 +4,7 @@ import { env } from "@/env";
 import { db } from "@/server/db";
 import { STRONG_PASSWORD, createUser, signIn } from "@/test/helpers";
 import { authRequest, BASE_URL, cookiesFrom, nextClientIp } from "@/test/http";
-import { linkIn, mailTo } from "@/test/mailbox";
+import { linkIn, mailTo, nthMailTo } from "@/test/mailbox";
 
 const uniqueEmail = (tag: string) => `${tag}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
 
@@ -35,6 +35,22 @@ describe("email verification", () => {
     const user = await db.user.findUniqueOrThrow({ where: { email } });
     expect(user.emailVerified).toBe(true);
     expect(await db.authEvent.count({ where: { userId: user.id, type: "email-verified" } })).toBe(1);
+  });
+
+  it("every confirmation link lands on /verify-email, which shows its outcome: sign-in's too", async () => {
+    const email = uniqueEmail("verify-on-sign-in");
+    await authRequest("/sign-up/email", { body: { email, name: "Vera", password: STRONG_PASSWORD }, ip: nextClientIp() });
+    await mailTo(email, /confirm your email/);
+    const signInAttempt = await authRequest("/sign-in/email", {
+      body: { email, password: STRONG_PASSWORD, callbackURL: "/settings" },
+      ip: nextClientIp(),
+    });
+    expect(signInAttempt.status).toBe(403);
+    const link = new URL(linkIn(await nthMailTo(email, /confirm your email/, 2), `${BASE_URL}/api/auth/verify-email`));
+    expect(link.searchParams.get("callbackURL")).toBe("/verify-email?verified=1");
+    link.searchParams.set("token", `${link.searchParams.get("token")}x`);
+    const failed = await get(link.toString());
+    expect(failed.headers.get("location")).toBe("/verify-email?verified=1&error=INVALID_TOKEN");
   });
 
   it("a forged token is refused and verifies nothing", async () => {

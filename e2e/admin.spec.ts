@@ -42,6 +42,7 @@ test("the admin pages do not exist for other users", async ({ userPage }) => {
   const response = await userPage.goto("/admin/users");
   expect(response?.status()).toBe(404);
   await expect(userPage.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(userPage).toHaveTitle(/^Page not found/);
   await expect(userPage.getByRole("link", { name: "Users" })).toHaveCount(0);
 });
 

@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import { userListInput } from "@/components/admin/user-list-input";
 import { UsersAdmin } from "@/components/admin/users-admin";
-import { api, HydrateClient, requireAdmin } from "@/trpc/server";
+import { api, getViewer, HydrateClient, requireAdmin } from "@/trpc/server";
 
-export const metadata: Metadata = { title: "Users" };
+/** Only an admin learns the page's name: everyone else gets the 404's, not a title that says it is there. */
+export async function generateMetadata(): Promise<Metadata> {
+  const viewer = await getViewer();
+  return { title: viewer?.role === "admin" ? "Users" : "Page not found" };
+}
 
 type Props = { searchParams: Promise<{ q?: string }> };
 

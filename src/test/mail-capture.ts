@@ -40,14 +40,20 @@ export async function startMailCapture(): Promise<{ smtpUrl: string; apiUrl: str
   };
 }
 
-/** Waits for mail to `to` whose subject matches, and returns the newest. */
-export async function waitForMail(apiUrl: string, to: string, subject: RegExp, timeoutMs = 10_000): Promise<CapturedMail> {
+/** Waits for mail to `to` whose subject matches, and returns the newest (or, with `nth`, the nth once it came). */
+export async function waitForMail(
+  apiUrl: string,
+  to: string,
+  subject: RegExp,
+  { nth, timeoutMs = 10_000 }: { nth?: number; timeoutMs?: number } = {},
+): Promise<CapturedMail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const mails = (await (await fetch(`${apiUrl}/?to=${encodeURIComponent(to)}`)).json()) as CapturedMail[];
-    const match = mails.filter((mail) => subject.test(mail.subject)).at(-1);
+    const matching = mails.filter((mail) => subject.test(mail.subject));
+    const match = nth === undefined ? matching.at(-1) : matching[nth - 1];
     if (match) return match;
-    if (Date.now() > deadline) throw new Error(`No mail to ${to} matching ${subject} within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`No mail ${nth ?? ""} to ${to} matching ${subject} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

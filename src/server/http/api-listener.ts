@@ -1,10 +1,14 @@
 // The API served straight from node:http: /api/trpc and /api/auth go to the same handlers Next's route handlers
-// use, without Next's per-request layer; every other path goes to `fallback` (Next, in src/serve.ts).
+// use, without Next's per-request layer; every other path goes to `fallback` (Next, in src/serve.ts). Paths are
+// matched in their normal form, so no spelling of an API path reaches Next instead; and whichever serves a request
+// sees the same forwarded address chain.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "@/server/api/http-handler";
 import { AUTH_ENDPOINT, handleAuthRequest } from "@/server/auth/http-handler";
-import { apiSecurityHeaders, internalErrorBody, pathOf } from "@/server/http/api-request";
+import { apiSecurityHeaders, internalErrorBody } from "@/server/http/api-request";
+import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/request-id";
+import { normalisedPath, queryOf } from "@/server/http/request-path";
 import { logger } from "@/server/logger";
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -41,23 +45,35 @@ function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
 }
 
 /**
- * A web Request from Node's message. The socket's address is appended to X-Forwarded-For, so the client IP rule
- * (TRUSTED_PROXY_HOPS) counts real proxies and a client cannot name its own address. (Next's own server only fills
- * the header when it is absent, keeping whatever a client sent.) X-Request-Id is the id chosen here, so the handler
- * uses the same one.
+ * The socket's address is appended to X-Forwarded-For, so the client IP rule (TRUSTED_PROXY_HOPS) counts real proxies
+ * and a client cannot name its own address; a client-sent CLIENT_IP_HEADER is dropped. This is done on the message
+ * itself, before routing: Next, which serves what the listener does not, only fills X-Forwarded-For when it is absent
+ * and would otherwise take a client's header as it is.
  */
-function toRequest(req: IncomingMessage, origin: string, requestId: string): Request {
+function trustSocketAddress(req: IncomingMessage): string | undefined {
+  delete req.headers[CLIENT_IP_HEADER];
+  const peer = req.socket.remoteAddress;
+  const forwarded = [req.headers["x-forwarded-for"] ?? []].flat().join(", ");
+  const chain = peer ? (forwarded ? `${forwarded}, ${peer}` : peer) : undefined;
+  if (chain) req.headers["x-forwarded-for"] = chain;
+  else delete req.headers["x-forwarded-for"];
+  return chain;
+}
+
+/**
+ * A web Request for `url` from Node's message, with `forwardedFor` as its X-Forwarded-For. X-Request-Id is the id
+ * chosen here, so the handler uses the same one.
+ */
+function toRequest(req: IncomingMessage, url: URL, forwardedFor: string | undefined, requestId: string): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+  headers.delete(CLIENT_IP_HEADER);
+  headers.delete("x-forwarded-for");
+  if (forwardedFor) headers.set("x-forwarded-for", forwardedFor);
   headers.set(REQUEST_ID_HEADER, requestId);
-  const peer = req.socket.remoteAddress;
-  if (peer) {
-    const forwarded = headers.get("x-forwarded-for");
-    headers.set("x-forwarded-for", forwarded ? `${forwarded}, ${peer}` : peer);
-  }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(new URL(req.url ?? "/", origin), {
+  return new Request(url, {
     method: req.method,
     headers,
     body: hasBody ? bodyOf(req) : undefined,
@@ -85,14 +101,19 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
  */
 export function createApiListener(origin: string, fallback: RequestListener): RequestListener {
   return (req, res) => {
+    const forwardedFor = trustSocketAddress(req);
     const url = req.url ?? "/";
-    const route = routes.find(([prefix]) => url.startsWith(prefix));
+    const path = normalisedPath(url);
+    const route = path === null ? undefined : routes.find(([prefix]) => path.startsWith(prefix));
     if (!route) return fallback(req, res);
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-    route[1](toRequest(req, origin, requestId))
+    // The handlers see the normal form too: their routing and the access log agree with the match made here.
+    const target = new URL(`${path}${queryOf(url)}`, origin);
+    route[1](toRequest(req, target, forwardedFor, requestId))
       .then((response) => writeResponse(response, res))
       .catch((error: unknown) => {
-        logger.error({ requestId, err: error, method: req.method, path: pathOf(url) }, "request failed");
+        // The access line (with the route) is already written; the path itself may carry a token.
+        logger.error({ requestId, err: error, method: req.method, endpoint: route[0] }, "request failed");
         if (res.headersSent) return void res.end();
         res.writeHead(500, { ...apiSecurityHeaders(), "content-type": "application/json", [REQUEST_ID_HEADER]: requestId });
         res.end(internalErrorBody(requestId));

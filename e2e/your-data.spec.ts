@@ -6,7 +6,7 @@ import { hashPassword } from "../src/server/auth/password-hashing";
 import { createTasks, expect, seriousViolations, sql, test } from "./support/fixtures";
 
 const password = "amber-falcon-harvest-93";
-/** Wrong passwords allowed per account in 15 minutes, shared with sign-in (src/server/auth/sign-in-throttle.ts). */
+/** Wrong passwords allowed per account in 15 minutes, shared with sign-in (src/server/auth/password-attempts.ts). */
 const WRONG_PASSWORD_LIMIT = 10;
 
 /** Fixture users sign in with a session only; deleting an account needs a password too. */

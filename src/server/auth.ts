@@ -12,7 +12,7 @@ import { passwordPolicy } from "@/server/auth/password-policy";
 import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
 import { redisSecondaryStorage } from "@/server/auth/secondary-storage";
 import { sessionLifetimeHooks } from "@/server/auth/session-lifetime";
-import { signInThrottle } from "@/server/auth/sign-in-throttle";
+import { passwordAttemptsPlugin } from "@/server/auth/password-attempts-plugin";
 import { tokenPlugins } from "@/server/auth/token-plugins";
 import { type Database, db } from "@/server/db";
 import { sendMail } from "@/server/email/mailer";
@@ -146,7 +146,7 @@ export function createAuth(database: Database) {
     plugins: [
       adminPlugin,
       passwordPolicy(),
-      signInThrottle(database, counters),
+      passwordAttemptsPlugin(database, counters),
       auditHooks(database),
       ...tokenPlugins(),
     ],

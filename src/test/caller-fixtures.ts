@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { createCaller } from "@/server/api/root";
 import { createTRPCContext, mutationCounterKey } from "@/server/api/trpc";
-import { failedPasswordKey } from "@/server/auth/sign-in-throttle";
+import { failedPasswordKey } from "@/server/auth/password-attempts";
 import { db } from "@/server/db";
 import { counters } from "@/server/rate-limit/counters";
 import { rowsOf, type Snapshot, snapshotDatabase } from "@/test/database-snapshot";

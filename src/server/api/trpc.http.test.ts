@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { env } from "@/env";
 import { mutationCounterKey } from "@/server/api/trpc";
-import { SIGN_IN_FAILURE_LIMIT, SIGN_IN_FAILURE_WINDOW_MS, failedPasswordKey } from "@/server/auth/sign-in-throttle";
+import { PASSWORD_FAILURE_LIMIT, PASSWORD_FAILURE_WINDOW_MS, failedPasswordKey } from "@/server/auth/password-attempts";
 import { counters } from "@/server/rate-limit/counters";
 import { createUser, signIn } from "@/test/helpers";
 import { trpcRequest } from "@/test/http";
@@ -77,12 +77,12 @@ describe("/api/trpc", () => {
     expect(retryAfter(create)).toBeLessThanOrEqual(60);
 
     const key = failedPasswordKey(user.email) ?? "";
-    for (let i = 0; i < SIGN_IN_FAILURE_LIMIT; i++) await counters.hit(key, SIGN_IN_FAILURE_WINDOW_MS);
+    for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++) await counters.hit(key, PASSWORD_FAILURE_WINDOW_MS);
     await counters.reset(mutationCounterKey(user.id));
     const remove = await trpcRequest("account.delete", { body: { json: { password: user.password } }, headers: { cookie } });
     expect(remove.status).toBe(429);
     expect(retryAfter(remove)).toBeGreaterThan(60);
-    expect(retryAfter(remove)).toBeLessThanOrEqual(SIGN_IN_FAILURE_WINDOW_MS / 1000);
+    expect(retryAfter(remove)).toBeLessThanOrEqual(PASSWORD_FAILURE_WINDOW_MS / 1000);
 
     const ok = await trpcRequest("task.create", { body: { json: { title: "allowed" } }, headers: { cookie } });
     expect(ok.status).toBe(200);

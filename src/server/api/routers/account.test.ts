@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SIGN_IN_FAILURE_LIMIT } from "@/server/auth/sign-in-throttle";
+import { PASSWORD_FAILURE_LIMIT } from "@/server/auth/password-attempts";
 import { db } from "@/server/db";
 import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn } from "@/test/helpers";
 
@@ -38,7 +38,7 @@ describe("account.delete", () => {
   it("with a wrong password changes nothing, and wrong passwords are throttled like sign-ins", async () => {
     const user = await createUser();
     const caller = await createTestCaller(user);
-    for (let i = 0; i < SIGN_IN_FAILURE_LIMIT; i++) {
+    for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++) {
       expect(await codeOf(caller.account.delete({ password: "not-the-Password-77" }))).toBe("BAD_REQUEST");
     }
     expect(await codeOf(caller.account.delete({ password: user.password }))).toBe("TOO_MANY_REQUESTS");
@@ -49,12 +49,34 @@ describe("account.delete", () => {
     const user = await createUser();
     const caller = await createTestCaller(user);
     const codes = await Promise.all(
-      Array.from({ length: 3 * SIGN_IN_FAILURE_LIMIT }, () => codeOf(caller.account.delete({ password: "not-the-Password-77" }))),
+      Array.from({ length: 3 * PASSWORD_FAILURE_LIMIT }, () => codeOf(caller.account.delete({ password: "not-the-Password-77" }))),
     );
-    expect(codes.filter((code) => code === "BAD_REQUEST")).toHaveLength(SIGN_IN_FAILURE_LIMIT);
-    expect(codes.filter((code) => code === "TOO_MANY_REQUESTS")).toHaveLength(2 * SIGN_IN_FAILURE_LIMIT);
+    expect(codes.filter((code) => code === "BAD_REQUEST")).toHaveLength(PASSWORD_FAILURE_LIMIT);
+    expect(codes.filter((code) => code === "TOO_MANY_REQUESTS")).toHaveLength(2 * PASSWORD_FAILURE_LIMIT);
     expect(await codeOf(caller.account.delete({ password: user.password }))).toBe("TOO_MANY_REQUESTS");
     expect(await db.user.count({ where: { id: user.id } })).toBe(1);
+  });
+
+  it("the last usable admin cannot delete their account; with another admin they can", async () => {
+    const admin = await createUser({ role: "admin" });
+    await db.user.updateMany({ where: { role: "admin", id: { not: admin.id } }, data: { role: "user" } });
+    const caller = await createTestCaller(admin);
+    expect(await codeOf(caller.account.delete({ password: admin.password }))).toBe("PRECONDITION_FAILED");
+    expect(await db.user.count({ where: { id: admin.id } })).toBe(1);
+    expect(await codeOf(caller.user.me())).toBe("OK");
+
+    await createUser({ role: "admin" });
+    expect(await codeOf(caller.account.delete({ password: admin.password }))).toBe("OK");
+    expect(await db.user.count({ where: { id: admin.id } })).toBe(0);
+  });
+
+  it("two admins deleting their accounts at once leave one usable admin", async () => {
+    const admins = [await createUser({ role: "admin" }), await createUser({ role: "admin" })];
+    await db.user.updateMany({ where: { role: "admin", id: { notIn: admins.map((admin) => admin.id) } }, data: { role: "user" } });
+    const callers = await Promise.all(admins.map((admin) => createTestCaller(admin)));
+    const codes = await Promise.all(callers.map((caller, i) => codeOf(caller.account.delete({ password: admins[i]?.password ?? "" }))));
+    expect(codes.sort()).toEqual(["OK", "PRECONDITION_FAILED"]);
+    expect(await db.user.count({ where: { role: "admin", banned: false } })).toBe(1);
   });
 
   it("is UNAUTHORIZED for an anonymous caller", async () => {

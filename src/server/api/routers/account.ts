@@ -2,16 +2,12 @@
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { deleteAccountInput } from "@/lib/validation/account";
 import { taskSelect } from "@/server/api/routers/task";
-import { profileSelect } from "@/server/api/routers/user";
+import { keepAnAdmin, profileSelect } from "@/server/api/routers/user";
 import { protectedProcedure, tooManyRequests } from "@/server/api/trpc";
 import { authEventSelect, recordAuthEvent } from "@/server/audit";
 import { auth } from "@/server/auth";
+import { passwordAttempts, tooManyWrongPasswordsMessage } from "@/server/auth/password-attempts";
 import { verifyPassword } from "@/server/auth/password-hashing";
-import {
-  SIGN_IN_FAILURE_LIMIT,
-  SIGN_IN_FAILURE_WINDOW_MS,
-  failedPasswordKey,
-} from "@/server/auth/sign-in-throttle";
 import { counters } from "@/server/rate-limit/counters";
 import { noInput } from "@/lib/validation/no-input";
 
@@ -35,32 +31,27 @@ export const accountRouter = {
 
   /**
    * Deletes the account, its tasks and sessions, after the password is entered again. Wrong passwords count
-   * against the same per-account limit as sign-in, so this is no side door for guessing.
+   * against the same per-account limit as sign-in, so this is no side door for guessing. The last usable admin
+   * cannot leave: the app keeps an admin, as with demotions and bans.
    */
   delete: protectedProcedure
     .input(deleteAccountInput)
     .mutation(async ({ ctx, input }) => {
-      // Like sign-in, each attempt reserves its failure before the check, so a parallel burst gets no more guesses.
-      const key = failedPasswordKey(ctx.user.email);
-      const reserved = key ? await counters.hit(key, SIGN_IN_FAILURE_WINDOW_MS) : null;
-      let wrongPassword = false;
-      try {
-        if (reserved && reserved.count > SIGN_IN_FAILURE_LIMIT) {
-          throw tooManyRequests(reserved, (seconds) => `Too many wrong passwords. Try again in ${Math.ceil(seconds / 60)} minutes.`);
-        }
-        const credential = await ctx.db.account.findFirst({
-          where: { userId: ctx.user.id, providerId: "credential" },
-          select: { password: true },
-        });
-        wrongPassword = !credential?.password || !(await verifyPassword({ hash: credential.password, password: input.password }));
-        if (wrongPassword) throw new TRPCError({ code: "BAD_REQUEST", message: "The password is not right." });
-      } finally {
-        // Only a wrong password keeps its reservation.
-        if (key && !wrongPassword) await counters.release(key, SIGN_IN_FAILURE_WINDOW_MS);
-      }
-      // Sessions first, through Better Auth, so copies in Redis go too; then the rows (tasks and accounts cascade).
+      const attempt = await passwordAttempts(counters).check(ctx.user.email, async () => {
+        const hash = (
+          await ctx.db.account.findFirst({ where: { userId: ctx.user.id, providerId: "credential" }, select: { password: true } })
+        )?.password;
+        return hash ? verifyPassword({ hash, password: input.password }) : false;
+      });
+      if ("throttled" in attempt) throw tooManyRequests(attempt.throttled, tooManyWrongPasswordsMessage);
+      if (!attempt.right) throw new TRPCError({ code: "BAD_REQUEST", message: "The password is not right." });
+      // The rows (tasks, accounts and sessions cascade) under the admins' lock, so two admins leaving at once cannot
+      // both go; then every session through Better Auth, so copies in Redis go too.
+      await ctx.db.$transaction(async (tx) => {
+        await keepAnAdmin(tx, { targetId: ctx.user.id });
+        await tx.user.delete({ where: { id: ctx.user.id } });
+      });
       await (await auth.$context).internalAdapter.deleteUserSessions(ctx.user.id);
-      await ctx.db.user.delete({ where: { id: ctx.user.id } });
       await recordAuthEvent(ctx.db, { type: "account-deleted", headers: ctx.headers, detail: { userId: ctx.user.id } });
       return { id: ctx.user.id };
     }),

@@ -58,18 +58,21 @@ async function authEventsPage(db: Database, ownerId: string, input: { cursor?: s
 }
 
 /**
- * Before a change that takes admin rights from `targetId` (a demotion, a ban): locks the usable admins (role admin,
- * not banned) until the transaction ends, so such changes are made one at a time, then refuses when the caller is
- * no longer one of them (another admin demoted them meanwhile) or when the target is the last one left.
+ * Before a change that takes admin rights from `targetId` (a demotion, a ban, the deletion of one's own account): locks
+ * the usable admins (role admin, not banned) until the transaction ends, so such changes are made one at a time, then
+ * refuses when the acting admin, if any, is no longer one of them (another admin demoted them meanwhile) or when the
+ * target is the last one left.
  */
-async function keepAnAdmin(tx: Pick<Database, "$queryRaw">, actorId: string, targetId: string) {
+export async function keepAnAdmin(tx: Pick<Database, "$queryRaw">, change: { actorId?: string; targetId: string }) {
   const admins = await tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM users
     WHERE role = 'admin' AND (NOT banned OR (ban_expires IS NOT NULL AND ban_expires <= now()))
     FOR UPDATE`;
   const ids = admins.map((admin) => admin.id);
-  if (!ids.includes(actorId)) throw new TRPCError({ code: "FORBIDDEN", message: ADMIN_ONLY_MESSAGE });
-  if (ids.includes(targetId) && ids.length <= 1) {
+  if (change.actorId !== undefined && !ids.includes(change.actorId)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: ADMIN_ONLY_MESSAGE });
+  }
+  if (ids.includes(change.targetId) && ids.length <= 1) {
     throw new TRPCError({
       code: "PRECONDITION_FAILED",
       message: "This is the last administrator: promote someone else first.",
@@ -129,7 +132,7 @@ export const userRouter = {
   /** Demoting an admin (oneself included) never leaves the app without one: see `keepAnAdmin`. */
   setRole: adminProcedure.input(setRoleInput).mutation(async ({ ctx, input }) => {
     const user = await ctx.db.$transaction(async (tx) => {
-      if (input.role !== "admin") await keepAnAdmin(tx, ctx.user.id, input.userId);
+      if (input.role !== "admin") await keepAnAdmin(tx, { actorId: ctx.user.id, targetId: input.userId });
       const changed = await updateUser(tx, input.userId, { role: input.role });
       await recordAuthEvent(tx, {
         type: "role-changed",
@@ -147,7 +150,7 @@ export const userRouter = {
   ban: adminProcedure.input(banInput).mutation(async ({ ctx, input }) => {
     refuseSelf(ctx.user.id, input.userId, "ban");
     const user = await ctx.db.$transaction(async (tx) => {
-      await keepAnAdmin(tx, ctx.user.id, input.userId);
+      await keepAnAdmin(tx, { actorId: ctx.user.id, targetId: input.userId });
       return updateUser(tx, input.userId, {
         banned: true,
         banReason: input.reason ?? null,

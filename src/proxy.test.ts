@@ -22,6 +22,17 @@ describe("proxy: protected pages", () => {
     expect(visit("/tasks", { cookie: `__Secure-${SESSION_COOKIE}` }).headers.get("location")).toBeNull();
   });
 
+  it.each(["/%74asks", "/%73ettings/profile", "/%61dmin/users"])("knows %s for the protected page it is", (path) => {
+    expect(visit(path).headers.get("location")).toMatch(/\/sign-in\?callbackUrl=/);
+  });
+
+  it.each([
+    ["the same name twice", `${SESSION_COOKIE}; ${SESSION_COOKIE}`],
+    ["plain and __Secure-", `${SESSION_COOKIE}; __Secure-${SESSION_COOKIE}`],
+  ])("sends a visitor with two session cookies (%s) to sign-in, as one with none", (_, cookie) => {
+    expect(visit("/tasks", { cookie }).headers.get("location")).toMatch(/\/sign-in\?callbackUrl=/);
+  });
+
   it("leaves public pages alone", () => {
     for (const path of ["/", "/sign-in", "/sign-up", "/tasksmith"]) expect(visit(path).headers.get("location")).toBeNull();
   });

@@ -1,15 +1,18 @@
 // Runs before every page: security headers with a fresh CSP nonce, and signed-out visitors of protected pages
-// sent to sign-in. The cookie's presence is only a hint; every page and procedure checks the session again.
-import { getSessionCookie } from "better-auth/cookies";
+// sent to sign-in. The cookie's presence is only a hint; every page and procedure checks the session again. Two session
+// cookies count as none, as everywhere else (src/server/auth/session-cookie-count.ts).
 import { type NextRequest, NextResponse } from "next/server";
 import { env } from "@/env";
 import { signInPath } from "@/lib/callback-url";
+import { sessionCookieCount } from "@/server/auth/session-cookie-count";
+import { normalisedPath } from "@/server/http/request-path";
 import { commonSecurityHeaders } from "@/server/http/security-headers";
 
 const PROTECTED_PREFIXES = ["/tasks", "/settings", "/admin"];
 
 function isProtected(pathname: string): boolean {
-  return PROTECTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
+  const path = normalisedPath(pathname) ?? pathname;
+  return PROTECTED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 
 /** Scripts run only with this response's nonce; nothing loads from another origin; no framing. */
@@ -44,7 +47,7 @@ export function handleRequest(request: NextRequest, production: boolean): NextRe
   const { pathname, search } = request.nextUrl;
 
   let response: NextResponse;
-  if (isProtected(pathname) && !getSessionCookie(request)) {
+  if (isProtected(pathname) && sessionCookieCount(request.headers.get("cookie")) !== 1) {
     response = NextResponse.redirect(new URL(signInPath(`${pathname}${search}`), request.url));
   } else {
     // Next reads the nonce from the request's CSP header and puts it on the scripts it renders.

@@ -1,8 +1,10 @@
 // Better Auth's endpoints over HTTP, for both ways a request arrives (src/serve.ts and Next's route handler),
 // with the client IP taken from X-Forwarded-For only as far as TRUSTED_PROXY_HOPS allows, and the request id
-// (src/server/http/api-request.ts) passed to Better Auth in x-request-id and added to its error bodies.
+// (src/server/http/api-request.ts) passed to Better Auth in x-request-id and added to its error bodies. A request with
+// two session cookies is refused here, before Better Auth could pick one of them or write either back.
 import { auth } from "@/server/auth";
 import { unstorableTextProblem } from "@/lib/validation/storable";
+import { hasSeveralSessionCookies } from "@/server/auth/session-cookie-count";
 import { type ApiRequestScope, bodyWithin, pathOf, serveApiRequest } from "@/server/http/api-request";
 import { withClientIp } from "@/server/http/client-ip";
 import { REQUEST_ID_HEADER } from "@/server/http/request-id";
@@ -83,6 +85,10 @@ async function guardInput(request: Request): Promise<Request | Response> {
 }
 
 async function serveAuth(incoming: Request, { requestId, log }: ApiRequestScope): Promise<Response> {
+  if (hasSeveralSessionCookies(incoming.headers)) {
+    const message = "This request carries two session cookies, so it is signed in as nobody. Clear this site's cookies.";
+    return withRequestIdInBody(refuse(401, "UNAUTHORIZED", message), requestId);
+  }
   const request = await guardInput(incoming);
   if (request instanceof Response) return withRequestIdInBody(request, requestId);
   // Better Auth keeps these headers in its endpoint context, where its log lines and our mailer find the id.

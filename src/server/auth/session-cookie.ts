@@ -3,9 +3,11 @@
 // its endpoint machinery. Nothing is cached, so a revoked session fails on its very next request. Whatever is not
 // the everyday case (an expired session whose cookie must be cleared, a session due for its sliding refresh and not
 // yet at its absolute cap, a "remember me" off session) is left to Better Auth's getSession, which knows how to answer it.
+// Two session cookies are no session (session-cookie-count.ts), and Better Auth is then not asked.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { parseCookies } from "better-auth/cookies";
 import { type AuthSession, auth } from "@/server/auth";
+import { hasSeveralSessionCookies } from "@/server/auth/session-cookie-count";
 import { absoluteExpiry } from "@/server/auth/session-lifetime";
 
 /** The token of a cookie value `token.signature` whose signature is ours, otherwise null (as Better Auth checks it). */
@@ -26,7 +28,7 @@ export function verifiedToken(value: string, secret: string): string | null {
  */
 export async function sessionFromCookie(headers: Headers): Promise<AuthSession | null | undefined> {
   const cookieHeader = headers.get("cookie");
-  if (!cookieHeader) return null;
+  if (!cookieHeader || hasSeveralSessionCookies(headers)) return null;
   const context = await auth.$context;
   const cookies = parseCookies(cookieHeader);
   const value = cookies.get(context.authCookies.sessionToken.name);

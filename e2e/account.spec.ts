@@ -34,7 +34,14 @@ test("sign up with a live strength meter, confirm the email from the mail, sign 
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("Confirm your email address first")).toBeVisible();
 
+  // The link asks for the password chosen at sign-up: a click alone proves the mailbox, not who chose it.
   await page.goto(confirmation);
+  const confirm = page.getByRole("form", { name: "Confirm your email" });
+  await confirm.getByLabel("The password you chose").fill("not-the-password-123");
+  await confirm.getByRole("button", { name: "Confirm my email" }).click();
+  await expect(confirm.getByLabel("The password you chose")).toHaveAttribute("aria-invalid", "true");
+  await confirm.getByLabel("The password you chose").fill(password);
+  await confirm.getByRole("button", { name: "Confirm my email" }).click();
   await expect(page.getByRole("heading", { name: "Email confirmed" })).toBeVisible();
   await expect(page.getByText("you are signed in")).toBeVisible();
   await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();

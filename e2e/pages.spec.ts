@@ -10,7 +10,7 @@ const PUBLIC_PAGES = {
   "sign-up": "/sign-up",
   "sign-in": "/sign-in",
   "verify-email": "/verify-email",
-  "verify-email-failed": "/verify-email?error=INVALID_TOKEN",
+  "verify-email-confirm": "/verify-email?token=example",
   "forgot-password": "/forgot-password",
   "reset-password": "/reset-password?token=example",
   "not-found": "/no-such-page",

@@ -9,6 +9,7 @@ const OUTCOMES: Record<SeededAccount["outcome"], string> = {
   created: "created",
   kept: "exists, kept as it is",
   "made admin": "existed without the admin role: made admin (password and tasks kept)",
+  reclaimed: "existed unconfirmed: its passwords and sessions removed, confirmed with the seed's password",
 };
 
 let failed = false;

@@ -38,7 +38,13 @@ async function shutdown(signal: string): Promise<void> {
   setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
   logger.info({ signal }, `${signal}: finishing requests in flight, then stopping`);
   if (!(await drain(server, SHUTDOWN_DEADLINE_MS - 2_000))) logger.error("requests still open at the deadline were cut");
-  const [{ db }, { redis }] = await Promise.all([import("@/server/db"), import("@/server/redis")]);
+  const [{ db }, { redis }, { backgroundTasksSettled }] = await Promise.all([
+    import("@/server/db"),
+    import("@/server/redis"),
+    import("@/server/background-tasks"),
+  ]);
+  // Mail of the last requests is still going out.
+  await backgroundTasksSettled(1_500);
   await Promise.allSettled([app.close(), db.$disconnect(), redis?.quit()]);
   logger.info("stopped");
   process.exit(0);

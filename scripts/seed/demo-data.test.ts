@@ -93,6 +93,37 @@ describe("db:seed run again", () => {
   });
 });
 
+describe("db:seed when someone signed up first with a seeded address and never confirmed it", () => {
+  const STRANGER_PASSWORD = "stranger-Quiet-harbor-58";
+  const signUpFirst = (email: string) =>
+    authRequest("/sign-up/email", { body: { email, name: "Stranger", password: STRANGER_PASSWORD }, ip: nextClientIp() });
+
+  it("the admin account keeps none of the stranger's access: only the seed's password signs in", async () => {
+    expect((await signUpFirst(ADMIN_EMAIL)).status).toBe(200);
+    const seeded = await seedDemoData(production);
+    expect(seeded[0]).toEqual({ email: ADMIN_EMAIL, role: "admin", outcome: "reclaimed", generatedPassword: undefined });
+    expect(await signInCookie(ADMIN_EMAIL, STRANGER_PASSWORD)).toBeNull();
+    const cookie = await signInCookie(ADMIN_EMAIL, ADMIN_PASSWORD);
+    const caller = await callerWithHeaders(new Headers({ cookie: cookie! }));
+    expect(await caller.user.me()).toMatchObject({ email: ADMIN_EMAIL, role: "admin", emailVerified: true });
+  });
+
+  it("the demo account too; outside production its new password is generated", async () => {
+    await signUpFirst(DEMO_EMAIL);
+    const seeded = await seedDemoData({ adminEmail: ADMIN_EMAIL, production: false });
+    expect(seeded[1]).toMatchObject({ email: DEMO_EMAIL, outcome: "reclaimed" });
+    expect(await signInCookie(DEMO_EMAIL, STRANGER_PASSWORD)).toBeNull();
+    expect(await signInCookie(DEMO_EMAIL, seeded[1]?.generatedPassword ?? "")).not.toBeNull();
+  });
+
+  it("production needs the seed's password to reclaim it, and writes nothing without", async () => {
+    await signUpFirst(ADMIN_EMAIL);
+    const before = await snapshot();
+    await expect(seedDemoData({ ...production, adminPassword: undefined })).rejects.toThrow(/^Set SEED_ADMIN_PASSWORD/);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
 describe("db:seed passwords follow the sign-up rule", () => {
   it.each([
     ["too short", { adminPassword: "Xq7!vR" }, /^SEED_ADMIN_PASSWORD is refused: Use at least 8 characters\.$/],

@@ -1,7 +1,10 @@
-// What `npm run db:seed` writes: an admin, a demo user and a few tasks each. Running it again keeps the accounts
-// (their passwords and tasks) and gives the admin account back the admin role if it lost it, so there is an admin.
+// What `npm run db:seed` writes: an admin, a demo user and a few tasks each. Running it again keeps the confirmed
+// accounts (their passwords and tasks) and gives the admin account back the admin role if it lost it, so there is an
+// admin. An account whose address was never confirmed may have been made by anyone: it keeps none of its passwords
+// or sessions, and gets the seed's password instead.
 import { randomBytes } from "node:crypto";
 import { checkPasswordStrength } from "@/lib/password-strength";
+import { revokeUnprovenAccountAccess } from "better-auth/db";
 import { auth } from "@/server/auth";
 import { hashPassword } from "@/server/auth/password-hashing";
 import { db } from "@/server/db";
@@ -17,7 +20,7 @@ export type SeedOptions = {
 export type SeededAccount = {
   email: string;
   role: "admin" | "user";
-  outcome: "created" | "kept" | "made admin";
+  outcome: "created" | "kept" | "made admin" | "reclaimed";
   /** Set when the seed chose the password (outside production, none given). */
   generatedPassword?: string;
 };
@@ -39,13 +42,13 @@ export async function seedDemoData(options: SeedOptions): Promise<SeededAccount[
     { email: DEMO_EMAIL, name: "Dana Demo", role: "user", password: options.demoPassword, variable: "SEED_DEMO_PASSWORD" },
   ] as const;
   const existing = await Promise.all(
-    accounts.map(({ email }) => db.user.findUnique({ where: { email }, select: { id: true, role: true } })),
+    accounts.map(({ email }) => db.user.findUnique({ where: { email }, select: { id: true, role: true, emailVerified: true } })),
   );
   // Everything is checked before anything is written: the rule sign-up applies (length, zxcvbn with the name and
-  // email as context), and in production a password for each account still to create.
+  // email as context), and in production a password for each account still to create or to reclaim.
   accounts.forEach(({ email, name, password, variable }, i) => {
     if (password === undefined) {
-      if (options.production && !existing[i]) {
+      if (options.production && !existing[i]?.emailVerified) {
         throw new Error(`Set ${variable} for ${email}: in production the seed creates no account without it (see README).`);
       }
       return;
@@ -58,17 +61,18 @@ export async function seedDemoData(options: SeedOptions): Promise<SeededAccount[
   const seeded: SeededAccount[] = [];
   for (const [i, account] of accounts.entries()) {
     const found = existing[i];
-    if (found) {
+    if (found?.emailVerified) {
       const promote = account.role === "admin" && found.role !== "admin";
       if (promote) await db.user.update({ where: { id: found.id }, data: { role: "admin" } });
       seeded.push({ email: account.email, role: account.role, outcome: promote ? "made admin" : "kept" });
       continue;
     }
     const password = account.password ?? `demo-${randomBytes(12).toString("base64url")}`;
-    const user = await ctx.internalAdapter.createUser(
-      { email: account.email, name: account.name, emailVerified: true },
-      { method: "admin" },
-    );
+    const user = found
+      ? // Every password, provider link and session made before the address was confirmed goes; it is confirmed now.
+        await revokeUnprovenAccountAccess({ context: ctx } as Parameters<typeof revokeUnprovenAccountAccess>[0], found.id)
+      : await ctx.internalAdapter.createUser({ email: account.email, name: account.name, emailVerified: true }, { method: "admin" });
+    if (!user) throw new Error(`${account.email} disappeared while it was being seeded`);
     await ctx.internalAdapter.linkAccount({
       userId: user.id,
       providerId: "credential",
@@ -76,8 +80,9 @@ export async function seedDemoData(options: SeedOptions): Promise<SeededAccount[
       password: await hashPassword(password),
     });
     await db.user.update({ where: { id: user.id }, data: { role: account.role } });
-    await db.task.createMany({ data: demoTasks().map((task) => ({ ...task, userId: user.id })) });
-    seeded.push({ email: account.email, role: account.role, outcome: "created", generatedPassword: account.password ? undefined : password });
+    if (!found) await db.task.createMany({ data: demoTasks().map((task) => ({ ...task, userId: user.id })) });
+    const generatedPassword = account.password ? undefined : password;
+    seeded.push({ email: account.email, role: account.role, outcome: found ? "reclaimed" : "created", generatedPassword });
   }
   return seeded;
 }

@@ -1,8 +1,15 @@
 // Better Auth's browser client, for the account flows only (sign-up, sign-in, verification, passwords,
 // sign-out). Import it from the components of those flows, so other pages do not ship it.
+import type { BetterAuthClientPlugin } from "better-auth/client";
 import { createAuthClient } from "better-auth/react";
+import type { emailConfirmation } from "@/server/auth/email-confirmation";
 
-export const authClient = createAuthClient();
+const emailConfirmationClient = {
+  id: "email-confirmation",
+  $InferServerPlugin: {} as ReturnType<typeof emailConfirmation>,
+} satisfies BetterAuthClientPlugin;
+
+export const authClient = createAuthClient({ plugins: [emailConfirmationClient] });
 
 /** The message of a failed Better Auth call, in words a person can act on. */
 export function authErrorMessage(error: { status: number; message?: string }): string {

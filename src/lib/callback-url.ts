@@ -20,16 +20,3 @@ export function safeCallbackUrl(value: string | null | undefined): string {
 export function signInPath(returnTo: string): string {
   return `/sign-in?callbackUrl=${encodeURIComponent(safeCallbackUrl(returnTo))}`;
 }
-
-/** Where a confirmation link lands once the address is confirmed (errors arrive as `&error=…`). */
-export const EMAIL_VERIFIED_CALLBACK = "/verify-email?verified=1";
-
-/**
- * A confirmation link that lands on /verify-email, whichever form asked for the mail. Sign-in's mail would otherwise
- * land on the page the user was heading to, where the error of a failed link is lost behind the sign-in redirect.
- */
-export function landingOnVerifyPage(link: string): string {
-  const url = new URL(link);
-  url.searchParams.set("callbackURL", EMAIL_VERIFIED_CALLBACK);
-  return url.toString();
-}

@@ -2,11 +2,16 @@
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { env } from "@/env";
-import { landingOnVerifyPage } from "@/lib/callback-url";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-strength";
 import { recordAuthEvent } from "@/server/audit";
 import { adminPlugin, adminPluginPaths } from "@/server/auth/admin-plugin";
 import { auditHooks } from "@/server/auth/audit-hooks";
+import {
+  CONFIRMATION_LINK_LIFETIME_SECONDS,
+  confirmationLink,
+  emailConfirmation,
+  roleForAddress,
+} from "@/server/auth/email-confirmation";
 import { betterAuthLogger } from "@/server/auth/logging";
 import { passwordPolicy } from "@/server/auth/password-policy";
 import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
@@ -14,6 +19,7 @@ import { redisSecondaryStorage } from "@/server/auth/secondary-storage";
 import { sessionLifetimeHooks } from "@/server/auth/session-lifetime";
 import { passwordAttemptsPlugin } from "@/server/auth/password-attempts-plugin";
 import { tokenPlugins } from "@/server/auth/token-plugins";
+import { runInBackground } from "@/server/background-tasks";
 import { type Database, db } from "@/server/db";
 import { sendMail } from "@/server/email/mailer";
 import { messages } from "@/server/email/messages";
@@ -32,7 +38,8 @@ export function createAuth(database: Database) {
     trustedOrigins,
     telemetry: { enabled: false },
     // Administration goes through tRPC's user router; the admin plugin's own endpoints would bypass its rules.
-    disabledPaths: adminPluginPaths,
+    // Addresses are confirmed by /confirm-email, which asks who chose the password; GET /verify-email would not.
+    disabledPaths: [...adminPluginPaths, "/verify-email"],
     // Better Auth's lines go to the app's log (LOG_LEVEL) with the request id. Unexpected errors are thrown on
     // to our HTTP handler, which logs them with the id and answers a JSON 500 carrying it; refusals
     // (APIErrors: 4xx, redirects) are still answered by Better Auth.
@@ -56,6 +63,12 @@ export function createAuth(database: Database) {
         recordAuthEvent(database, { type: "password-reset", userId: user.id, headers: request?.headers }),
       onExistingUserSignUp: async ({ user }, request) => {
         await recordAuthEvent(database, { type: "sign-up-existing-email", userId: user.id, headers: request?.headers });
+        // A sign-up never confirmed may be someone else's: the owner gets the confirmation link, where they may
+        // replace the password it was made with.
+        if (!user.emailVerified) {
+          await sendMail(messages.verifyEmail(user.email, user.name, await confirmationLink(user)));
+          return;
+        }
         await sendMail(
           messages.existingAccount(
             user.email,
@@ -80,8 +93,10 @@ export function createAuth(database: Database) {
       sendOnSignUp: true,
       sendOnSignIn: true,
       autoSignInAfterVerification: true,
-      expiresIn: 24 * 60 * MINUTE,
-      sendVerificationEmail: ({ user, url }) => sendMail(messages.verifyEmail(user.email, user.name, landingOnVerifyPage(url))),
+      expiresIn: CONFIRMATION_LINK_LIFETIME_SECONDS,
+      // Better Auth waits for this one itself (resending it): it goes out after the answer like every other mail.
+      sendVerificationEmail: async ({ user }) =>
+        runInBackground(confirmationLink(user).then((link) => sendMail(messages.verifyEmail(user.email, user.name, link)))),
       afterEmailVerification: (user, request) =>
         recordAuthEvent(database, { type: "email-verified", userId: user.id, headers: request?.headers }),
     },
@@ -102,10 +117,9 @@ export function createAuth(database: Database) {
       session: sessionLifetimeHooks,
       user: {
         create: {
-          // ADMIN_EMAILS become admins when they sign up; everyone else is a user.
+          // ADMIN_EMAILS become admins once their address is confirmed (src/server/auth/email-confirmation.ts).
           async before(user) {
-            const role = env.ADMIN_EMAILS.includes(user.email.toLowerCase()) ? "admin" : "user";
-            return { data: { ...user, role } };
+            return { data: { ...user, role: roleForAddress(user.email, user.emailVerified === true) } };
           },
           async after(user, ctx) {
             await recordAuthEvent(database, { type: "sign-up", userId: user.id, headers: ctx?.headers });
@@ -128,6 +142,7 @@ export function createAuth(database: Database) {
         "/reset-password": { window: 15 * MINUTE, max: 5 },
         "/send-verification-email": { window: 15 * MINUTE, max: 3 },
         "/change-password": { window: 15 * MINUTE, max: 5 },
+        "/confirm-email": { window: 15 * MINUTE, max: 10 },
       },
     },
 
@@ -139,6 +154,8 @@ export function createAuth(database: Database) {
       // The session and its user in one joined query: one round trip per cookie lookup.
       database: { joins: true },
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+      // Mail goes out after the answer, so no answer's time says whether an account exists.
+      backgroundTasks: { handler: runInBackground },
       // The route handler derives this header from X-Forwarded-For within TRUSTED_PROXY_HOPS.
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
@@ -146,6 +163,7 @@ export function createAuth(database: Database) {
     plugins: [
       adminPlugin,
       passwordPolicy(),
+      emailConfirmation(),
       passwordAttemptsPlugin(database, counters),
       auditHooks(database),
       ...tokenPlugins(),

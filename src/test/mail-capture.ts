@@ -6,7 +6,8 @@ import { SMTPServer } from "smtp-server";
 
 export type CapturedMail = { to: string[]; subject: string; text: string; html: string };
 
-export async function startMailCapture(): Promise<{ smtpUrl: string; apiUrl: string; close: () => Promise<void> }> {
+/** `delayMs` makes the server take that long to accept each message, as a slow or distant mail server does. */
+export async function startMailCapture({ delayMs = 0 } = {}): Promise<{ smtpUrl: string; apiUrl: string; close: () => Promise<void> }> {
   const messages: CapturedMail[] = [];
   const smtp = new SMTPServer({
     authOptional: true,
@@ -17,7 +18,7 @@ export async function startMailCapture(): Promise<{ smtpUrl: string; apiUrl: str
         .then((mail) => {
           const to = [mail.to ?? []].flat().flatMap((address) => address.value.map((entry) => entry.address ?? ""));
           messages.push({ to, subject: mail.subject ?? "", text: mail.text ?? "", html: mail.html || "" });
-          done();
+          setTimeout(done, delayMs);
         })
         .catch(done);
     },

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthShell } from "@/components/auth/auth-shell";
+import { ConfirmEmailForm } from "@/components/auth/confirm-email-form";
 import { ResendVerificationForm } from "@/components/auth/resend-verification-form";
 import { buttonClass } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
@@ -8,26 +9,23 @@ import { getViewer } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Confirm your email" };
 
-// Better Auth sends the confirmation link here, with `error` when it could not confirm.
-const ERRORS: Record<string, string> = {
-  TOKEN_EXPIRED: "This confirmation link has expired.",
-  INVALID_TOKEN: "This confirmation link is not valid.",
-  USER_NOT_FOUND: "This confirmation link belongs to an account that no longer exists.",
-};
-
-type Props = { searchParams: Promise<{ verified?: string; error?: string }> };
+// The confirmation mail links here with `token`; confirming (src/components/auth/confirm-email-form.tsx) comes
+// back with `verified=1`.
+type Props = { searchParams: Promise<{ verified?: string; token?: string }> };
 
 export default async function VerifyEmailPage({ searchParams }: Props) {
-  const { verified, error } = await searchParams;
-  if (error) {
+  const { verified, token } = await searchParams;
+  if (typeof token === "string" && token) {
     return (
-      <AuthShell title="We could not confirm your email">
-        <Notice tone="error">{ERRORS[error] ?? "This confirmation link did not work."} Ask for a new one below.</Notice>
-        <ResendVerificationForm />
+      <AuthShell
+        title="Confirm your email"
+        intro="Enter the password you chose when you signed up. Confirming signs you in."
+      >
+        <ConfirmEmailForm token={token} />
       </AuthShell>
     );
   }
-  // A confirmed link signs the user in, so only a signed-in, verified viewer is told it worked; anyone else (an
+  // Confirming signs the user in, so only a signed-in, verified viewer is told it worked; anyone else (an
   // address typed by hand, a session that did not stick) is asked to sign in, which says what is still missing.
   const viewer = verified ? await getViewer() : null;
   if (viewer?.emailVerified) {

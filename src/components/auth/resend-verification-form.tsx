@@ -6,7 +6,6 @@ import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { validate } from "@/components/ui/form-validation";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
-import { EMAIL_VERIFIED_CALLBACK } from "@/lib/callback-url";
 import { emailOnlyInput } from "@/lib/validation/account";
 
 /** Sends a fresh confirmation link; the answer is the same whether or not the address has an account. */
@@ -21,7 +20,7 @@ export function ResendVerificationForm({ email = "" }: { email?: string }) {
     if (!checked.data) return form.showErrors(target, checked.errors);
     form.setErrors({});
     void form.run(async () => {
-      const { error } = await authClient.sendVerificationEmail({ email: checked.data.email, callbackURL: EMAIL_VERIFIED_CALLBACK });
+      const { error } = await authClient.sendVerificationEmail({ email: checked.data.email });
       form.setMessage(
         error
           ? { tone: "error", text: authErrorMessage(error) }

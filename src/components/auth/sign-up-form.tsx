@@ -11,7 +11,6 @@ import { validate } from "@/components/ui/form-validation";
 import { Notice } from "@/components/ui/notice";
 import { PasswordField } from "@/components/ui/password-field";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
-import { EMAIL_VERIFIED_CALLBACK } from "@/lib/callback-url";
 import { loadPasswordChecker, preloadPasswordChecker } from "@/lib/password-strength-loader";
 import { signUpInput } from "@/lib/validation/new-password";
 
@@ -38,7 +37,7 @@ export function SignUpForm() {
       const checked = validate(signUpInput(await loadPasswordChecker()), values);
       if (!checked.data) return form.showErrors(target, checked.errors);
       form.setErrors({});
-      const { error } = await authClient.signUp.email({ ...checked.data, callbackURL: EMAIL_VERIFIED_CALLBACK });
+      const { error } = await authClient.signUp.email(checked.data);
       if (!error) return setSentTo(checked.data.email);
       if (error.code === "PASSWORD_TOO_WEAK") return form.showErrors(target, { password: error.message });
       form.setMessage({ tone: "error", text: authErrorMessage(error) });

@@ -77,9 +77,9 @@ describe("sign-up", () => {
     expect((await db.user.findUniqueOrThrow({ where: { email } })).name).toBe("Spaced Out");
   });
 
-  it("makes emails listed in ADMIN_EMAILS admins", async () => {
+  it("gives an email listed in ADMIN_EMAILS no admin role before it is confirmed", async () => {
     expect((await signUp({ email: "Root@Example.com" })).status).toBe(200);
-    expect((await db.user.findUniqueOrThrow({ where: { email: "root@example.com" } })).role).toBe("admin");
+    expect((await db.user.findUniqueOrThrow({ where: { email: "root@example.com" } })).role).toBe("user");
   });
 
   it("with a taken email looks like a new sign-up and leaves the account unchanged", async () => {

@@ -18,6 +18,18 @@ const text = (value: unknown) => (typeof value === "string" ? value : undefined)
 const bodyOf = (ctx: { body?: unknown }): Body | null =>
   typeof ctx.body === "object" && ctx.body !== null && !Array.isArray(ctx.body) ? (ctx.body as Body) : null;
 
+/** Throws Better Auth's 400 with the reason and suggestions when `password` is too weak for this user. */
+export async function refuseWeakPassword(password: string, context: (string | undefined)[]): Promise<void> {
+  const strength = checkPasswordStrength(password, context);
+  if (!strength.acceptable) {
+    throw new APIError("BAD_REQUEST", {
+      code: "PASSWORD_TOO_WEAK",
+      message: `Password is too weak: ${strength.warning}`,
+      suggestions: strength.suggestions,
+    });
+  }
+}
+
 export function passwordPolicy(): BetterAuthPlugin {
   return {
     id: "password-policy",
@@ -65,14 +77,7 @@ export function passwordPolicy(): BetterAuthPlugin {
               const user = userId ? await ctx.context.internalAdapter.findUserById(userId) : null;
               context = [user?.name, user?.email];
             }
-            const strength = checkPasswordStrength(password, context);
-            if (!strength.acceptable) {
-              throw new APIError("BAD_REQUEST", {
-                code: "PASSWORD_TOO_WEAK",
-                message: `Password is too weak: ${strength.warning}`,
-                suggestions: strength.suggestions,
-              });
-            }
+            await refuseWeakPassword(password, context);
           }),
         },
       ],

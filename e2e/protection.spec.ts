@@ -26,6 +26,16 @@ test("callbackUrl only leads to pages of this site", async ({ userPage: page }) 
   await expect(page).toHaveURL(/\/settings$/);
 });
 
+test("a page's URL parameters never crash it: inherited property names, repeated parameters", async ({ request }) => {
+  const values = ["__proto__", "constructor", "toString", "hasOwnProperty"];
+  for (const query of [...values.map((value) => `reason=${value}`), "reason=a&reason=b", "callbackUrl=%2Fa&callbackUrl=%2Fb"]) {
+    for (const path of ["/", "/sign-in"]) {
+      expect((await request.get(`${path}?${query}`, { maxRedirects: 0 })).status(), `${path}?${query}`).toBe(200);
+    }
+  }
+  for (const value of values) expect((await request.get(`/verify-email?error=${value}`)).status()).toBe(200);
+});
+
 test("every page carries a nonce-based CSP and the other security headers", async ({ request }) => {
   for (const path of ["/", "/sign-in", "/tasks"]) {
     const response = await request.get(path, { maxRedirects: 0 });

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { buttonClass } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
+import { landingNotice } from "@/lib/page-notices";
 import { getViewer } from "@/trpc/server";
 
 const FEATURES = [
@@ -10,16 +11,12 @@ const FEATURES = [
   ["Your sessions, your call", "See every device signed in and sign any of them out."],
 ] as const;
 
-const REASONS: Record<string, string> = {
-  "account-deleted": "Your account is deleted, with all its tasks and sessions. Thank you for using Taskforge.",
-};
-
-type Props = { searchParams: Promise<{ reason?: string }> };
+type Props = { searchParams: Promise<{ reason?: string | string[] }> };
 
 export default async function LandingPage({ searchParams }: Props) {
   if (await getViewer()) redirect("/tasks");
   const { reason } = await searchParams;
-  const notice = reason ? REASONS[reason] : undefined;
+  const notice = landingNotice(reason);
   return (
     <main id="main" className="mx-auto max-w-5xl px-4 py-12 sm:py-20">
       {notice && (

@@ -5,22 +5,18 @@ import { AuthShell } from "@/components/auth/auth-shell";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { Notice } from "@/components/ui/notice";
 import { safeCallbackUrl } from "@/lib/callback-url";
+import { signInNotice } from "@/lib/page-notices";
 import { getViewer } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-const REASONS: Record<string, string> = {
-  "session-ended": "Your session has ended. Sign in again to continue.",
-  "signed-out": "You are signed out.",
-};
-
-type Props = { searchParams: Promise<{ callbackUrl?: string; reason?: string }> };
+type Props = { searchParams: Promise<{ callbackUrl?: string | string[]; reason?: string | string[] }> };
 
 export default async function SignInPage({ searchParams }: Props) {
   const { callbackUrl, reason } = await searchParams;
-  const next = safeCallbackUrl(callbackUrl);
+  const next = safeCallbackUrl(typeof callbackUrl === "string" ? callbackUrl : undefined);
   if (await getViewer()) redirect(next);
-  const notice = reason ? REASONS[reason] : undefined;
+  const notice = signInNotice(reason);
   return (
     <AuthShell
       title="Sign in"

@@ -25,6 +25,8 @@ function saveAsJsonFile(data: AccountExport): string {
 
 export function ExportDataButton() {
   const utils = api.useUtils();
+  // A mutation: each export is recorded in the account's activity, and nothing is kept in the query cache.
+  const exportData = api.account.export.useMutation();
   const [pending, setPending] = useState(false);
   const [message, setMessage] = useState<FormMessage>(null);
 
@@ -32,10 +34,8 @@ export function ExportDataButton() {
     setPending(true);
     setMessage(null);
     try {
-      // Fresh on every press and not kept in the query cache: the file is the copy.
-      const data = await utils.account.export.fetch(undefined, { staleTime: 0, gcTime: 0 });
+      const data = await exportData.mutateAsync();
       setMessage({ tone: "success", text: `Your data is saved as ${saveAsJsonFile(data)}.` });
-      // The export itself is recorded in the account's activity.
       await utils.user.authEvents.invalidate();
     } catch (error) {
       const reason =

@@ -223,10 +223,10 @@ describe("tRPC with Authorization: Bearer <JWT>", () => {
       ["task.create", { title: "orphan" }],
       ["user.updateProfile", { name: "Ghost" }],
       ["session.revokeAll", undefined],
+      ["account.export", undefined],
     ] as const) {
       expect(await callWithBearer(jwt, path, { input, method: "POST" }), path).toEqual({ status: 401, code: "UNAUTHORIZED" });
     }
-    expect(await callWithBearer(jwt, "account.export")).toEqual({ status: 401, code: "UNAUTHORIZED" });
   });
 
   it("a demoted admin's still-valid JWT is FORBIDDEN on admin procedures", async () => {
@@ -300,15 +300,13 @@ describe("the public key cache", () => {
   });
 
   describe("remembering verified tokens", () => {
+    /** A verifier trusting key k1, with `options` on top. */
+    const verifierWith = (options: Partial<Parameters<typeof createAccessTokenVerifier>[0]> = {}) =>
+      createAccessTokenVerifier({ loadKeys: async () => ({ keys: [jwk("k1")] }), algorithm: "EdDSA", issuer: "iss", audience: "aud", ...options });
+
     it("still refuses a remembered token once it expires", async () => {
       let clock = Date.now();
-      const verify = createAccessTokenVerifier({
-        loadKeys: async () => ({ keys: [jwk("k1")] }),
-        algorithm: "EdDSA",
-        issuer: "iss",
-        audience: "aud",
-        now: () => clock,
-      });
+      const verify = verifierWith({ now: () => clock });
       const shortLived = token("k1", Math.floor(clock / 1000) + 5);
       expect(await verify(shortLived)).toMatchObject({ sub: "u1" });
       clock += 4_000;
@@ -326,6 +324,35 @@ describe("the public key cache", () => {
       loadKeys.mockResolvedValue({ keys: [jwk("k2")] });
       clock += 1_500;
       expect(await verify(t)).toBeNull();
+    });
+
+    const tokenFor = (sub: string, exp: number, name = "A") =>
+      forge({ alg: "EdDSA", kid: "k1" }, { sub, sid: "s1", email: "a@example.com", name, role: "user", iat: exp - 60, exp, iss: "iss", aud: "aud" }, (input) =>
+        sign(null, input, keyPair.privateKey),
+      );
+
+    it("keeps within its size: large tokens push out the oldest, and every token still verifies", async () => {
+      const verify = verifierWith({ cacheBytes: 50_000 });
+      const tokens = Array.from({ length: 40 }, (_, i) => tokenFor(`u${i}`, now() + 300, "n".repeat(4_000)));
+      for (const t of tokens) expect(await verify(t)).toMatchObject({ name: "n".repeat(4_000) });
+      const { tokens: count, bytes } = verify.remembered();
+      expect(bytes).toBeLessThanOrEqual(50_000);
+      expect(bytes).toBeGreaterThan(40_000);
+      expect(count).toBeLessThan(10);
+      for (const t of tokens) expect(await verify(t)).toMatchObject({ sub: expect.stringMatching(/^u/) });
+    });
+
+    it("drops tokens that expired even when nobody sends them again", async () => {
+      let clock = Date.now();
+      const verify = verifierWith({ sweepIntervalMs: 60_000, now: () => clock });
+      const seconds = () => Math.floor(clock / 1000);
+      for (let i = 0; i < 20; i++) expect(await verify(tokenFor(`short-${i}`, seconds() + 30))).not.toBeNull();
+      const longLived = tokenFor("long", seconds() + 600);
+      expect(await verify(longLived)).not.toBeNull();
+      expect(verify.remembered().tokens).toBe(21);
+      clock += 61_000;
+      expect(await verify(tokenFor("next", seconds() + 600))).not.toBeNull();
+      expect(verify.remembered().tokens).toBe(2);
     });
 
     it("does not remember a token by anything but its exact bytes", async () => {

@@ -53,8 +53,15 @@ type VerifierOptions = {
   maxKeyAgeMs?: number;
   /** How many verified tokens are remembered (a client sends the same token until it expires). */
   cacheSize?: number;
+  /** And how much they may take: the characters of the tokens and their claims, about as many bytes. */
+  cacheBytes?: number;
+  /** How often remembered tokens that have expired are dropped, even if nobody sends them again. */
+  sweepIntervalMs?: number;
   now?: () => number;
 };
+
+/** A remembered token's share of the memory: the token and its claims (the key id is in the token). */
+const rememberedSize = (token: string, claims: AccessTokenClaims) => token.length + JSON.stringify(claims).length;
 
 export function createAccessTokenVerifier({
   loadKeys,
@@ -64,11 +71,16 @@ export function createAccessTokenVerifier({
   reloadIntervalMs = 1000,
   maxKeyAgeMs = 60 * 60 * 1000,
   cacheSize = 10_000,
+  cacheBytes = 8 * 1024 * 1024,
+  sweepIntervalMs = 60_000,
   now = Date.now,
 }: VerifierOptions) {
   // The signature check is the costly step; a token already verified is only checked again for expiry and for its
-  // key still being trusted. Keyed by the whole token, so a changed byte is a different, unverified token.
-  const verified = new Map<string, { claims: AccessTokenClaims; kid: string }>();
+  // key still being trusted. Keyed by the whole token, so a changed byte is a different, unverified token. Bounded
+  // by count and by size (oldest first out), and swept of expired tokens.
+  const verified = new Map<string, { claims: AccessTokenClaims; kid: string; size: number }>();
+  let verifiedBytes = 0;
+  let sweptAt = now();
   let keys = new Map<string, CryptoKey | Uint8Array>();
   let loadedAt = Number.NEGATIVE_INFINITY;
   let missedAt = Number.NEGATIVE_INFINITY;
@@ -94,12 +106,35 @@ export function createAccessTokenVerifier({
     return keys.get(kid);
   }
 
+  function forget(token: string): void {
+    const entry = verified.get(token);
+    if (!entry) return;
+    verified.delete(token);
+    verifiedBytes -= entry.size;
+  }
+
+  function remember(token: string, claims: AccessTokenClaims, kid: string): void {
+    const nowSeconds = Math.floor(now() / 1000);
+    if (now() - sweptAt >= sweepIntervalMs) {
+      sweptAt = now();
+      for (const [key, entry] of verified) if (entry.claims.exp <= nowSeconds) forget(key);
+    }
+    const size = rememberedSize(token, claims);
+    if (size > cacheBytes) return;
+    for (const oldest of verified.keys()) {
+      if (verified.size < cacheSize && verifiedBytes + size <= cacheBytes) break;
+      forget(oldest);
+    }
+    verified.set(token, { claims, kid, size });
+    verifiedBytes += size;
+  }
+
   /** The token's claims when it is valid for this app, otherwise null. */
-  return async function verifyAccessToken(token: string): Promise<AccessTokenClaims | null> {
+  async function verifyAccessToken(token: string): Promise<AccessTokenClaims | null> {
     const known = verified.get(token);
     if (known) {
       if (known.claims.exp > Math.floor(now() / 1000) && (await keyFor(known.kid))) return known.claims;
-      verified.delete(token);
+      forget(token);
       return null;
     }
     let header: ReturnType<typeof decodeProtectedHeader>;
@@ -126,10 +161,13 @@ export function createAccessTokenVerifier({
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) return null;
-    if (verified.size >= cacheSize) verified.delete(verified.keys().next().value ?? "");
-    verified.set(token, { claims: claims.data, kid: header.kid });
+    remember(token, claims.data, header.kid);
     return claims.data;
-  };
+  }
+
+  /** What is remembered: how many tokens, and their size as counted against `cacheBytes`. */
+  const remembered = () => ({ tokens: verified.size, bytes: verifiedBytes });
+  return Object.assign(verifyAccessToken, { remembered });
 }
 
 /** The app's verifier: keys from Better Auth's JWKS (the same set /api/auth/jwks publishes). */

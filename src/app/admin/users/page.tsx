@@ -9,11 +9,13 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: viewer?.role === "admin" ? "Users" : "Page not found" };
 }
 
-type Props = { searchParams: Promise<{ q?: string }> };
+type Props = { searchParams: Promise<{ q?: string | string[] }> };
 
 export default async function AdminUsersPage({ searchParams }: Props) {
   const viewer = await requireAdmin("/admin/users");
-  const { q = "" } = await searchParams;
+  const { q: param } = await searchParams;
+  // A repeated ?q= is an array: searched as no search.
+  const q = typeof param === "string" ? param : "";
   await api.user.list.prefetchInfinite(userListInput(q));
   return (
     <HydrateClient>

@@ -12,8 +12,11 @@ import { counters } from "@/server/rate-limit/counters";
 import { noInput } from "@/lib/validation/no-input";
 
 export const accountRouter = {
-  /** Profile, tasks, sessions and audit events as one JSON document; no hash, token or secret. */
-  export: protectedProcedure.input(noInput).query(async ({ ctx }) => {
+  /**
+   * Profile, tasks, sessions and audit events as one JSON document; no hash, token or secret. A mutation, as it writes
+   * the audit event: a query is a GET, which any site can make a signed-in browser send.
+   */
+  export: protectedProcedure.input(noInput).mutation(async ({ ctx }) => {
     const userId = ctx.user.id;
     const [profile, tasks, sessions, authEvents] = await Promise.all([
       ctx.db.user.findUniqueOrThrow({ where: { id: userId }, select: profileSelect }),

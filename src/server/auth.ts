@@ -12,6 +12,7 @@ import {
   emailConfirmation,
   roleForAddress,
 } from "@/server/auth/email-confirmation";
+import { emailLength } from "@/server/auth/email-length";
 import { betterAuthLogger } from "@/server/auth/logging";
 import { passwordPolicy } from "@/server/auth/password-policy";
 import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
@@ -161,6 +162,7 @@ export function createAuth(database: Database) {
     },
 
     plugins: [
+      emailLength(),
       adminPlugin,
       passwordPolicy(),
       emailConfirmation(),

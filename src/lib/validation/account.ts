@@ -3,12 +3,15 @@
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH } from "@/lib/password-limits";
 
+/** RFC 5321's limit on an address; the server holds every endpoint to it (src/server/auth/email-length.ts). */
+export const EMAIL_MAX_LENGTH = 254;
+
 export const emailAddress = z
   .string()
   .trim()
   .toLowerCase()
   .min(1, "Email is required")
-  .max(254, "Email is at most 254 characters")
+  .max(EMAIL_MAX_LENGTH, `Email is at most ${EMAIL_MAX_LENGTH} characters`)
   .pipe(z.email("Enter a valid email address"));
 
 /** The password the user already has, typed again (its rules are checked when it is set, not here). */

@@ -1,11 +1,17 @@
 // User inputs: one definition shared by the user router and the account and admin forms.
 import { z } from "zod";
 import { pageInput } from "@/lib/validation/task";
+import { isOneLine, ONE_LINE_MESSAGE } from "@/lib/validation/one-line";
 import { storableDate, storableText } from "@/lib/validation/storable";
 
 export const USER_ROLES = ["user", "admin"] as const;
 
-export const userName = storableText().trim().min(1, "Name is required").max(100, "Name is at most 100 characters");
+/** A name is shown as one line (in mails, on pages), so it is stored as one. */
+export const userName = storableText()
+  .trim()
+  .refine(isOneLine, ONE_LINE_MESSAGE)
+  .min(1, "Name is required")
+  .max(100, "Name is at most 100 characters");
 export const userId = storableText().min(1).max(64);
 
 export const updateProfileInput = z.strictObject({ name: userName });

@@ -13,6 +13,75 @@ async function errorOf(response: Response): Promise<{ status: number; code: stri
   return { status: response.status, code: body.code, message: body.message };
 }
 
+describe("an email address is at most 254 characters at every endpoint that takes one", () => {
+  const tooLong = `${"a".repeat(64)}@${"b".repeat(9_000)}.example.com`;
+
+  it.each([
+    ["sign-up", "/sign-up/email", { email: tooLong, password: STRONG_PASSWORD, name: "Long" }, "body.email"],
+    ["sign-in", "/sign-in/email", { email: tooLong, password: STRONG_PASSWORD }, "body.email"],
+    ["password reset request", "/request-password-reset", { email: tooLong, redirectTo: "/reset-password" }, "body.email"],
+    ["verification mail", "/send-verification-email", { email: tooLong }, "body.email"],
+    ["sign-up, one past the limit", "/sign-up/email", { email: "x".repeat(243) + "@example.com", password: STRONG_PASSWORD, name: "L" }, "body.email"],
+  ])("%s: 400 naming the field, and nothing written", async (_, path, body, field) => {
+    const users = await db.user.count();
+    const error = await errorOf(await authRequest(path, { body, ip: nextClientIp() }));
+    expect(error).toMatchObject({ status: 400, code: "VALIDATION_ERROR", message: `[${field}] Email is at most 254 characters` });
+    expect(await db.user.count()).toBe(users);
+  });
+
+  it("a change of email is held to it too", async () => {
+    const { headers } = await signIn(await createUser());
+    const response = await authRequest("/change-email", {
+      body: { newEmail: tooLong },
+      headers: { cookie: headers.get("cookie") ?? "" },
+      ip: nextClientIp(),
+    });
+    expect(await errorOf(response)).toMatchObject({ status: 400, code: "VALIDATION_ERROR", message: expect.stringContaining("[body.newEmail]") });
+  });
+
+  it("an address of exactly 254 characters signs up", async () => {
+    const email = `${"a".repeat(64)}@${["b".repeat(63), "c".repeat(63), "d".repeat(49)].join(".")}.example.com`;
+    expect(email).toHaveLength(254);
+    const response = await authRequest("/sign-up/email", { body: { email, password: STRONG_PASSWORD, name: "Long" }, ip: nextClientIp() });
+    expect(response.status).toBe(200);
+  });
+});
+
+describe("a name is one line", () => {
+  const INJECTED = "Carol.\n\nSECURITY ALERT: your account was compromised. Secure it now at https://evil.example/x";
+
+  it.each([
+    ["line breaks", INJECTED],
+    ["a carriage return", "Carol\rSmith"],
+    ["a tab", "Carol\tSmith"],
+    ["a line separator", "Carol\u2028Smith"],
+    ["a paragraph separator", "Carol\u2029Smith"],
+    ["a right-to-left override", "Carol\u202Eexe.txt"],
+    ["a C1 control", "Carol\u0085Smith"],
+  ])("sign-up refuses a name with %s: 400 naming the field, and no account", async (_, name) => {
+    const email = `one-line-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+    const error = await errorOf(await authRequest("/sign-up/email", { body: { email, password: STRONG_PASSWORD, name }, ip: nextClientIp() }));
+    expect(error).toMatchObject({ status: 400, code: "VALIDATION_ERROR", message: expect.stringContaining("[body.name]") });
+    expect(await db.user.count({ where: { email } })).toBe(0);
+  });
+
+  it("update-user refuses one and keeps the name", async () => {
+    const user = await createUser({ name: "Steady Name" });
+    const { headers } = await signIn(user);
+    const response = await authRequest("/update-user", { body: { name: INJECTED }, headers: { cookie: headers.get("cookie") ?? "" }, ip: nextClientIp() });
+    expect(await errorOf(response)).toMatchObject({ status: 400, code: "VALIDATION_ERROR", message: expect.stringContaining("[body.name]") });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).name).toBe("Steady Name");
+  });
+
+  it("line breaks at the ends are trimmed like spaces", async () => {
+    const user = await createUser();
+    const { headers } = await signIn(user);
+    const response = await authRequest("/update-user", { body: { name: "\n Ada Lovelace \r\n" }, headers: { cookie: headers.get("cookie") ?? "" }, ip: nextClientIp() });
+    expect(response.status).toBe(200);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).name).toBe("Ada Lovelace");
+  });
+});
+
 describe("auth input the database cannot store", () => {
   it.each([
     ["sign-in, NUL in the email", "/sign-in/email", { email: "a\u0000@example.com", password: "whatever-password" }, "body.email"],

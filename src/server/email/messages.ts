@@ -1,7 +1,19 @@
-// The account emails: short, plain text with a simple HTML twin.
+// The account emails: short, plain text with a simple HTML twin. The only user text in them is the name in the
+// greeting, and anyone can sign up with anyone's address: so it stays inside its line and never reads as a link.
+import { asOneLine } from "@/lib/validation/one-line";
 import type { Mail } from "@/server/email/mailer";
 
 const APP_NAME = "Taskforge";
+const GREETING_NAME_MAX = 60;
+
+/** Something a mail client could turn into a link or an address: a scheme, a slash, an @, a domain-like dot. */
+const LINK_LIKE = /[:/\\@<>]|\.\p{L}{2}|www\./iu;
+
+/** "Hello <name>," with the name on one line and bounded; just "Hello," when the name reads like a link. */
+export function greeting(name: string): string {
+  const line = Array.from(asOneLine(name)).slice(0, GREETING_NAME_MAX).join("").trim();
+  return line && !LINK_LIKE.test(line) ? `Hello ${line},` : "Hello,";
+}
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -22,7 +34,7 @@ export const messages = {
     compose(
       to,
       "confirm your email address",
-      [`Hello ${name},`, "Confirm your email address to finish creating your account. The link is valid for 24 hours."],
+      [greeting(name), "Confirm your email address to finish creating your account. The link is valid for 24 hours."],
       { label: "Confirm my email", url },
     ),
   resetPassword: (to: string, name: string, url: string) =>
@@ -30,7 +42,7 @@ export const messages = {
       to,
       "reset your password",
       [
-        `Hello ${name},`,
+        greeting(name),
         "Someone asked to reset the password of your account. The link works once, within the next hour.",
         "If it was not you, ignore this message: your password stays as it is.",
       ],
@@ -41,7 +53,7 @@ export const messages = {
       to,
       "someone tried to sign up with your email",
       [
-        `Hello ${name},`,
+        greeting(name),
         "Someone tried to create an account with this email address, which already has one. Nothing was changed.",
         `If it was you, sign in at ${signInUrl}. If you forgot your password, you can reset it.`,
       ],

@@ -60,11 +60,14 @@ describe("user.updateProfile", () => {
     expect(await caller.user.me()).toMatchObject({ name: "Before", role: "user" });
   });
 
-  it("refuses an empty or over-long name with field errors", async () => {
+  it("refuses an empty, over-long or multi-line name with field errors", async () => {
     const error = (await userCaller.user.updateProfile({ name: "" }).catch((e: unknown) => e)) as TRPCError;
     expect(error.code).toBe("BAD_REQUEST");
     expect(await codeOf(userCaller.user.updateProfile({ name: "x".repeat(101) }))).toBe("BAD_REQUEST");
     expect(await codeOf(userCaller.user.updateProfile({ name: "Ada\u0000" }))).toBe("BAD_REQUEST");
+    for (const name of ["Carol.\n\nSECURITY ALERT https://evil.example/x", "Ada\u2028Lovelace", "Ada\tLovelace", "Ada\u202Eecalevol"]) {
+      expect(await codeOf(userCaller.user.updateProfile({ name })), JSON.stringify(name)).toBe("BAD_REQUEST");
+    }
     expect(await codeOf(anonymous.user.updateProfile({ name: "x" }))).toBe("UNAUTHORIZED");
   });
 });

@@ -17,10 +17,7 @@ export default async function VerifyEmailPage({ searchParams }: Props) {
   const { verified, token } = await searchParams;
   if (typeof token === "string" && token) {
     return (
-      <AuthShell
-        title="Confirm your email"
-        intro="Enter the password you chose when you signed up. Confirming signs you in."
-      >
+      <AuthShell title="Confirm your email">
         <ConfirmEmailForm token={token} />
       </AuthShell>
     );

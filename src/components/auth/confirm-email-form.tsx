@@ -79,6 +79,11 @@ export function ConfirmEmailForm({ token }: { token: string }) {
 
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label="Confirm your email">
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        {mode === "password"
+          ? "Enter the password you chose when you signed up. Confirming signs you in."
+          : "Choose a new password. It replaces any password this account was made with, and signs out every device."}
+      </p>
       <FormMessageNotice message={form.message} />
       {mode === "password" ? (
         <PasswordField
@@ -97,14 +102,14 @@ export function ConfirmEmailForm({ token }: { token: string }) {
       {mode === "password" ? (
         <p className="text-sm">
           Did not sign up, or do not know this password?{" "}
-          <button type="button" className="font-medium underline" onClick={() => switchTo("newPassword")}>
+          <button type="button" className="font-medium underline" disabled={form.pending} onClick={() => switchTo("newPassword")}>
             Choose a new password
           </button>{" "}
           instead: it replaces any password the account was created with.
         </p>
       ) : (
         <p className="text-sm">
-          <button type="button" className="font-medium underline" onClick={() => switchTo("password")}>
+          <button type="button" className="font-medium underline" disabled={form.pending} onClick={() => switchTo("password")}>
             Confirm with the password I chose
           </button>
         </p>

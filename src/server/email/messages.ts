@@ -34,7 +34,11 @@ export const messages = {
     compose(
       to,
       "confirm your email address",
-      [greeting(name), "Confirm your email address to finish creating your account. The link is valid for 24 hours."],
+      [
+        greeting(name),
+        "Confirm your email address to finish creating your account. The link is valid for 24 hours.",
+        "If you did not sign up, ignore this message; or open the link and choose a password of your own: it replaces any password the account was made with.",
+      ],
       { label: "Confirm my email", url },
     ),
   resetPassword: (to: string, name: string, url: string) =>

@@ -6,10 +6,19 @@ import { logUnexpectedError, noteRequestId } from "@/server/api/error-formatter"
 import { appRouter } from "@/server/api/root";
 import { RetryLater, createTRPCContext } from "@/server/api/trpc";
 import { type ApiRequestScope, bodyWithin, serveApiRequest } from "@/server/http/api-request";
+import { UNMATCHED_ROUTE } from "@/server/http/route-template";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 const MAX_BATCH_SIZE = 10;
 export const MAX_BODY_BYTES = 256 * 1024;
+
+const procedures = new Set(Object.keys(appRouter._def.procedures));
+
+/** The log's name for a tRPC path: the path when it names only procedures that exist ("a,b" for a batch). */
+export function trpcRouteOf(path: string): string {
+  const names = path.startsWith(`${TRPC_ENDPOINT}/`) ? path.slice(TRPC_ENDPOINT.length + 1).split(",") : [];
+  return names.length > 0 && names.every((name) => procedures.has(name)) ? path : `${TRPC_ENDPOINT}/${UNMATCHED_ROUTE}`;
+}
 
 /** A refusal in tRPC's own error shape, before the request reaches a procedure. */
 function refuse(status: number, code: string, message: string, requestId: string): Response {
@@ -70,5 +79,5 @@ async function serveTrpc(incoming: Request, scope: ApiRequestScope): Promise<Res
 }
 
 export function handleTrpcRequest(request: Request): Promise<Response> {
-  return serveApiRequest(request, serveTrpc);
+  return serveApiRequest(request, serveTrpc, trpcRouteOf);
 }

@@ -8,8 +8,18 @@ import { hasSeveralSessionCookies } from "@/server/auth/session-cookie-count";
 import { type ApiRequestScope, bodyWithin, pathOf, serveApiRequest } from "@/server/http/api-request";
 import { withClientIp } from "@/server/http/client-ip";
 import { REQUEST_ID_HEADER } from "@/server/http/request-id";
+import { routeTemplates } from "@/server/http/route-template";
 
 export const AUTH_ENDPOINT = "/api/auth";
+
+/** The log's name for an auth path: its endpoint's route ("/api/auth/reset-password/:token"), never the token. */
+export const authRouteOf = routeTemplates(
+  AUTH_ENDPOINT,
+  Object.values(auth.api).flatMap((endpoint) => {
+    const { path } = endpoint as { path?: unknown };
+    return typeof path === "string" ? [path] : [];
+  }),
+);
 
 function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -99,10 +109,10 @@ async function serveAuth(incoming: Request, { requestId, log }: ApiRequestScope)
   const retryAfter = response.headers.get("x-retry-after");
   if (response.status === 429 && retryAfter) response.headers.set("retry-after", retryAfter);
   if (response.status < 400) return response;
-  if (response.status >= 500) log.error({ path: pathOf(request.url), status: response.status }, "auth endpoint failed");
+  if (response.status >= 500) log.error({ path: authRouteOf(pathOf(request.url)), status: response.status }, "auth endpoint failed");
   return withRequestIdInBody(response, requestId);
 }
 
 export function handleAuthRequest(request: Request): Promise<Response> {
-  return serveApiRequest(request, serveAuth);
+  return serveApiRequest(request, serveAuth, authRouteOf);
 }

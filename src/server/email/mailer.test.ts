@@ -1,9 +1,10 @@
 // Without SMTP_URL, development writes each mail to the log: the link must be there to click, and the line must
-// name the request that sent the mail.
+// name the request that sent the mail. Anywhere else, links in mail are credentials that never reach the log.
 import { afterAll, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
   delete process.env.SMTP_URL;
+  Object.assign(process.env, { NODE_ENV: "development" });
   process.env.LOG_LEVEL = "info";
 });
 
@@ -39,5 +40,25 @@ describe("mail without SMTP_URL", () => {
     const [link] = (line.mail as { links: string[] }).links;
     expect(link).toMatch(/^http:\/\/localhost:3000\/verify-email\?token=[\w.-]+$/);
     expect(line.msg).toContain(link);
+  });
+});
+
+describe("mail without SMTP_URL outside development", () => {
+  it("is not sent, and the log names its recipient and subject but not its text or links", async () => {
+    vi.resetModules();
+    vi.stubEnv("NODE_ENV", "test");
+    try {
+      const { sendMail } = await import("@/server/email/mailer");
+      const before = logs.raw.length;
+      const link = "http://localhost:3000/api/auth/reset-password/secret-token-in-the-path-123?callbackURL=%2F";
+      await sendMail({ to: "quiet@example.com", subject: "Taskforge: reset", text: `Reset: ${link}`, html: `<a href="${link}">x</a>` });
+      const written = logs.raw.slice(before).join("");
+      expect(logs.lines().slice(before)).toEqual([
+        expect.objectContaining({ level: "error", mail: { to: "quiet@example.com", subject: "Taskforge: reset" } }),
+      ]);
+      expect(written).not.toContain("secret-token-in-the-path-123");
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

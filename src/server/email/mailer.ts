@@ -1,4 +1,4 @@
-// Outgoing mail: SMTP when SMTP_URL is set; otherwise, outside production, each message is written to the log
+// Outgoing mail: SMTP when SMTP_URL is set; otherwise, in development only, each message is written to the log
 // (one line: recipient, subject, its links and its text), with the id of the request that sent it.
 import nodemailer from "nodemailer";
 import { env } from "@/env";
@@ -16,8 +16,8 @@ export async function sendMail(mail: Mail): Promise<void> {
   // Mail is sent from inside Better Auth's endpoints, whose logger knows the request.
   const log = authRequestLogger();
   const fields = { mail: { to: mail.to, subject: mail.subject } };
-  if (env.NODE_ENV === "production") {
-    // Links in mail are credentials: never log them in production.
+  if (env.NODE_ENV !== "development") {
+    // Links in mail are credentials: only a developer's own log may show them.
     log.error(fields, "SMTP_URL is not set: a message was not sent");
     return;
   }

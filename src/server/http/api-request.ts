@@ -61,14 +61,19 @@ export async function bodyWithin(request: Request, maxBytes: number): Promise<Bu
   return Buffer.concat(chunks);
 }
 
+/**
+ * Serves `request` with `handle`. `routeOf` names the route of a path (src/server/http/route-template.ts): the log
+ * writes that, never the path itself, which may carry a token.
+ */
 export async function serveApiRequest(
   request: Request,
   handle: (request: Request, scope: ApiRequestScope) => Promise<Response>,
+  routeOf: (path: string) => string,
 ): Promise<Response> {
   const started = performance.now();
   const requestId = requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
   const scope: ApiRequestScope = { requestId, log: logger.child({ requestId }) };
-  const path = pathOf(request.url);
+  const path = routeOf(pathOf(request.url));
   let response: Response;
   try {
     response = await handle(request, scope);

@@ -4,15 +4,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
   // Every line the app can write, Better Auth's debug lines included: the strictest test of what reaches the log.
-  process.env.LOG_LEVEL = "debug";
+  process.env.LOG_LEVEL = "trace";
 });
 
 import { betterAuthLogger } from "@/server/auth/logging";
 import { REQUEST_ID_HEADER } from "@/server/http/request-id";
 import { createUser, signIn, STRONG_PASSWORD } from "@/test/helpers";
-import { authRequest, BASE_URL, trpcRequest } from "@/test/http";
+import { authRequest, BASE_URL, cookiesFrom, nextClientIp, trpcRequest } from "@/test/http";
 import { startTestServer } from "@/test/http-server";
 import { captureLogs, type LogLine } from "@/test/logs";
+import { linkIn, mailTo } from "@/test/mailbox";
 import { databaseFailsDuring } from "@/test/statement-counter";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -29,7 +30,7 @@ afterAll(async () => {
   logs.stop();
 });
 
-/** A request to the production listener; `origin` is the app's own, as a browser on the app would send. */
+/** A request to the production listener; `origin` is the app's own, as a browser on the app would send. Redirects are answers, not followed. */
 function send(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   return fetch(`${server.url}${path}`, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
@@ -39,6 +40,7 @@ function send(path: string, init: { method?: string; body?: unknown; headers?: R
       ...init.headers,
     },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    redirect: "manual",
   });
 }
 
@@ -226,6 +228,92 @@ describe("secrets never reach the log", () => {
       expect(written).not.toContain(secret);
     }
     expect(written).not.toMatch(/bearer /i);
+  });
+
+  it("the full account flows log none of the tokens, codes, cookies, JWTs and passwords issued or sent", async () => {
+    const before = logs.raw.length;
+    const secrets = new Set<string>();
+    /** A secret, with the pieces of it that are secrets on their own (a signed cookie's token, a JWT's signature). */
+    const keep = (value: string | null | undefined) => {
+      if (!value) throw new Error("expected a secret");
+      for (const piece of [value, ...value.split(".").filter((part) => part.length >= 16)]) secrets.add(piece);
+      return value;
+    };
+    const keepCookies = (response: Response) => {
+      for (const entry of response.headers.getSetCookie()) {
+        const value = decodeURIComponent((entry.split(";")[0] ?? "").split("=").slice(1).join("="));
+        if (value) keep(value);
+      }
+      return cookiesFrom(response);
+    };
+    const auth = (path: string, options: Parameters<typeof authRequest>[1] = {}) =>
+      authRequest(path, { ip: nextClientIp(), ...options });
+
+    // Sign-up, and the address confirmed with the mailed token (which signs the user in).
+    const email = `flows-${Date.now()}@example.com`;
+    const firstPassword = keep("amber-quarry-lantern-83");
+    expect((await send("/api/auth/sign-up/email", { body: { name: "Flow", email, password: firstPassword } })).status).toBe(200);
+    const confirmLink = new URL(linkIn(await mailTo(email, /confirm your email/), `${BASE_URL}/verify-email`));
+    const confirmToken = keep(confirmLink.searchParams.get("token"));
+    const confirmed = await send("/api/auth/confirm-email", { body: { token: confirmToken, password: firstPassword } });
+    expect(confirmed.status).toBe(200);
+    keepCookies(confirmed);
+    expect((await send("/api/auth/confirm-email", { body: { token: `${confirmToken}x`, password: firstPassword } })).status).toBe(400);
+
+    // Sign-in (a wrong password first), the session token as a bearer credential, a JWT, signed-in calls.
+    const wrongPassword = keep("copper-wrong-meadow-19");
+    expect((await auth("/sign-in/email", { body: { email, password: wrongPassword } })).status).toBe(401);
+    const signedIn = await auth("/sign-in/email", { body: { email, password: firstPassword } });
+    expect(signedIn.status).toBe(200);
+    const sessionToken = keep(signedIn.headers.get("set-auth-token"));
+    let cookie = keepCookies(signedIn);
+    const minted = await send("/api/auth/token", { headers: { authorization: `Bearer ${sessionToken}` } });
+    const jwt = keep(((await minted.json()) as { token: string }).token);
+    expect((await send("/api/trpc/user.me", { headers: { authorization: `Bearer ${jwt}` } })).status).toBe(200);
+    expect((await send("/api/trpc/user.me", { headers: { cookie } })).status).toBe(200);
+
+    // Change of password: a new session cookie.
+    const secondPassword = keep("granite-willow-harbour-47");
+    const changed = await auth("/change-password", {
+      body: { currentPassword: firstPassword, newPassword: secondPassword },
+      headers: { cookie },
+    });
+    expect(changed.status).toBe(200);
+    cookie = keepCookies(changed);
+
+    // Reset: the link's token travels in the path, then in the page's query, then in a body.
+    expect((await auth("/request-password-reset", { body: { email, redirectTo: "/reset-password" } })).status).toBe(200);
+    const resetLink = new URL(linkIn(await mailTo(email, /reset your password/), `${BASE_URL}/api/auth/reset-password/`));
+    const resetToken = keep(resetLink.pathname.split("/").at(-1));
+    const opened = await send(`${resetLink.pathname}${resetLink.search}`, { headers: { [REQUEST_ID_HEADER]: "flow-reset-link" } });
+    expect(opened.status).toBe(302);
+    expect(opened.headers.get("location")).toContain(resetToken);
+    expect((await auth(`/reset-password/${resetToken}${resetLink.search}`)).status).toBe(302);
+    const thirdPassword = keep("saffron-canyon-ledger-52");
+    expect((await auth("/reset-password", { body: { token: resetToken, newPassword: thirdPassword } })).status).toBe(200);
+    expect((await send("/api/auth/reset-password", { body: { token: resetToken, newPassword: thirdPassword } })).status).toBe(400);
+    expect((await send(`/api/auth/reset-password/${resetToken}?callbackURL=%2Freset-password`)).status).toBe(302);
+
+    // Sign-in with the new password, and sign-out.
+    const again = await auth("/sign-in/email", { body: { email, password: thirdPassword } });
+    expect(again.status).toBe(200);
+    keep(again.headers.get("set-auth-token"));
+    cookie = keepCookies(again);
+    const signedOut = await auth("/sign-out", { body: {}, headers: { cookie } });
+    expect(signedOut.status).toBe(200);
+
+    const written = logs.raw.slice(before).join("");
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThanOrEqual(16);
+      for (const form of new Set([secret, encodeURIComponent(secret)])) {
+        if (written.includes(form)) throw new Error(`a secret reached the log: ${written.split("\n").find((line) => line.includes(form))}`);
+      }
+    }
+    // Not vacuous: the reset link was logged, by its route, and Better Auth's own lines were written too.
+    expect(accessLineOf("flow-reset-link")).toEqual([
+      expect.objectContaining({ method: "GET", path: "/api/auth/reset-password/:token", status: 302 }),
+    ]);
+    expect(written).toContain('"component":"better-auth"');
   });
 
   it("fields named like secrets are redacted wherever a library puts them", () => {

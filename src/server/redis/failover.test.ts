@@ -78,6 +78,44 @@ describe.skipIf(!redisUrl)("Redis failover", () => {
     proxy.restore();
   });
 
+  /** Keeps the event loop busy, as a long synchronous task (a hostile input) does. */
+  function freeze(ms: number): void {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // busy
+    }
+  }
+
+  it("a command pending while the event loop is frozen longer than the command timeout is no outage", async () => {
+    const { redis, failover, log } = setup();
+    await failover.use(viaRedis(redis), () => "database");
+    for (let round = 0; round < 5; round++) {
+      const pending = failover.use(viaRedis(redis), () => "database");
+      freeze(600);
+      expect(await pending).toBe("redis:PONG");
+    }
+    // Several commands at once, and a freeze longer than two timeouts.
+    const pending = Promise.all(Array.from({ length: 10 }, () => failover.use(viaRedis(redis), () => "database")));
+    freeze(900);
+    expect(await pending).toEqual(Array(10).fill("redis:PONG"));
+    expect(failover.available).toBe(true);
+    expect(log.lines).toEqual([]);
+  });
+
+  it("a silent Redis during a freeze still fails over, one command timeout after the freeze", async () => {
+    const { redis, failover, log } = setup();
+    await failover.use(viaRedis(redis), () => "database");
+    proxy.silence();
+    const pending = failover.use(viaRedis(redis), () => "database");
+    freeze(600);
+    const thawed = performance.now();
+    expect(await pending).toBe("database");
+    expect(performance.now() - thawed).toBeLessThan(1000);
+    expect(failover.available).toBe(false);
+    expect(log.lines.filter((line) => line.startsWith("warn"))).toHaveLength(1);
+    proxy.restore();
+  });
+
   it("runs the hooks before Redis is used again, and stays on the fallback while a hook fails", async () => {
     const { redis, failover } = setup();
     let hookRuns = 0;

@@ -2,6 +2,7 @@
 // until Redis answers again, and before Redis is used again, what it may hold stale is forgotten.
 import type Redis from "ioredis";
 import { logger } from "@/server/logger";
+import { eventLoopStalls, type EventLoopStalls } from "@/server/redis/event-loop-stalls";
 
 export type RedisFailover = {
   /** `onRedis` while Redis answers; `onFallback` when that call fails, and for every call until Redis is back. */
@@ -16,7 +17,18 @@ export type RedisFailover = {
 
 type Log = { warn: (message: string) => void; info: (message: string) => void };
 
-export function createRedisFailover(redis: Redis, { probeIntervalMs = 1000, log = logger as Log } = {}): RedisFailover {
+// A command that timed out while the event loop was stalled is sent again, at most this many times in all.
+const MAX_ATTEMPTS = 5;
+
+export function createRedisFailover(
+  redis: Redis,
+  {
+    probeIntervalMs = 1000,
+    log = logger as Log,
+    stalls = eventLoopStalls() as EventLoopStalls,
+    commandTimeoutMs = redis.options.commandTimeout,
+  } = {},
+): RedisFailover {
   let available = true;
   // Counts failures, so a probe that began before the latest one cannot declare Redis back.
   let failures = 0;
@@ -33,13 +45,36 @@ export function createRedisFailover(redis: Redis, { probeIntervalMs = 1000, log 
     log.warn(`[redis] unavailable (${reason}): rate limits and sessions use the database until Redis answers again`);
   }
 
+  /**
+   * Runs a command; one that timed out is sent again when the process could not have read its answer in time: a
+   * timer that fires after the event loop was stuck (a long synchronous task) says nothing about Redis, whose
+   * answer may be waiting unread. Only a timeout during which the loop was free for the whole command timeout, or
+   * any other error, is a failure. Sending again may count a hit twice, never too little (decision 009).
+   */
+  async function patiently<T>(command: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      try {
+        return await command();
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isTimeout(error) || !stalledDuring(started)) throw error;
+      }
+    }
+  }
+
+  function stalledDuring(started: number): boolean {
+    if (commandTimeoutMs === undefined) return false;
+    const now = performance.now();
+    return now - started - stalls.stalledMsBetween(started, now) < commandTimeoutMs;
+  }
+
   function probe(): void {
     if (probing || Date.now() < nextProbeAt) return;
     probing = true;
     const seen = failures;
     void (async () => {
       try {
-        await redis.ping();
+        await patiently(() => redis.ping());
         for (const hook of hooks) await hook();
         if (seen === failures) {
           available = true;
@@ -65,7 +100,7 @@ export function createRedisFailover(redis: Redis, { probeIntervalMs = 1000, log 
         return onFallback();
       }
       try {
-        return await onRedis();
+        return await patiently(onRedis);
       } catch (error) {
         fail(error);
         return onFallback();
@@ -78,4 +113,8 @@ export function createRedisFailover(redis: Redis, { probeIntervalMs = 1000, log 
       return available;
     },
   };
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && /timed out/i.test(error.message);
 }

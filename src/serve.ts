@@ -2,7 +2,6 @@
 // answers /api/trpc and /api/auth straight from node:http with the same handlers as Next's route handlers, minus
 // Next's per-request layer (docs/decisions/008-node-api-server.md). SIGTERM or SIGINT stops taking connections,
 // lets requests in flight finish, closes the database and Redis connections and exits within 10 seconds.
-import { createServer } from "node:http";
 import path from "node:path";
 import nextEnv from "@next/env";
 import next from "next";
@@ -18,11 +17,13 @@ const env = await loadConfiguration();
 
 const app = next({ dev: false, dir: ROOT, hostname: env.HOSTNAME, port: env.PORT });
 await app.prepare();
-const [{ createApiListener }, { logger }] = await Promise.all([
+const [{ createApiListener }, { logger }, { createLimitedServer, NODE_TIMEOUTS }] = await Promise.all([
   import("@/server/http/api-listener"),
   import("@/server/logger"),
+  import("@/server/http/server-limits"),
 ]);
-const server = trackResponses(createServer(createApiListener(env.BETTER_AUTH_URL, app.getRequestHandler())));
+const server = trackResponses(createLimitedServer({ ...NODE_TIMEOUTS, maxConnections: env.MAX_CONNECTIONS }));
+server.on("request", createApiListener(env.BETTER_AUTH_URL, app.getRequestHandler()));
 server.listen(env.PORT, env.HOSTNAME, () => {
   logger.info(
     { address: `http://${env.HOSTNAME}:${env.PORT}`, publicUrl: env.BETTER_AUTH_URL },

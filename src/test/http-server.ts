@@ -1,12 +1,14 @@
 // The production API listener (src/server/http/api-listener.ts) on a free local port, for clients that must go
 // over the network (the CLI); paths other than /api/trpc and /api/auth answer 404 instead of reaching Next, unless
 // the test gives its own stand-in for Next.
-import { type Agent, createServer, type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
+import { type Agent, type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GET as authGet, POST as authPost } from "@/app/api/auth/[...all]/route";
 import { GET as trpcGet, POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
+import { env } from "@/env";
 import { createApiListener, type RequestListener } from "@/server/http/api-listener";
 import { normalisedPath, queryOf } from "@/server/http/request-path";
+import { createLimitedServer, NODE_TIMEOUTS, type ServerLimits } from "@/server/http/server-limits";
 
 /** The headers of a Node message as a web Headers, as Next hands them to a route handler. */
 export function headersOf(req: IncomingMessage): Headers {
@@ -44,13 +46,15 @@ export const nextApiRoutes: RequestListener = (req, res) => {
 
 /**
  * Listens on a free local port; `log` lists the requests served ("GET /api/trpc/user.me 200"); `close` stops it.
- * `fallback` serves what the listener does not (Next, in production); by default a 404.
+ * `fallback` serves what the listener does not (Next, in production); by default a 404. The server is the one
+ * `npm start` runs, with its limits (Node's timeouts, MAX_CONNECTIONS) unless `limits` says otherwise.
  */
 export async function startTestServer(
-  fallback: RequestListener = (_req, res) => res.writeHead(404).end(),
+  fallback: RequestListener = (_req, res) => void res.writeHead(404).end(),
+  limits: Partial<ServerLimits> = {},
 ): Promise<{ url: string; log: string[]; close: () => Promise<void> }> {
   const log: string[] = [];
-  const server = createServer();
+  const server = createLimitedServer({ ...NODE_TIMEOUTS, maxConnections: env.MAX_CONNECTIONS, ...limits });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

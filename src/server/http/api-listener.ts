@@ -9,9 +9,18 @@ import { apiSecurityHeaders, internalErrorBody } from "@/server/http/api-request
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/request-id";
 import { normalisedPath, queryOf } from "@/server/http/request-path";
+import { SERVED_METHODS } from "@/server/http/server-limits";
 import { logger } from "@/server/logger";
 
-export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+/** Next's request handler returns a promise; what it rejects with is logged like the listener's own failures. */
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * The methods a web Request cannot carry (the Fetch standard forbids them), so neither the API handlers nor Next can
+ * serve them: they are answered 405 on every path. (Node's parser refuses TRACK itself, with a 400; CONNECT reaches
+ * the server's "connect" event, src/server/http/server-limits.ts.)
+ */
+const UNSERVED_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 const routes: [prefix: string, handler: (request: Request) => Promise<Response>][] = [
   [`${TRPC_ENDPOINT}/`, handleTrpcRequest],
@@ -94,34 +103,72 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
   res.writeHead(response.status, headers).end(body);
 }
 
+/** A short plain-text answer, with the security headers of every API answer. */
+function answer(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    ...apiSecurityHeaders(),
+    ...headers,
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": String(Buffer.byteLength(body)),
+  });
+  res.end(body);
+}
+
+/**
+ * A request target that is no path: "*" (meaningful only for OPTIONS, which asks about the server as a whole), or an
+ * absolute URL that does not parse or is not http(s). Next answers these with a 500 and a stack trace on the console.
+ */
+function answerTargetWithoutPath(req: IncomingMessage, res: ServerResponse): void {
+  if (req.method === "OPTIONS" && req.url === "*") return answer(res, 204, "", { allow: SERVED_METHODS });
+  answer(res, 400, "Bad Request");
+}
+
+/** Logs `error` and, unless a response has started, answers 500, both with `requestId`. */
+function failRequest(req: IncomingMessage, res: ServerResponse, requestId: string, endpoint: string, error: unknown): void {
+  // The access line (with the route) is already written when a handler failed; the path itself may carry a token.
+  logger.error({ requestId, err: error, method: req.method, endpoint }, "request failed");
+  if (res.headersSent) return void res.end();
+  res.writeHead(500, { ...apiSecurityHeaders(), "content-type": "application/json", [REQUEST_ID_HEADER]: requestId });
+  res.end(internalErrorBody(requestId));
+}
+
 /**
  * Answers /api/trpc/* and /api/auth/*; hands anything else to `fallback`. `origin` is this server's own URL. The
- * handlers log, answer and time each request themselves (src/server/http/api-request.ts); what fails here, while
- * writing their response, is logged and answered with the same request id.
+ * handlers log, answer and time each request themselves (src/server/http/api-request.ts); what fails here (before
+ * them, while writing their response, or in `fallback`) is logged and answered with a request id: every request gets
+ * an answer, and no error reaches the process's own handlers.
  */
 export function createApiListener(origin: string, fallback: RequestListener): RequestListener {
   return (req, res) => {
-    const forwardedFor = trustSocketAddress(req);
-    const url = req.url ?? "/";
-    const path = normalisedPath(url);
-    const route = path === null ? undefined : routes.find(([prefix]) => path.startsWith(prefix));
-    if (!route) return fallback(req, res);
-    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-    // The handlers see the normal form too: their routing and the access log agree with the match made here.
-    const target = new URL(`${path}${queryOf(url)}`, origin);
-    route[1](toRequest(req, target, forwardedFor, requestId))
-      .then((response) => writeResponse(response, res))
-      .catch((error: unknown) => {
-        // The access line (with the route) is already written; the path itself may carry a token.
-        logger.error({ requestId, err: error, method: req.method, endpoint: route[0] }, "request failed");
-        if (res.headersSent) return void res.end();
-        res.writeHead(500, { ...apiSecurityHeaders(), "content-type": "application/json", [REQUEST_ID_HEADER]: requestId });
-        res.end(internalErrorBody(requestId));
-      })
-      // What the handler left unread (it answered without the body) is read and dropped, as Node does for a body
-      // nobody started reading; Node's requestTimeout bounds how long a client may keep sending it.
-      .finally(() => {
-        if (!req.complete) req.resume();
-      });
+    let endpoint = "listener";
+    let requestId: string | undefined;
+    const fail = (error: unknown) =>
+      failRequest(req, res, (requestId ??= requestIdFrom(req.headers[REQUEST_ID_HEADER])), endpoint, error);
+    try {
+      if (UNSERVED_METHODS.has(req.method ?? "")) return answer(res, 405, "Method Not Allowed", { allow: SERVED_METHODS });
+      const forwardedFor = trustSocketAddress(req);
+      const url = req.url ?? "/";
+      const path = normalisedPath(url);
+      if (path === null) return answerTargetWithoutPath(req, res);
+      const route = routes.find(([prefix]) => path.startsWith(prefix));
+      if (!route) {
+        endpoint = "next";
+        return void fallback(req, res)?.catch(fail);
+      }
+      endpoint = route[0];
+      requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+      // The handlers see the normal form too: their routing and the access log agree with the match made here.
+      const target = new URL(`${path}${queryOf(url)}`, origin);
+      route[1](toRequest(req, target, forwardedFor, requestId))
+        .then((response) => writeResponse(response, res))
+        .catch(fail)
+        // What the handler left unread (it answered without the body) is read and dropped, as Node does for a body
+        // nobody started reading; Node's requestTimeout bounds how long a client may keep sending it.
+        .finally(() => {
+          if (!req.complete) req.resume();
+        });
+    } catch (error) {
+      fail(error);
+    }
   };
 }

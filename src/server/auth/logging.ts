@@ -1,23 +1,8 @@
-// Better Auth's log lines, and our code that runs inside its endpoints (the mailer), written by the app's logger
-// with the request id. Better Auth already runs each endpoint inside an AsyncLocalStorage scope of its own that
-// holds the request's headers, where the HTTP handler puts x-request-id: the id is read from there, so serving a
-// request opens no scope of ours (everywhere else the request's logger is passed explicitly).
-// `@better-auth/core` is the package better-auth itself is built on, installed at the exact same version.
-import { tryGetCurrentAuthEndpointContext } from "@better-auth/core/context";
+// Better Auth's log lines, written by the app's logger with the id of the request they belong to.
 import type { BetterAuthOptions } from "better-auth";
 import { env, type LogLevel } from "@/env";
-import { REQUEST_ID_HEADER } from "@/server/http/request-id";
-import { type Logger, logger } from "@/server/logger";
-
-function currentRequestId(): string | null {
-  return tryGetCurrentAuthEndpointContext()?.headers?.get(REQUEST_ID_HEADER) ?? null;
-}
-
-/** The logger of the Better Auth request being served (its lines carry the request id), else the app's logger. */
-export function authRequestLogger(): Logger {
-  const requestId = currentRequestId();
-  return requestId ? logger.child({ requestId }) : logger;
-}
+import { logger } from "@/server/logger";
+import { currentRequestId } from "@/server/request-logger";
 
 /**
  * Better Auth's own threshold: its info lines are chatty (and name the email of every sign-up attempt), so they

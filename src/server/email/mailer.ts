@@ -2,7 +2,7 @@
 // (one line: recipient, subject, its links and its text), with the id of the request that sent it.
 import nodemailer from "nodemailer";
 import { env } from "@/env";
-import { authRequestLogger } from "@/server/auth/logging";
+import { requestLogger } from "@/server/request-logger";
 
 export type Mail = { to: string; subject: string; text: string; html: string };
 
@@ -14,7 +14,7 @@ export async function sendMail(mail: Mail): Promise<void> {
     return;
   }
   // Mail is sent from inside Better Auth's endpoints, whose logger knows the request.
-  const log = authRequestLogger();
+  const log = requestLogger();
   const fields = { mail: { to: mail.to, subject: mail.subject } };
   if (env.NODE_ENV !== "development") {
     // Links in mail are credentials: only a developer's own log may show them.

@@ -37,7 +37,8 @@ test("a page's URL parameters never crash it: inherited property names, repeated
 });
 
 test("every page carries a nonce-based CSP and the other security headers", async ({ request }) => {
-  for (const path of ["/", "/sign-in", "/tasks"]) {
+  // /api/nope is Next's 404 page, with the signed-in header: a page like the others.
+  for (const path of ["/", "/sign-in", "/tasks", "/api/nope"]) {
     const response = await request.get(path, { maxRedirects: 0 });
     const headers = response.headers();
     expect(headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);

@@ -1,7 +1,10 @@
+import fs from "node:fs";
+import path from "node:path";
+import { tryToParsePath } from "next/dist/lib/try-to-parse-path";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { safeCallbackUrl } from "@/lib/callback-url";
-import { handleRequest } from "@/proxy";
+import { config, handleRequest } from "@/proxy";
 
 const SESSION_COOKIE = "better-auth.session_token=token.signature";
 
@@ -63,6 +66,37 @@ describe("proxy: security headers on every page", () => {
       expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
       expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
     }
+  });
+});
+
+describe("proxy: which paths it runs for", () => {
+  // The matcher compiled as Next compiles it (path-to-regexp), anchored as Next anchors it.
+  const matchers = config.matcher.map(({ source }) => new RegExp(`^${tryToParsePath(source).regexStr ?? "(?!)"}`));
+  const runsFor = (pathname: string) => matchers.some((matcher) => matcher.test(pathname));
+
+  /** One path per route handler under src/app/api, dynamic segments filled in. */
+  const apiRoutes = fs
+    .readdirSync(path.resolve(import.meta.dirname, "app/api"), { recursive: true, encoding: "utf8" })
+    .filter((file) => path.basename(file) === "route.ts")
+    .map((file) => `/api/${path.dirname(file).split(path.sep).join("/")}`.replace(/\[(?:\.\.\.)?\w+\]/g, "x"));
+
+  it("knows every API route", () => {
+    expect(apiRoutes.sort()).toEqual(["/api/auth/x", "/api/health", "/api/ping", "/api/ready", "/api/trpc/x"]);
+  });
+
+  it.each(apiRoutes)("not for the API route %s (its handler sets its own headers)", (route) => {
+    expect(runsFor(route)).toBe(false);
+  });
+
+  it.each(["/", "/tasks", "/sign-in", "/api/nope", "/api/anything-else/x", "/api", "/api/trpc", "/api/health/x", "/api/healthz"])(
+    "for %s: a page, or Next's 404 page, with the signed-in header, so it needs CSP and frame-ancestors",
+    (pathname) => {
+      expect(runsFor(pathname)).toBe(true);
+    },
+  );
+
+  it.each(["/_next/static/chunks/app.js", "/_next/image", "/favicon.ico", "/robots.txt"])("not for the static file %s", (pathname) => {
+    expect(runsFor(pathname)).toBe(false);
   });
 });
 

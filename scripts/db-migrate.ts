@@ -5,7 +5,13 @@
 import "./load-env";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { applyMigrations, createMigration, migrationStatus, type MigrationTarget } from "./migrate/engine";
+import {
+  DEFAULT_MIGRATION_LOCK_WAIT_MS,
+  applyMigrations,
+  createMigration,
+  migrationStatus,
+  type MigrationTarget,
+} from "./migrate/engine";
 
 const USAGE = "usage: tsx scripts/db-migrate.ts deploy | create <name> [--create-only] | status";
 
@@ -19,9 +25,21 @@ function selectTarget(): { target: MigrationTarget; label: string } {
   return { target: { kind: "pglite", dataDir }, label: `PGlite ${dataDir}` };
 }
 
+/** MIGRATION_LOCK_WAIT_MS: how long `deploy` waits for another instance migrating the same PostgreSQL database. */
+function lockWaitMs(): number {
+  const value = process.env.MIGRATION_LOCK_WAIT_MS;
+  if (value === undefined || value === "") return DEFAULT_MIGRATION_LOCK_WAIT_MS;
+  if (!/^\d+$/.test(value)) throw new Error(`MIGRATION_LOCK_WAIT_MS must be a whole number of milliseconds, got "${value}"`);
+  return Number(value);
+}
+
 async function deploy(target: MigrationTarget, label: string): Promise<void> {
   const started = performance.now();
-  const { applied } = await applyMigrations(target);
+  const { applied } = await applyMigrations(target, {
+    lockWaitMs: lockWaitMs(),
+    onLockWait: (waited) =>
+      console.log(`${label}: another process is migrating this database; waiting for it (${Math.round(waited / 1000)} s so far)`),
+  });
   for (const name of applied) console.log(`applied ${name}`);
   const ms = Math.round(performance.now() - started);
   console.log(`${label}: ${applied.length ? `${applied.length} migration(s) applied` : "already up to date"} (${ms} ms)`);

@@ -41,12 +41,38 @@ const FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
 
-export async function applyMigrations(target: MigrationTarget): Promise<{ applied: string[] }> {
+/** The key of the engine's own advisory lock (`SELECT pg_advisory_lock(72707369)`, which it gives up after 10 s). */
+export const MIGRATION_LOCK_KEY = 72707369;
+export const DEFAULT_MIGRATION_LOCK_WAIT_MS = 300_000;
+const LOCK_POLL_MS = 250;
+const LOCK_LOG_EVERY_MS = 10_000;
+
+export type ApplyOptions = {
+  /** How long to wait for another process migrating the same PostgreSQL database before giving up. */
+  lockWaitMs?: number;
+  /** Told when the wait starts and every 10 s after, with the time waited so far. */
+  onLockWait?: (waitedMs: number) => void;
+};
+
+/**
+ * Applies pending migrations. On PostgreSQL the engine's advisory lock is taken first, on the engine's own session
+ * (so its lock is granted at once), waiting up to `lockWaitMs` for another instance that holds it: the engine's
+ * 10 s would crash-loop a second instance started during a long migration. The engine then finds what is still
+ * pending, usually nothing.
+ */
+export async function applyMigrations(
+  target: MigrationTarget,
+  { lockWaitMs = DEFAULT_MIGRATION_LOCK_WAIT_MS, onLockWait }: ApplyOptions = {},
+): Promise<{ applied: string[] }> {
   const migrationsList = await readMigrations();
-  return withEngine(target, async (engine) => {
-    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: FILTERS });
-    return { applied: appliedMigrationNames };
-  });
+  return withEngine(
+    target,
+    async (engine) => {
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: FILTERS });
+      return { applied: appliedMigrationNames };
+    },
+    (conn) => conn.takeMigrationLock?.(lockWaitMs, onLockWait),
+  );
 }
 
 /**
@@ -172,16 +198,25 @@ function logEngine(line: string): void {
 let engineQueue: Promise<unknown> = Promise.resolve();
 
 /** One engine at a time: the wasm instance, its panic message and its timers are process-wide. */
-function withEngine<T>(target: MigrationTarget, task: (engine: SchemaEngine) => Promise<T>): Promise<T> {
-  const run = engineQueue.then(() => runEngine(target, task));
+function withEngine<T>(
+  target: MigrationTarget,
+  task: (engine: SchemaEngine) => Promise<T>,
+  prepare?: (conn: Connection) => Promise<void> | undefined,
+): Promise<T> {
+  const run = engineQueue.then(() => runEngine(target, task, prepare));
   engineQueue = run.catch(() => undefined);
   return run;
 }
 
-async function runEngine<T>(target: MigrationTarget, task: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function runEngine<T>(
+  target: MigrationTarget,
+  task: (engine: SchemaEngine) => Promise<T>,
+  prepare?: (conn: Connection) => Promise<void> | undefined,
+): Promise<T> {
   await loadWasm();
   const conn = await connect(target);
   try {
+    await prepare?.(conn);
     const factory = bindMigrationAwareSqlAdapterFactory(conn.factory);
     const engine = await wasmGlue.SchemaEngine.new({ datamodels: undefined }, logEngine, factory);
     try {
@@ -201,7 +236,12 @@ async function runEngine<T>(target: MigrationTarget, task: (engine: SchemaEngine
 
 // ---- database connections ----
 
-type Connection = { factory: SqlMigrationAwareDriverAdapterFactory; close(): Promise<void> };
+type Connection = {
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+  /** PostgreSQL: holds the migration advisory lock on the engine's session until close, waiting at most `waitMs`. */
+  takeMigrationLock?(waitMs: number, onWait?: (waitedMs: number) => void): Promise<void>;
+};
 
 function once(fn: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
@@ -261,8 +301,9 @@ async function connectPostgres(url: string): Promise<Connection> {
   // Parsed fields, not { connectionString }: with a connection string, pg ignores the `database` override and the
   // "shadow" database would be the main one (adapter-pg's own connectToShadowDb has that bug).
   const config: pg.PoolConfig = { ...parseIntoClientConfig(url), connectionTimeoutMillis: 15_000 };
-  // One connection, like the native engine: the migration advisory lock and the migrations share one session.
-  const pool = pgPool({ ...config, max: 1 });
+  // One connection, like the native engine: the migration advisory lock and the migrations share one session, which
+  // is never closed for being idle (that would release the lock).
+  const pool = pgPool({ ...config, max: 1, idleTimeoutMillis: 0 });
   const cleanups: Array<() => Promise<void>> = [];
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: "postgres",
@@ -288,7 +329,26 @@ async function connectPostgres(url: string): Promise<Connection> {
     factory,
     close: async () => {
       for (const cleanup of cleanups) await cleanup(); // shadows the engine did not dispose (e.g. after an error)
-      await pool.end();
+      await pool.end(); // ends the session, and with it the migration lock
+    },
+    takeMigrationLock: async (waitMs, onWait) => {
+      const started = performance.now();
+      let toldAt = -Infinity;
+      for (;;) {
+        const { rows } = await pool.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [MIGRATION_LOCK_KEY]);
+        if (rows[0]?.locked) return;
+        const waited = performance.now() - started;
+        if (waited >= waitMs) {
+          throw new Error(
+            `another process has been migrating this database for over ${Math.round(waitMs / 1000)} s (it holds pg_advisory_lock(${MIGRATION_LOCK_KEY})); giving up`,
+          );
+        }
+        if (waited - toldAt >= LOCK_LOG_EVERY_MS) {
+          toldAt = waited;
+          onWait?.(waited);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, waitMs - waited)));
+      }
     },
   };
 }

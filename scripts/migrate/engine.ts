@@ -335,7 +335,7 @@ async function connectPostgres(url: string): Promise<Connection> {
       const started = performance.now();
       let toldAt = -Infinity;
       for (;;) {
-        const { rows } = await pool.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [MIGRATION_LOCK_KEY]);
+        const { rows } = await pool.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${MIGRATION_LOCK_KEY}) AS locked`);
         if (rows[0]?.locked) return;
         const waited = performance.now() - started;
         if (waited >= waitMs) {

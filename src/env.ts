@@ -63,6 +63,12 @@ export const envSchema = z.object({
   MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** Password hashes computed at once; the rest wait. Default: one fewer than the cores, at least 1. */
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism() - 1)),
+  /** Password checks waiting for a hash beyond which the next one is answered 503 with Retry-After. */
+  PASSWORD_HASH_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(64),
+  /** Days an audit event is kept; older ones are deleted by every app process, hourly (src/server/retention.ts). */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+  /** Hours an expired rate-limit counter row is kept in the database (longer than the longest window, 15 min). */
+  RATE_LIMIT_RETENTION_HOURS: z.coerce.number().int().min(1).max(8_760).default(24),
   SESSION_IDLE_TIMEOUT: seconds(7 * DAY),
   SESSION_UPDATE_AGE: seconds(DAY),
   SESSION_ABSOLUTE_LIFETIME: seconds(30 * DAY),

@@ -2,6 +2,11 @@
 import { loadConfiguration, prepareSigningKey } from "@/server/startup";
 
 await loadConfiguration();
-if (process.env.NEXT_PHASE !== "phase-production-build") await prepareSigningKey();
+if (process.env.NEXT_PHASE !== "phase-production-build") {
+  await prepareSigningKey();
+  // Hourly deletion of expired audit events and rate-limit rows (src/server/retention.ts).
+  const [{ startRetention }, { db }] = await Promise.all([import("@/server/retention"), import("@/server/db")]);
+  startRetention(db);
+}
 
 export {};

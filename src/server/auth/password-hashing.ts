@@ -1,7 +1,11 @@
 // argon2id (OWASP's minimum: 19 MiB, 2 iterations, 1 lane) on libuv's thread pool, never on the event loop, and
 // at most PASSWORD_HASH_CONCURRENCY at once (by default one fewer than the cores): a burst of sign-ins queues for
-// hashing instead of taking every core from the requests the event loop is serving.
+// hashing instead of taking every core from the requests the event loop is serving. The queue holds at most
+// PASSWORD_HASH_QUEUE_MAX waiting; past that a request is answered 503 with Retry-After, and a request whose client
+// has gone (Better Auth's request signal aborted) is dropped when its turn comes instead of being hashed.
+import { tryGetCurrentAuthEndpointContext } from "@better-auth/core/context";
 import { hash, verify } from "@node-rs/argon2";
+import { APIError } from "better-auth/api";
 import pLimit from "p-limit";
 import { env } from "@/env";
 
@@ -9,16 +13,28 @@ import { env } from "@/env";
 const options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 const hashing = pLimit(env.PASSWORD_HASH_CONCURRENCY);
+const RETRY_AFTER_SECONDS = 2;
+
+/** Runs `work` in its turn, or refuses at once when the queue is full. */
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing.pendingCount >= env.PASSWORD_HASH_QUEUE_MAX) {
+    const message = "The server is busy checking passwords. Try again in a moment.";
+    throw new APIError("SERVICE_UNAVAILABLE", { code: "PASSWORD_HASHING_BUSY", message }, { "Retry-After": String(RETRY_AFTER_SECONDS) });
+  }
+  const signal = tryGetCurrentAuthEndpointContext()?.request?.signal;
+  return hashing(() => {
+    if (signal?.aborted) {
+      throw new APIError("REQUEST_TIMEOUT", { code: "CLIENT_CLOSED_REQUEST", message: "The client closed the request." });
+    }
+    return work();
+  });
+}
 
 export function hashPassword(password: string): Promise<string> {
-  return hashing(() => hash(password, options));
+  return inTurn(() => hash(password, options));
 }
 
 /** Constant-time comparison inside argon2; a malformed hash counts as a mismatch. */
-export async function verifyPassword({ hash: stored, password }: { hash: string; password: string }): Promise<boolean> {
-  try {
-    return await hashing(() => verify(stored, password));
-  } catch {
-    return false;
-  }
+export function verifyPassword({ hash: stored, password }: { hash: string; password: string }): Promise<boolean> {
+  return inTurn(() => verify(stored, password).catch(() => false));
 }

@@ -69,6 +69,8 @@ export const envSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   /** Hours an expired rate-limit counter row is kept in the database (longer than the longest window, 15 min). */
   RATE_LIMIT_RETENTION_HOURS: z.coerce.number().int().min(1).max(8_760).default(24),
+  /** How long `npm run db:migrate` waits for another instance migrating the same database (read by scripts/db-migrate.ts). */
+  MIGRATION_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   SESSION_IDLE_TIMEOUT: seconds(7 * DAY),
   SESSION_UPDATE_AGE: seconds(DAY),
   SESSION_ABSOLUTE_LIFETIME: seconds(30 * DAY),

@@ -59,7 +59,7 @@ export const envSchema = z.object({
   /** Mutations one signed-in user may make per minute through tRPC. */
   MUTATION_RATE_LIMIT: z.coerce.number().int().positive().default(120),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-  /** Connections `npm start` holds open at once; one more is closed as soon as it is accepted (src/server/http/server-limits.ts). */
+  /** Connections `npm start` holds open at once (src/server/http/server-limits.ts says which one goes at the cap). */
   MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** Password hashes computed at once; the rest wait. Default: one fewer than the cores, at least 1. */
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism() - 1)),

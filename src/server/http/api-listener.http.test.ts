@@ -3,7 +3,7 @@
 // slow or surplus connections are cut without stopping the others (src/server/http/server-limits.ts).
 import { Agent } from "node:http";
 import { connect, type Socket } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { MAX_BODY_BYTES } from "@/server/api/http-handler";
 import { REQUEST_ID_HEADER } from "@/server/http/request-id";
 import { logger } from "@/server/logger";
@@ -226,32 +226,45 @@ describe("api listener: slow clients are cut", () => {
   });
 });
 
-describe("api listener: connections past the cap are refused", () => {
-  const MAX = 4;
+describe("api listener: connections past the cap", () => {
+  const MAX = 3;
   let server: Awaited<ReturnType<typeof startTestServer>>;
-  beforeAll(async () => {
-    server = await startTestServer(undefined, { maxConnections: MAX, headersTimeoutMs: 600, timeoutCheckIntervalMs: 100 });
+  beforeEach(async () => {
+    server = await startTestServer(undefined, { maxConnections: MAX });
   });
-  afterAll(() => server.close());
+  afterEach(() => server.close());
+  const health = { path: "/api/trpc/health.check" };
 
-  it("one past the cap is closed at once; open connections are still served, and new ones once the idle are cut", async () => {
+  it("connections that send nothing make room: a new client is served, the oldest silent one is closed", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const idle: Socket[] = [];
+    const silent: Socket[] = [];
     try {
-      expect((await rawRequest(server.url, { path: "/api/trpc/health.check", agent })).status).toBe(200);
-      for (let i = 1; i < MAX; i++) idle.push(await openSocket(server.url));
-      const refused = await exchange(await openSocket(server.url), (socket) => socket.write("GET /api/trpc/health.check HTTP/1.1\r\nHost: x\r\n\r\n"));
-      expect(refused).toMatchObject({ closed: true, text: "" });
-      expect(refused.ms).toBeLessThan(300);
-
-      const kept = await rawRequest(server.url, { path: "/api/trpc/health.check", agent });
-      expect(kept).toMatchObject({ status: 200, reusedSocket: true });
-
-      await Promise.all(idle.map((socket) => new Promise((resolve) => socket.once("close", resolve))));
-      expect((await rawRequest(server.url, { path: "/api/trpc/health.check" })).status).toBe(200);
+      expect((await rawRequest(server.url, { ...health, agent })).status).toBe(200);
+      for (let i = 1; i < MAX; i++) silent.push(await openSocket(server.url));
+      const oldestClosed = new Promise((resolve) => silent[0]?.once("close", resolve));
+      expect((await rawRequest(server.url, health)).status).toBe(200);
+      await oldestClosed;
+      expect(silent[1]?.destroyed).toBe(false);
+      expect(await rawRequest(server.url, { ...health, agent })).toMatchObject({ status: 200, reusedSocket: true });
     } finally {
       agent.destroy();
-      for (const socket of idle) socket.destroy();
+      for (const socket of silent) socket.destroy();
+    }
+  });
+
+  it("when every connection has sent a request, one more is closed at once and the open ones are still served", async () => {
+    const agents = Array.from({ length: MAX }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
+    try {
+      for (const agent of agents) expect((await rawRequest(server.url, { ...health, agent })).status).toBe(200);
+      const request = "GET /api/trpc/health.check HTTP/1.1\r\nHost: localhost\r\n\r\n";
+      const refused = await exchange(await openSocket(server.url), (socket) => socket.write(request));
+      expect(refused).toMatchObject({ closed: true, text: "" });
+      expect(refused.ms).toBeLessThan(300);
+      for (const agent of agents) {
+        expect(await rawRequest(server.url, { ...health, agent })).toMatchObject({ status: 200, reusedSocket: true });
+      }
+    } finally {
+      for (const agent of agents) agent.destroy();
     }
   });
 });

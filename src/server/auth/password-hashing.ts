@@ -13,14 +13,19 @@ import { env } from "@/env";
 const options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 const hashing = pLimit(env.PASSWORD_HASH_CONCURRENCY);
-const RETRY_AFTER_SECONDS = 2;
+
+/** The queue is full: Better Auth answers it 503 with Retry-After; tRPC maps it to SERVICE_UNAVAILABLE. */
+export class PasswordHashingBusy extends APIError {
+  readonly retryAfterSeconds = 2;
+  constructor() {
+    const message = "The server is busy checking passwords. Try again in a moment.";
+    super("SERVICE_UNAVAILABLE", { code: "PASSWORD_HASHING_BUSY", message }, { "Retry-After": "2" });
+  }
+}
 
 /** Runs `work` in its turn, or refuses at once when the queue is full. */
 async function inTurn<T>(work: () => Promise<T>): Promise<T> {
-  if (hashing.pendingCount >= env.PASSWORD_HASH_QUEUE_MAX) {
-    const message = "The server is busy checking passwords. Try again in a moment.";
-    throw new APIError("SERVICE_UNAVAILABLE", { code: "PASSWORD_HASHING_BUSY", message }, { "Retry-After": String(RETRY_AFTER_SECONDS) });
-  }
+  if (hashing.pendingCount >= env.PASSWORD_HASH_QUEUE_MAX) throw new PasswordHashingBusy();
   const signal = tryGetCurrentAuthEndpointContext()?.request?.signal;
   return hashing(() => {
     if (signal?.aborted) {

@@ -3,11 +3,11 @@ import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { deleteAccountInput } from "@/lib/validation/account";
 import { taskSelect } from "@/server/api/routers/task";
 import { keepAnAdmin, profileSelect } from "@/server/api/routers/user";
-import { protectedProcedure, tooManyRequests } from "@/server/api/trpc";
+import { protectedProcedure, RetryLater, tooManyRequests } from "@/server/api/trpc";
 import { authEventSelect, recordAuthEvent } from "@/server/audit";
 import { auth } from "@/server/auth";
 import { passwordAttempts, tooManyWrongPasswordsMessage } from "@/server/auth/password-attempts";
-import { verifyPassword } from "@/server/auth/password-hashing";
+import { PasswordHashingBusy, verifyPassword } from "@/server/auth/password-hashing";
 import { counters } from "@/server/rate-limit/counters";
 import { noInput } from "@/lib/validation/no-input";
 
@@ -40,12 +40,18 @@ export const accountRouter = {
   delete: protectedProcedure
     .input(deleteAccountInput)
     .mutation(async ({ ctx, input }) => {
-      const attempt = await passwordAttempts(counters).check(ctx.user.email, async () => {
-        const hash = (
-          await ctx.db.account.findFirst({ where: { userId: ctx.user.id, providerId: "credential" }, select: { password: true } })
-        )?.password;
-        return hash ? verifyPassword({ hash, password: input.password }) : false;
-      });
+      const attempt = await passwordAttempts(counters)
+        .check(ctx.user.email, async () => {
+          const hash = (
+            await ctx.db.account.findFirst({ where: { userId: ctx.user.id, providerId: "credential" }, select: { password: true } })
+          )?.password;
+          return hash ? verifyPassword({ hash, password: input.password }) : false;
+        })
+        .catch((error: unknown) => {
+          // A full hashing queue is a busy server, not a wrong password (the attempt is not counted).
+          if (!(error instanceof PasswordHashingBusy)) throw error;
+          throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: error.message, cause: new RetryLater(error.retryAfterSeconds) });
+        });
       if ("throttled" in attempt) throw tooManyRequests(attempt.throttled, tooManyWrongPasswordsMessage);
       if (!attempt.right) throw new TRPCError({ code: "BAD_REQUEST", message: "The password is not right." });
       // The rows (tasks, accounts and sessions cascade) under the admins' lock, so two admins leaving at once cannot

@@ -3,7 +3,7 @@
 // takes any string) and the fields a client may never set (role, ban, verification) dropped.
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
-import { checkPasswordStrength } from "@/lib/password-strength";
+import { checkPasswordStrengthOffThread, StrengthCheckBusy } from "@/server/auth/password-strength-thread";
 import { userName } from "@/lib/validation/user";
 
 const PROTECTED_USER_FIELDS = ["role", "banned", "banReason", "banExpires", "emailVerified"] as const;
@@ -18,9 +18,19 @@ const text = (value: unknown) => (typeof value === "string" ? value : undefined)
 const bodyOf = (ctx: { body?: unknown }): Body | null =>
   typeof ctx.body === "object" && ctx.body !== null && !Array.isArray(ctx.body) ? (ctx.body as Body) : null;
 
-/** Throws Better Auth's 400 with the reason and suggestions when `password` is too weak for this user. */
+/**
+ * Throws Better Auth's 400 with the reason and suggestions when `password` is too weak for this user, or a 503 with
+ * Retry-After when too many checks are already waiting for the worker thread that runs them.
+ */
 export async function refuseWeakPassword(password: string, context: (string | undefined)[]): Promise<void> {
-  const strength = checkPasswordStrength(password, context);
+  const strength = await checkPasswordStrengthOffThread(password, context).catch((error: unknown) => {
+    if (!(error instanceof StrengthCheckBusy)) throw error;
+    throw new APIError(
+      "SERVICE_UNAVAILABLE",
+      { code: "TRY_AGAIN_LATER", message: error.message },
+      { "Retry-After": String(error.retryAfterSeconds) },
+    );
+  });
   if (!strength.acceptable) {
     throw new APIError("BAD_REQUEST", {
       code: "PASSWORD_TOO_WEAK",
@@ -69,13 +79,21 @@ export function passwordPolicy(): BetterAuthPlugin {
             if (password === undefined) return;
             let context: (string | undefined)[] = [text(body.name), text(body.email)];
             if (ctx.path === "/change-password") {
+              // Without a session Better Auth refuses the change: nothing to check.
               const session = await getSessionFromCtx(ctx);
-              context = [session?.user.name, session?.user.email];
-            } else if (ctx.path === "/reset-password" && text(body.token)) {
-              const userId = (await ctx.context.internalAdapter.findVerificationValue(`reset-password:${text(body.token)}`))
-                ?.value;
-              const user = userId ? await ctx.context.internalAdapter.findUserById(userId) : null;
-              context = [user?.name, user?.email];
+              if (!session) return;
+              context = [session.user.name, session.user.email];
+            } else if (ctx.path === "/reset-password") {
+              // The token first (from the body or the query, as Better Auth takes it): without a valid one Better Auth
+              // refuses the reset, and no strength check is spent on it.
+              const token = text(body.token) || text(ctx.query?.token);
+              const verification = token
+                ? await ctx.context.internalAdapter.findVerificationValue(`reset-password:${token}`)
+                : null;
+              if (!verification || verification.expiresAt < new Date()) return;
+              const user = await ctx.context.internalAdapter.findUserById(verification.value);
+              if (!user) return;
+              context = [user.name, user.email];
             }
             await refuseWeakPassword(password, context);
           }),

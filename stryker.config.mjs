@@ -1,5 +1,6 @@
 // Mutation testing of the security modules (`npm run test:mutation`; docs/testing.md has the scores and the
-// surviving mutants). One module at a time: `npm run test:mutation -- --mutate src/lib/callback-url.ts`.
+// surviving mutants). One module against its own tests:
+// `npm run test:mutation -- --mutate src/lib/callback-url.ts --testFiles src/lib/callback-url.test.ts,src/proxy.test.ts`.
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 const config = {
   mutate: [
@@ -18,8 +19,8 @@ const config = {
   testRunner: "vitest",
   // The project's own config, global setup included (a migrated database and the mail capture).
   vitest: { configFile: "vitest.config.ts", related: true },
-  // The tests that state the security rules of these modules (the README's rule table). Every other test file
-  // imports trpc.ts too, and running them all put the initial run alone past a quarter of an hour here.
+  // The tests that state the security rules of these modules (the README's rule table). Most other test files
+  // import trpc.ts too; with them, every run would be most of the suite on one worker per runner.
   testFiles: [
     "src/lib/callback-url.test.ts",
     "src/proxy.test.ts",
@@ -33,6 +34,7 @@ const config = {
     "src/server/auth/session-cookie.test.ts",
     "src/server/auth/throttling.http.test.ts",
     "src/server/http/client-address.http.test.ts",
+    "src/server/http/client-ip.test.ts",
     "src/server/rate-limit/counter-store.test.ts",
   ],
   // The initial run (every test file above, one worker, instrumented) took over 5 minutes here.

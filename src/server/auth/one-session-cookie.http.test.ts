@@ -65,6 +65,8 @@ describe("counting session cookies", () => {
     expect(sessionCookieCount(` ${name}=a;${name}=b`)).toBe(2);
     expect(sessionCookieCount(`__Secure-${name}=a; __Host-${name}=b; ${name}=`)).toBe(3);
     expect(sessionCookieCount(`x${name}=a; ${name}x=b; __secure-${name}=c; ${name}; other=${name}=d`)).toBe(0);
+    // A pair without "=" is no cookie, even one whose text starts with the name.
+    expect(sessionCookieCount(`${name}=a; ${name}x`)).toBe(1);
   });
 });
 

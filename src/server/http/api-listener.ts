@@ -73,7 +73,7 @@ function trustSocketAddress(req: IncomingMessage): string | undefined {
  * A web Request for `url` from Node's message, with `forwardedFor` as its X-Forwarded-For. X-Request-Id is the id
  * chosen here, so the handler uses the same one.
  */
-function toRequest(req: IncomingMessage, url: URL, forwardedFor: string | undefined, requestId: string): Request {
+function toRequest(req: IncomingMessage, res: ServerResponse, url: URL, forwardedFor: string | undefined, requestId: string): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
@@ -82,9 +82,15 @@ function toRequest(req: IncomingMessage, url: URL, forwardedFor: string | undefi
   if (forwardedFor) headers.set("x-forwarded-for", forwardedFor);
   headers.set(REQUEST_ID_HEADER, requestId);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  // Aborted when the client leaves before its answer is written: work still queued for it (hashing) is dropped.
+  const clientGone = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) clientGone.abort();
+  });
   return new Request(url, {
     method: req.method,
     headers,
+    signal: clientGone.signal,
     body: hasBody ? bodyOf(req) : undefined,
     // Required by Node's fetch for a streamed body; the handlers read it with their own size cap.
     ...(hasBody ? { duplex: "half" } : {}),
@@ -159,7 +165,7 @@ export function createApiListener(origin: string, fallback: RequestListener): Re
       requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
       // The handlers see the normal form too: their routing and the access log agree with the match made here.
       const target = new URL(`${path}${queryOf(url)}`, origin);
-      route[1](toRequest(req, target, forwardedFor, requestId))
+      route[1](toRequest(req, res, target, forwardedFor, requestId))
         .then((response) => writeResponse(response, res))
         .catch(fail)
         // What the handler left unread (it answered without the body) is read and dropped, as Node does for a body

@@ -19,7 +19,7 @@ const config = {
   testRunner: "vitest",
   // The project's own config, global setup included (a migrated database and the mail capture).
   vitest: { configFile: "vitest.config.ts", related: true },
-  // The tests that state the security rules of these modules (the README's rule table). Most other test files
+  // The tests that state the security rules of these modules (the rule table in docs/security.md). Most other test files
   // import trpc.ts too; with them, every run would be most of the suite on one worker per runner.
   testFiles: [
     "src/lib/callback-url.test.ts",

@@ -10,15 +10,19 @@ import { authRequest, trpcRequest } from "@/test/http";
 import { rawRequest, startTestServer } from "@/test/http-server";
 
 /** The `name=value` of a fresh session cookie for a new user, and that session's id. */
-async function sessionCookie(): Promise<{ pair: string; value: string; sessionId: string }> {
-  const { headers, sessionId } = await signIn(await createUser());
+async function sessionCookie(): Promise<{ pair: string; value: string; token: string; sessionId: string }> {
+  const { headers, token, sessionId } = await signIn(await createUser());
   const pair = headers.get("cookie") ?? "";
-  return { pair, value: pair.slice(pair.indexOf("=") + 1), sessionId };
+  return { pair, value: pair.slice(pair.indexOf("=") + 1), token, sessionId };
 }
 
-/** Puts a session where Better Auth would refresh it (its sliding expiry is due), and rewrite its cookie. */
-async function makeDueForRefresh(sessionId: string): Promise<void> {
-  await db.session.update({ where: { id: sessionId }, data: { expiresAt: new Date(Date.now() + 5 * 24 * 3600 * 1000) } });
+/**
+ * Puts a session where Better Auth would refresh it (its sliding expiry is due), and rewrite its cookie; through
+ * Better Auth, so a copy in Redis is due too.
+ */
+async function makeDueForRefresh(token: string): Promise<void> {
+  const { internalAdapter } = await auth.$context;
+  await internalAdapter.updateSession(token, { expiresAt: new Date(Date.now() + 5 * 24 * 3600 * 1000) });
 }
 
 /**
@@ -27,8 +31,8 @@ async function makeDueForRefresh(sessionId: string): Promise<void> {
  */
 async function twoSessions() {
   const [alice, bob] = [await sessionCookie(), await sessionCookie()];
-  await makeDueForRefresh(alice.sessionId);
-  await makeDueForRefresh(bob.sessionId);
+  await makeDueForRefresh(alice.token);
+  await makeDueForRefresh(bob.token);
   return {
     alice,
     bob,

@@ -17,11 +17,15 @@ const env = await loadConfiguration();
 
 const app = next({ dev: false, dir: ROOT, hostname: env.HOSTNAME, port: env.PORT });
 await app.prepare();
-const [{ createApiListener }, { logger }, { createLimitedServer, NODE_TIMEOUTS }] = await Promise.all([
-  import("@/server/http/api-listener"),
-  import("@/server/logger"),
-  import("@/server/http/server-limits"),
-]);
+const [{ createApiListener }, { logger }, { createLimitedServer, NODE_TIMEOUTS }, { checkPasswordStrengthOffThread }] =
+  await Promise.all([
+    import("@/server/http/api-listener"),
+    import("@/server/logger"),
+    import("@/server/http/server-limits"),
+    import("@/server/auth/password-strength-thread"),
+  ]);
+// The password strength worker loads its dictionaries now, not during the first sign-up.
+checkPasswordStrengthOffThread.prepare();
 const server = trackResponses(createLimitedServer({ ...NODE_TIMEOUTS, maxConnections: env.MAX_CONNECTIONS }));
 server.on("request", createApiListener(env.BETTER_AUTH_URL, app.getRequestHandler()));
 server.listen(env.PORT, env.HOSTNAME, () => {

@@ -18,7 +18,11 @@ async function probeTimes(probe: () => Promise<unknown>, done: () => boolean, mi
   return times.sort((a, b) => b - a);
 }
 
-/** The worst time of `probe` over `runs` calls after one to warm up, with nothing else running. */
+/**
+ * The worst time of `probe` over `runs` calls after one to warm up, with nothing else running. Compare it with a run
+ * during a hostile request of as many probes: the worst of many calls is longer than the worst of a few (a garbage
+ * collection, the other core's work), stall or not.
+ */
 export async function latencyAlone(probe: () => Promise<unknown>, runs = 10): Promise<number> {
   await probe();
   const [worst = 0] = await probeTimes(probe, () => true, runs);

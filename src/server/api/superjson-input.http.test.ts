@@ -40,8 +40,9 @@ describe("superjson input does not stall other requests", () => {
     const cookie = await signedInCookie();
     await createTask(cookie, { json: { title: "warm-up" } });
     const hostile = setAndEqualitiesBody();
-    const alone = await latencyAlone(healthCheck);
     const { result, worstMs, probes } = await latencyDuring(() => createTask(cookie, hostile), healthCheck);
+    // As many probes alone, after: the worst of many calls is compared with the worst of as many.
+    const alone = await latencyAlone(healthCheck, Math.min(Math.max(probes, 10), 2_000));
     console.info(`health.check: ${alone.toFixed(1)} ms alone, ${worstMs.toFixed(1)} ms at worst during the input (${probes} probes)`);
     expect(result).toMatchObject({ status: 400, code: "BAD_REQUEST", message: expect.stringContaining("referential equalities") });
     expect(worstMs / alone).toBeLessThan(MAX_SLOWDOWN);

@@ -77,7 +77,7 @@ export function createStrengthChecker({ queueLimit = STRENGTH_QUEUE_LIMIT } = {}
   }
 
   /** The rule's verdict, computed in the worker; lengths are checked here first, which costs nothing. */
-  return function check(password: string, context: (string | undefined)[]): Promise<PasswordStrength> {
+  function check(password: string, context: (string | undefined)[]): Promise<PasswordStrength> {
     const lengthRefusal = passwordLengthRefusal(password);
     if (lengthRefusal) return Promise.resolve(lengthRefusal);
     if (queue.length > queueLimit) return Promise.reject(new StrengthCheckBusy());
@@ -86,7 +86,15 @@ export function createStrengthChecker({ queueLimit = STRENGTH_QUEUE_LIMIT } = {}
       queue.push({ id: ++nextId, password, context: bounded, resolve, reject });
       if (queue.length === 1) runNext();
     });
-  };
+  }
+
+  /** Starts the worker now (it loads zxcvbn's dictionaries), so that no request waits for that. */
+  function prepare(): void {
+    worker ??= started();
+    if (queue.length === 0) worker.unref();
+  }
+
+  return Object.assign(check, { prepare });
 }
 
 /** The server's checker: one worker for the process. */

@@ -5,9 +5,14 @@ import { describe, expect, it } from "vitest";
 import { createUser, signIn } from "@/test/helpers";
 import { authRequest, nextClientIp, trpcRequest } from "@/test/http";
 import { latencyAlone, latencyDuring } from "@/test/latency";
+import { checkPasswordStrengthOffThread } from "@/server/auth/password-strength-thread";
 
-/** How many times its latency alone another request may take while a password is being checked. */
-const MAX_SLOWDOWN = 10;
+/**
+ * How many times its worst latency alone another request may take while a password is being checked. Checked on the
+ * event loop, a random 128-character password stalled it 67 times over (4 s); off it, 3 to 7 times on a loaded
+ * 2-core machine, where argon2 (twice here) and the worker take the cores the probes run on.
+ */
+const MAX_SLOWDOWN = 20;
 
 const healthCheck = async () => expect((await trpcRequest("health.check")).status).toBe(200);
 const randomPassword = (length: number) => randomBytes(length).toString("base64").slice(0, length);
@@ -18,7 +23,7 @@ describe("a password strength check does not stall other requests", () => {
     const user = await createUser({ name: "N".repeat(100), email });
     const cookie = (await signIn(user)).headers.get("cookie") ?? "";
     await authRequest("/get-session", { headers: { cookie } }); // Better Auth's first request sets it up: not measured
-    const alone = await latencyAlone(healthCheck);
+    checkPasswordStrengthOffThread.prepare(); // as the server does at start
     const { result, worstMs, probes } = await latencyDuring(
       () =>
         authRequest("/change-password", {
@@ -28,6 +33,8 @@ describe("a password strength check does not stall other requests", () => {
         }),
       healthCheck,
     );
+    // As many probes alone, after: the worst of many calls is compared with the worst of as many.
+    const alone = await latencyAlone(healthCheck, Math.min(Math.max(probes, 10), 2_000));
     console.info(`health.check: ${alone.toFixed(1)} ms alone, ${worstMs.toFixed(1)} ms at worst during the change (${probes} probes)`);
     expect(result.status).toBe(200);
     expect(worstMs / alone).toBeLessThan(MAX_SLOWDOWN);

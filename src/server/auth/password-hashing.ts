@@ -8,6 +8,7 @@ import { hash, verify } from "@node-rs/argon2";
 import { APIError } from "better-auth/api";
 import pLimit from "p-limit";
 import { env } from "@/env";
+import { clientHasGone } from "@/server/http/client-gone";
 
 // @node-rs/argon2 hashes with argon2id unless told otherwise (its Algorithm is a const enum).
 const options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -26,9 +27,9 @@ export class PasswordHashingBusy extends APIError {
 /** Runs `work` in its turn, or refuses at once when the queue is full. */
 async function inTurn<T>(work: () => Promise<T>): Promise<T> {
   if (hashing.pendingCount >= env.PASSWORD_HASH_QUEUE_MAX) throw new PasswordHashingBusy();
-  const signal = tryGetCurrentAuthEndpointContext()?.request?.signal;
+  const context = tryGetCurrentAuthEndpointContext();
   return hashing(() => {
-    if (signal?.aborted) {
+    if (context?.request?.signal.aborted || clientHasGone(context?.headers)) {
       throw new APIError("REQUEST_TIMEOUT", { code: "CLIENT_CLOSED_REQUEST", message: "The client closed the request." });
     }
     return work();

@@ -8,7 +8,6 @@ import { hash, verify } from "@node-rs/argon2";
 import { APIError } from "better-auth/api";
 import pLimit from "p-limit";
 import { env } from "@/env";
-import { clientHasGone } from "@/server/http/client-gone";
 
 // @node-rs/argon2 hashes with argon2id unless told otherwise (its Algorithm is a const enum).
 const options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -27,9 +26,9 @@ export class PasswordHashingBusy extends APIError {
 /** Runs `work` in its turn, or refuses at once when the queue is full. */
 async function inTurn<T>(work: () => Promise<T>): Promise<T> {
   if (hashing.pendingCount >= env.PASSWORD_HASH_QUEUE_MAX) throw new PasswordHashingBusy();
-  const context = tryGetCurrentAuthEndpointContext();
+  const signal = tryGetCurrentAuthEndpointContext()?.request?.signal;
   return hashing(() => {
-    if (context?.request?.signal.aborted || clientHasGone(context?.headers)) {
+    if (signal?.aborted) {
       throw new APIError("REQUEST_TIMEOUT", { code: "CLIENT_CLOSED_REQUEST", message: "The client closed the request." });
     }
     return work();

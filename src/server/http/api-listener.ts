@@ -6,7 +6,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "@/server/api/http-handler";
 import { AUTH_ENDPOINT, handleAuthRequest } from "@/server/auth/http-handler";
 import { apiSecurityHeaders, internalErrorBody } from "@/server/http/api-request";
-import { CLIENT_KEY_HEADER, trackClient } from "@/server/http/client-gone";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/server/http/request-id";
 import { normalisedPath, queryOf } from "@/server/http/request-path";
@@ -79,16 +78,19 @@ function toRequest(req: IncomingMessage, res: ServerResponse, url: URL, forwarde
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
   headers.delete(CLIENT_IP_HEADER);
-  headers.delete(CLIENT_KEY_HEADER);
   headers.delete("x-forwarded-for");
   if (forwardedFor) headers.set("x-forwarded-for", forwardedFor);
   headers.set(REQUEST_ID_HEADER, requestId);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  // So that work still queued for it (hashing) is dropped if the client leaves before its answer.
-  trackClient(res, headers);
+  // Aborted when the client leaves before its answer is written: work still queued for it (hashing) is dropped.
+  const clientGone = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) clientGone.abort();
+  });
   return new Request(url, {
     method: req.method,
     headers,
+    signal: clientGone.signal,
     body: hasBody ? bodyOf(req) : undefined,
     // Required by Node's fetch for a streamed body; the handlers read it with their own size cap.
     ...(hasBody ? { duplex: "half" } : {}),

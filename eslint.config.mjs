@@ -11,17 +11,42 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-restricted-syntax": [
         "error",
-        { selector: "MemberExpression[object.name='process'][property.name='env']", message: "Read configuration from src/env.ts." },
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: "Read configuration from src/env.ts.",
+        },
       ],
     },
   },
   {
-    files: ["src/env.ts", "src/instrumentation.ts", "src/instrumentation-node.ts", "src/test/**", "src/**/*.test.ts", "scripts/**", "prisma/**", "e2e/**", "*.config.*", "bench/**", "test/**"],
+    files: [
+      "src/env.ts",
+      "src/instrumentation.ts",
+      "src/instrumentation-node.ts",
+      "src/test/**",
+      "src/**/*.test.ts",
+      "scripts/**",
+      "prisma/**",
+      "e2e/**",
+      "*.config.*",
+      "bench/**",
+      "test/**",
+    ],
     rules: { "no-restricted-syntax": "off" },
   },
   // Playwright fixtures call a function named `use`, which is not React's.
   { files: ["e2e/**"], rules: { "react-hooks/rules-of-hooks": "off" } },
-  { ignores: ["playwright-report/**", "test-results/**", "**/.next/**", "node_modules/**", "src/generated/**", ".data/**", "next-env.d.ts"] },
+  {
+    ignores: [
+      "playwright-report/**",
+      "test-results/**",
+      "**/.next/**",
+      "node_modules/**",
+      "src/generated/**",
+      ".data/**",
+      "next-env.d.ts",
+    ],
+  },
 ];
 
 export default config;

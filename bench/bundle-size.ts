@@ -97,7 +97,9 @@ function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -110,7 +112,13 @@ async function startServer(databaseUrl: string, secret: string): Promise<{ child
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: secret, BETTER_AUTH_URL: base, PORT: String(port) },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      BETTER_AUTH_SECRET: secret,
+      BETTER_AUTH_URL: base,
+      PORT: String(port),
+    },
   });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -139,7 +147,10 @@ async function sessionFor(client: pg.Client, role: "user" | "admin", secret: str
     `INSERT INTO users (id, name, email, email_verified, role, updated_at) VALUES ($1, $2, $3, true, $4, now())`,
     [id, `Bundle ${role}`, `bundle-${role}-${id.slice(0, 8)}@example.com`, role],
   );
-  await client.query(`INSERT INTO tasks (id, title, user_id, updated_at) VALUES (gen_random_uuid(), 'A task', $1, now())`, [id]);
+  await client.query(
+    `INSERT INTO tasks (id, title, user_id, updated_at) VALUES (gen_random_uuid(), 'A task', $1, now())`,
+    [id],
+  );
   const token = randomBytes(24).toString("base64url");
   await client.query(
     `INSERT INTO sessions (id, token, user_id, expires_at, updated_at) VALUES ($1, $2, $3, now() + interval '1 day', now())`,
@@ -152,21 +163,32 @@ async function sessionFor(client: pg.Client, role: "user" | "admin", secret: str
 
 export async function measureBundles(options: BundleOptions = {}): Promise<BundleResult> {
   const log = options.log ?? ((line: string) => console.info(line));
-  if (!existsSync(path.join(NEXT, "BUILD_ID"))) throw new Error("No production build in .next: run `npm run build` first.");
+  if (!existsSync(path.join(NEXT, "BUILD_ID")))
+    throw new Error("No production build in .next: run `npm run build` first.");
   const buildId = readFileSync(path.join(NEXT, "BUILD_ID"), "utf8").trim();
-  const serverUrl = options.serverUrl ?? process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  const serverUrl =
+    options.serverUrl ?? process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
   const secret = randomBytes(32).toString("base64url");
   const database = await createDatabase(serverUrl);
   let server: ChildProcess | undefined;
   const browser = await chromium.launch({
     executablePath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    args: [
+      "--no-sandbox",
+      "--disable-dev-shm-usage",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+    ],
   });
   try {
     await migrate(database.url);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const cookies = { user: await sessionFor(client, "user", secret), admin: await sessionFor(client, "admin", secret) };
+    const cookies = {
+      user: await sessionFor(client, "user", secret),
+      admin: await sessionFor(client, "admin", secret),
+    };
     await client.end();
     const started = await startServer(database.url, secret);
     server = started.child;
@@ -178,7 +200,15 @@ export async function measureBundles(options: BundleOptions = {}): Promise<Bundl
       if (viewer !== "nobody") {
         await context.addCookies([
           // Production's cookie (Secure, __Secure- prefix); Chromium accepts it on http://localhost.
-          { name: "__Secure-better-auth.session_token", value: cookies[viewer], domain: "localhost", path: "/", httpOnly: true, secure: true, sameSite: "Lax" },
+          {
+            name: "__Secure-better-auth.session_token",
+            value: cookies[viewer],
+            domain: "localhost",
+            path: "/",
+            httpOnly: true,
+            secure: true,
+            sameSite: "Lax",
+          },
         ]);
       }
       const page = await context.newPage();
@@ -190,16 +220,24 @@ export async function measureBundles(options: BundleOptions = {}): Promise<Bundl
       page.on("response", (response) => {
         if (response.request().resourceType() !== "script") return;
         const url = new URL(response.url());
-        scripts.push(response.body().then((body) => fileFacts(url.pathname, body), () => null));
+        scripts.push(
+          response.body().then(
+            (body) => fileFacts(url.pathname, body),
+            () => null,
+          ),
+        );
       });
       const response = await page.goto(`${started.base}${route}`, { waitUntil: "networkidle" });
       const landed = new URL(page.url()).pathname;
-      if (!response?.ok() || landed !== route) throw new Error(`${route} as ${viewer}: ${response?.status()} at ${landed}`);
+      if (!response?.ok() || landed !== route)
+        throw new Error(`${route} as ${viewer}: ${response?.status()} at ${landed}`);
       const files = (await Promise.all(scripts)).filter((file): file is JsFile => file !== null);
       await context.close();
 
       const manifest = manifestFiles(appPage);
-      const manifestFacts = manifest.map((file) => fileFacts(file, readFileSync(path.join(NEXT, file.replace(/^\/_next\//, "")))));
+      const manifestFacts = manifest.map((file) =>
+        fileFacts(file, readFileSync(path.join(NEXT, file.replace(/^\/_next\//, "")))),
+      );
       const seen = new Set(files.map((file) => file.file));
       const bundle: PageBundle = {
         route,
@@ -217,7 +255,9 @@ export async function measureBundles(options: BundleOptions = {}): Promise<Bundl
         onlyInManifest: manifest.filter((file) => !seen.has(file)),
       };
       pages.push(bundle);
-      log(`  ${route.padEnd(13)} ${files.length} files, ${kb(bundle.raw)} KB raw, ${kb(bundle.gzip)} KB gzip${bundle.contains.length ? ` (${bundle.contains.join(", ")})` : ""}`);
+      log(
+        `  ${route.padEnd(13)} ${files.length} files, ${kb(bundle.raw)} KB raw, ${kb(bundle.gzip)} KB gzip${bundle.contains.length ? ` (${bundle.contains.join(", ")})` : ""}`,
+      );
     }
     return { date: new Date().toISOString().slice(0, 10), buildId, chromium: browser.version(), pages };
   } finally {
@@ -229,7 +269,8 @@ export async function measureBundles(options: BundleOptions = {}): Promise<Bundl
 
 // ---- the report ----
 
-const kb = (bytes: number) => (bytes / 1024).toLocaleString("en-US", { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+const kb = (bytes: number) =>
+  (bytes / 1024).toLocaleString("en-US", { maximumFractionDigits: 1, minimumFractionDigits: 1 });
 
 export function renderBundles(result: BundleResult): string {
   const rows = result.pages.map(
@@ -239,7 +280,11 @@ export function renderBundles(result: BundleResult): string {
   const largest = new Map<string, JsFile>();
   for (const page of result.pages) for (const file of page.files) largest.set(file.file, file);
   const big = [...largest.values()].sort((a, b) => b.raw - a.raw).slice(0, 6);
-  const usedBy = (file: string) => result.pages.filter((p) => p.files.some((f) => f.file === file)).map((p) => `\`${p.route}\``).join(" ");
+  const usedBy = (file: string) =>
+    result.pages
+      .filter((p) => p.files.some((f) => f.file === file))
+      .map((p) => `\`${p.route}\``)
+      .join(" ");
   return `## What the browser downloads
 
 Written by \`npm run bench:bundle\` (after \`npm run build\`) on ${result.date}, build \`${result.buildId}\`.

@@ -15,12 +15,20 @@ export async function ladderChart(rows: ChartRow[], subtitle: string): Promise<s
         width: 360,
         encoding: {
           y: { field: "step", type: "nominal", sort: order, title: null },
-          x: { field: "requestsPerSecond", type: "quantitative", title: "req/s (median of runs), log scale", scale: { type: "log", domain: [100, 100_000] } },
+          x: {
+            field: "requestsPerSecond",
+            type: "quantitative",
+            title: "req/s (median of runs), log scale",
+            scale: { type: "log", domain: [100, 100_000] },
+          },
         },
         layer: [
           // A log scale has no zero: the bars start at the left edge of the axis.
           { mark: { type: "bar", color: "#4c78a8" }, encoding: { x2: { datum: 100 } } },
-          { mark: { type: "text", align: "left", dx: 3 }, encoding: { text: { field: "requestsPerSecond", format: ",.0f" } } },
+          {
+            mark: { type: "text", align: "left", dx: 3 },
+            encoding: { text: { field: "requestsPerSecond", format: ",.0f" } },
+          },
         ],
       },
       {

@@ -15,13 +15,19 @@ const SESSION_DAYS = 7;
 export async function createDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `taskforge_bench_${randomBytes(4).toString("hex")}`;
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  return { url: databaseUrl(serverUrl, name), drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    url: databaseUrl(serverUrl, name),
+    drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 /** `npm run db:migrate` against the database, as a release step would run it. */
 export function migrate(url: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", "db:migrate"], { env: { ...process.env, DATABASE_URL: url }, stdio: "inherit" });
+    const child = spawn("npm", ["run", "--silent", "db:migrate"], {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: "inherit",
+    });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`npm run db:migrate exited with ${code}`))));
   });
 }

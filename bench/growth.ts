@@ -92,17 +92,108 @@ const SOUGHT = { name: "Marguerite Okonkwo", email: "m.okonkwo@taskforge.test", 
 /** A first name many users share (one in 50): a search term with many matches. */
 const COMMON_TERM = "anna";
 const FIRST_NAMES = [
-  "Anna", "Ben", "Chloe", "David", "Elena", "Felix", "Grace", "Hugo", "Ines", "Jonas", "Karin", "Liam", "Maya", "Noah",
-  "Olga", "Pablo", "Quinn", "Rosa", "Sam", "Tara", "Umar", "Vera", "Will", "Xenia", "Yusuf", "Zoe", "Aiko", "Bruno",
-  "Carla", "Dmitri", "Emma", "Farah", "Gustav", "Hana", "Ivan", "Julia", "Kofi", "Lea", "Marco", "Nina", "Oscar",
-  "Priya", "Rafael", "Sofia", "Tomas", "Ulla", "Victor", "Wen", "Yara", "Zeno",
+  "Anna",
+  "Ben",
+  "Chloe",
+  "David",
+  "Elena",
+  "Felix",
+  "Grace",
+  "Hugo",
+  "Ines",
+  "Jonas",
+  "Karin",
+  "Liam",
+  "Maya",
+  "Noah",
+  "Olga",
+  "Pablo",
+  "Quinn",
+  "Rosa",
+  "Sam",
+  "Tara",
+  "Umar",
+  "Vera",
+  "Will",
+  "Xenia",
+  "Yusuf",
+  "Zoe",
+  "Aiko",
+  "Bruno",
+  "Carla",
+  "Dmitri",
+  "Emma",
+  "Farah",
+  "Gustav",
+  "Hana",
+  "Ivan",
+  "Julia",
+  "Kofi",
+  "Lea",
+  "Marco",
+  "Nina",
+  "Oscar",
+  "Priya",
+  "Rafael",
+  "Sofia",
+  "Tomas",
+  "Ulla",
+  "Victor",
+  "Wen",
+  "Yara",
+  "Zeno",
 ];
 const LAST_NAMES = [
-  "Smith", "Garcia", "Müller", "Rossi", "Dubois", "Kowalski", "Nielsen", "Silva", "Tanaka", "Kim", "Chen", "Singh",
-  "Ivanova", "Novak", "Horvat", "Jansen", "Berg", "Costa", "Lopez", "Meyer", "Schmidt", "Fischer", "Weber", "Wagner",
-  "Becker", "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Brown", "Taylor", "Wilson", "Evans", "Thomas", "Roberts",
-  "Walker", "Wright", "Hall", "Green", "Baker", "Adams", "Nelson", "Carter", "Mitchell", "Perez", "Turner", "Phillips",
-  "Campbell", "Parker",
+  "Smith",
+  "Garcia",
+  "Müller",
+  "Rossi",
+  "Dubois",
+  "Kowalski",
+  "Nielsen",
+  "Silva",
+  "Tanaka",
+  "Kim",
+  "Chen",
+  "Singh",
+  "Ivanova",
+  "Novak",
+  "Horvat",
+  "Jansen",
+  "Berg",
+  "Costa",
+  "Lopez",
+  "Meyer",
+  "Schmidt",
+  "Fischer",
+  "Weber",
+  "Wagner",
+  "Becker",
+  "Hoffmann",
+  "Koch",
+  "Richter",
+  "Klein",
+  "Wolf",
+  "Brown",
+  "Taylor",
+  "Wilson",
+  "Evans",
+  "Thomas",
+  "Roberts",
+  "Walker",
+  "Wright",
+  "Hall",
+  "Green",
+  "Baker",
+  "Adams",
+  "Nelson",
+  "Carter",
+  "Mitchell",
+  "Perez",
+  "Turner",
+  "Phillips",
+  "Campbell",
+  "Parker",
 ];
 const DOMAINS = ["example.com", "mail.test", "corp.example", "post.test", "inbox.example"];
 
@@ -110,7 +201,13 @@ const DOMAINS = ["example.com", "mail.test", "corp.example", "post.test", "inbox
 
 type Loader = { setup: GrowthResult["setup"]; log: (line: string) => void };
 
-async function timed(loader: Loader, client: pg.Client, step: string, sql: string, params: unknown[] = []): Promise<void> {
+async function timed(
+  loader: Loader,
+  client: pg.Client,
+  step: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<void> {
   const started = performance.now();
   await client.query(sql, params);
   const seconds = (performance.now() - started) / 1000;
@@ -184,14 +281,15 @@ async function loadApp(url: string): Promise<App> {
   process.env.BETTER_AUTH_SECRET ??= randomBytes(32).toString("base64url");
   // task.create is timed a few hundred times per user: measured, not refused (the counter is still written).
   process.env.MUTATION_RATE_LIMIT ??= "1000000000";
-  const [{ createCaller }, { createTRPCContext }, { encodeCursor }, { auth }, { db, createDatabase }, { PrismaPg }] = await Promise.all([
-    import("../src/server/api/root"),
-    import("../src/server/api/trpc"),
-    import("../src/server/api/pagination"),
-    import("../src/server/auth"),
-    import("../src/server/db"),
-    import("@prisma/adapter-pg"),
-  ]);
+  const [{ createCaller }, { createTRPCContext }, { encodeCursor }, { auth }, { db, createDatabase }, { PrismaPg }] =
+    await Promise.all([
+      import("../src/server/api/root"),
+      import("../src/server/api/trpc"),
+      import("../src/server/api/pagination"),
+      import("../src/server/auth"),
+      import("../src/server/db"),
+      import("@prisma/adapter-pg"),
+    ]);
   const ctx = await auth.$context;
   return {
     createCaller,
@@ -263,11 +361,25 @@ const statsSummary = (answer: unknown) => {
 
 type CaseSpec = { procedure: GrowthCase["procedure"]; name: string; sizes: GrowthCase["sizes"] };
 
-function growthCase(spec: CaseSpec, small: number[], large: number[], answers: [string, string], bound: number): GrowthCase {
+function growthCase(
+  spec: CaseSpec,
+  small: number[],
+  large: number[],
+  answers: [string, string],
+  bound: number,
+): GrowthCase {
   const s = latency(small);
   const l = latency(large);
   const ratioP50 = l.p50 / s.p50;
-  return { ...spec, small: s, large: l, answer: { small: answers[0], large: answers[1] }, ratioP50, ratioP99: l.p99 / s.p99, within: ratioP50 <= bound };
+  return {
+    ...spec,
+    small: s,
+    large: l,
+    answer: { small: answers[0], large: answers[1] },
+    ratioP50,
+    ratioP99: l.p99 / s.p99,
+    within: ratioP50 <= bound,
+  };
 }
 
 // ---- the run ----
@@ -296,8 +408,12 @@ async function connect(url: string): Promise<pg.Client> {
  * against each with the same admin session, so its small and large calls can alternate like the tasks' do.
  */
 export async function measureGrowth(options: GrowthOptions = {}): Promise<GrowthResult> {
-  const settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS;
-  const serverUrl = options.serverUrl ?? process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  const settings = {
+    ...DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as typeof DEFAULTS;
+  const serverUrl =
+    options.serverUrl ?? process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
   const log = options.log ?? ((line: string) => console.info(line));
   const started = Date.now();
   const names = { main: `bench_growth_${process.pid}`, small: `bench_growth_${process.pid}_small` };
@@ -321,13 +437,24 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
     clients.push(main);
     const smallDb = await connect(databaseUrl(serverUrl, names.small));
     clients.push(smallDb);
-    const postgres = (await main.query<{ version: string }>("SELECT version()")).rows[0]?.version.split(" on ")[0] ?? "PostgreSQL";
+    const postgres =
+      (await main.query<{ version: string }>("SELECT version()")).rows[0]?.version.split(" on ")[0] ?? "PostgreSQL";
 
     const generatedSmall = settings.smallUsers - 2;
     const smallUser = "u-small";
     const largeUser = "u-large";
-    await insertPeople(loader, smallDb, `${settings.smallUsers.toLocaleString("en-US")} users (small database)`, generatedSmall);
-    await insertPeople(loader, main, `${(settings.largeUsers - 2).toLocaleString("en-US")} users`, settings.largeUsers - 4);
+    await insertPeople(
+      loader,
+      smallDb,
+      `${settings.smallUsers.toLocaleString("en-US")} users (small database)`,
+      generatedSmall,
+    );
+    await insertPeople(
+      loader,
+      main,
+      `${(settings.largeUsers - 2).toLocaleString("en-US")} users`,
+      settings.largeUsers - 4,
+    );
     await main.query(
       `INSERT INTO users (id, name, email, email_verified, role, created_at, updated_at) VALUES
        ($1, 'Sam Small', 'sam.small@taskforge.test', true, 'user', now() - interval '20 years', now()),
@@ -335,8 +462,20 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       [smallUser, largeUser],
     );
     const others = Array.from({ length: generatedSmall }, (_, i) => `u${i + 1}`);
-    await insertTasks(loader, main, `${settings.smallTasks.toLocaleString("en-US")} tasks for the small user`, [smallUser], settings.smallTasks);
-    await insertTasks(loader, main, `${settings.largeTasks.toLocaleString("en-US")} tasks for the large user`, [largeUser], settings.largeTasks);
+    await insertTasks(
+      loader,
+      main,
+      `${settings.smallTasks.toLocaleString("en-US")} tasks for the small user`,
+      [smallUser],
+      settings.smallTasks,
+    );
+    await insertTasks(
+      loader,
+      main,
+      `${settings.largeTasks.toLocaleString("en-US")} tasks for the large user`,
+      [largeUser],
+      settings.largeTasks,
+    );
     await insertTasks(
       loader,
       main,
@@ -349,9 +488,11 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
     await timed(loader, main, "VACUUM ANALYZE", "VACUUM ANALYZE");
     await timed(loader, smallDb, "VACUUM ANALYZE (small database)", "VACUUM ANALYZE");
 
-    const counts = (await main.query<{ tasks: string; users: string }>(
-      "SELECT (SELECT count(*) FROM tasks) AS tasks, (SELECT count(*) FROM users) AS users",
-    )).rows[0];
+    const counts = (
+      await main.query<{ tasks: string; users: string }>(
+        "SELECT (SELECT count(*) FROM tasks) AS tasks, (SELECT count(*) FROM users) AS users",
+      )
+    ).rows[0];
 
     app = await loadApp(databaseUrl(serverUrl, names.main));
     smallUsersDb = app.openDatabase(databaseUrl(serverUrl, names.small));
@@ -361,7 +502,13 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
     const encodeCursor = app.encodeCursor;
 
     /** The cursor after the `index`th row (0-based, newest first) of `table` matching `where`. */
-    async function cursorAt(client: pg.Client, table: "tasks" | "users", where: string, params: unknown[], index: number) {
+    async function cursorAt(
+      client: pg.Client,
+      table: "tasks" | "users",
+      where: string,
+      params: unknown[],
+      index: number,
+    ) {
       const { rows } = await client.query<{ created_at: Date; id: string }>(
         `SELECT created_at, id FROM ${table} WHERE ${where} ORDER BY created_at DESC, id DESC OFFSET ${index} LIMIT 1`,
         params,
@@ -373,8 +520,18 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
 
     type Sized = "small" | "large";
     const run = async (spec: CaseSpec & { side: (size: Sized) => Promise<Side> }) => {
-      const { samples, answers } = await time([await spec.side("small"), await spec.side("large")], settings.calls, settings.warmup);
-      const result = growthCase(spec, samples[0] ?? [], samples[1] ?? [], [answers[0] ?? "", answers[1] ?? ""], settings.bound);
+      const { samples, answers } = await time(
+        [await spec.side("small"), await spec.side("large")],
+        settings.calls,
+        settings.warmup,
+      );
+      const result = growthCase(
+        spec,
+        samples[0] ?? [],
+        samples[1] ?? [],
+        [answers[0] ?? "", answers[1] ?? ""],
+        settings.bound,
+      );
       cases.push(result);
       log(summaryLine(result));
     };
@@ -383,9 +540,14 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       small: `${settings.smallTasks.toLocaleString("en-US")} tasks`,
       large: `${settings.largeTasks.toLocaleString("en-US")} tasks`,
     };
-    const tasksOf = { small: { caller: small, id: smallUser, count: settings.smallTasks }, large: { caller: large, id: largeUser, count: settings.largeTasks } };
+    const tasksOf = {
+      small: { caller: small, id: smallUser, count: settings.smallTasks },
+      large: { caller: large, id: largeUser, count: settings.largeTasks },
+    };
     const openTasksIndex = 120; // past the recent open tasks (about 133 of the newest 200)
-    log(`growth: ${settings.calls} calls per case and side after ${settings.warmup} warm-up calls, small and large alternating`);
+    log(
+      `growth: ${settings.calls} calls per case and side after ${settings.warmup} warm-up calls, small and large alternating`,
+    );
     await run({
       procedure: "task.list",
       name: "first page (20)",
@@ -406,7 +568,10 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       procedure: "task.list",
       name: "`completed: true`, first page",
       sizes: taskSizes,
-      side: async (size) => ({ call: () => tasksOf[size].caller.task.list({ limit: 20, completed: true }), describe: pageSummary }),
+      side: async (size) => ({
+        call: () => tasksOf[size].caller.task.list({ limit: 20, completed: true }),
+        describe: pageSummary,
+      }),
     });
     await run({
       procedure: "task.list",
@@ -462,13 +627,19 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       procedure: "user.list",
       name: `search "${SOUGHT.term}" (one user matches)`,
       sizes: userSizes,
-      side: async (size) => ({ call: () => usersOf[size].caller.user.list({ limit: 20, search: SOUGHT.term }), describe: pageSummary }),
+      side: async (size) => ({
+        call: () => usersOf[size].caller.user.list({ limit: 20, search: SOUGHT.term }),
+        describe: pageSummary,
+      }),
     });
     await run({
       procedure: "user.list",
       name: `search "${COMMON_TERM}" (one user in ${FIRST_NAMES.length} matches)`,
       sizes: userSizes,
-      side: async (size) => ({ call: () => usersOf[size].caller.user.list({ limit: 20, search: COMMON_TERM }), describe: pageSummary }),
+      side: async (size) => ({
+        call: () => usersOf[size].caller.user.list({ limit: 20, search: COMMON_TERM }),
+        describe: pageSummary,
+      }),
     });
 
     const cpus = os.cpus();
@@ -476,7 +647,10 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       date: new Date(started).toISOString().slice(0, 10),
       seconds: (Date.now() - started) / 1000,
       machine: `${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}; Node ${process.version}`,
-      load: os.loadavg().map((value) => value.toFixed(1)).join(", "),
+      load: os
+        .loadavg()
+        .map((value) => value.toFixed(1))
+        .join(", "),
       postgres,
       settings,
       setup,
@@ -487,7 +661,8 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
     await smallUsersDb?.$disconnect();
     await app?.close();
     for (const client of clients) await client.end().catch(() => undefined);
-    for (const name of Object.values(names)) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (const name of Object.values(names))
+      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     log(`growth: dropped ${names.main} and ${names.small}`);
   }
 }

@@ -41,7 +41,14 @@ type Step = {
   timeoutSeconds?: number;
 };
 
-type Measured = { step: Step; runs: autocannon.Result[]; requestsPerSecond: number; p50: number; p99: number; errors: number };
+type Measured = {
+  step: Step;
+  runs: autocannon.Result[];
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,14 +56,21 @@ function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
 
 /** Starts a process in its own group, so stopping it also stops what it started (npm → next). */
 function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "inherit"] });
+  return spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -115,7 +129,8 @@ async function startApp(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the ${server} server exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${base}${server === "starter" ? "/" : "/api/ping"}`)).ok) return { child, base, origin: `http://localhost:${port}` };
+      if ((await fetch(`${base}${server === "starter" ? "/" : "/api/ping"}`)).ok)
+        return { child, base, origin: `http://localhost:${port}` };
     } catch {
       // not listening yet
     }
@@ -178,7 +193,8 @@ async function measure(base: string, step: Step): Promise<Measured> {
   await check(base, step);
   await autocannon(autocannonOptions(base, step, settings.warmupSeconds));
   const runs: autocannon.Result[] = [];
-  for (let run = 0; run < settings.runs; run++) runs.push(await autocannon(autocannonOptions(base, step, settings.durationSeconds)));
+  for (let run = 0; run < settings.runs; run++)
+    runs.push(await autocannon(autocannonOptions(base, step, settings.durationSeconds)));
   return summarise(step, runs);
 }
 
@@ -210,8 +226,18 @@ function ladder(s: Servers, c: Credentials): Array<[string, Step]> {
   return [
     [s.raw, { name: "raw node:http", adds: "the floor: node:http answering the same JSON", path: "/" }],
     [s.app, { name: "Next route handler", adds: "Next.js: GET /api/ping, an empty route handler", path: "/api/ping" }],
-    [s.app, { name: "tRPC health.check", adds: "tRPC served from node:http (src/serve.ts), superjson, context (no session), `SELECT 1`", path: "/api/trpc/health.check" }],
-    [s.app, cookieList("task.list, cookie", "session cookie checked and read from the database, 20 tasks queried", c.cookies)],
+    [
+      s.app,
+      {
+        name: "tRPC health.check",
+        adds: "tRPC served from node:http (src/serve.ts), superjson, context (no session), `SELECT 1`",
+        path: "/api/trpc/health.check",
+      },
+    ],
+    [
+      s.app,
+      cookieList("task.list, cookie", "session cookie checked and read from the database, 20 tasks queried", c.cookies),
+    ],
     [
       s.app,
       {
@@ -233,8 +259,22 @@ function ladder(s: Servers, c: Credentials): Array<[string, Step]> {
         rotate: { header: "cookie", values: c.cookies },
       },
     ],
-    [s.viaNext, cookieList("task.list, cookie, via Next", "the same cookie call through Next's route handler (`next start`, as `next dev` serves it)", c.cookies)],
-    [s.starter, cookieList("task.list, cookie, starter", "baseline: the starters' wiring (bench/starter: getSession with defaults, fetch adapter in a route handler)", c.starterCookies)],
+    [
+      s.viaNext,
+      cookieList(
+        "task.list, cookie, via Next",
+        "the same cookie call through Next's route handler (`next start`, as `next dev` serves it)",
+        c.cookies,
+      ),
+    ],
+    [
+      s.starter,
+      cookieList(
+        "task.list, cookie, starter",
+        "baseline: the starters' wiring (bench/starter: getSession with defaults, fetch adapter in a route handler)",
+        c.starterCookies,
+      ),
+    ],
   ];
 }
 
@@ -288,11 +328,18 @@ async function listUnderSignIns(base: string, list: Step, signIn: Step): Promise
   return { alone, withSignIns, signIns };
 }
 
-const format = (value: number, digits = 0) => value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const format = (value: number, digits = 0) =>
+  value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const row = (r: Measured) => `${format(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.errors}`;
 
-function report(ladderResults: Measured[], versus: Measured[], underLoad: UnderLoad, started: Date, seconds: number): string {
+function report(
+  ladderResults: Measured[],
+  versus: Measured[],
+  underLoad: UnderLoad,
+  started: Date,
+  seconds: number,
+): string {
   const find = (name: string) => {
     const found = [...ladderResults, ...versus].find((r) => r.step.name === name);
     if (!found) throw new Error(`no result for ${name}`);
@@ -304,7 +351,8 @@ function report(ladderResults: Measured[], versus: Measured[], underLoad: UnderL
       `| ${r.step.name} | ${row(r)} | ${format(r.requestsPerSecond / (raw?.requestsPerSecond ?? 1), 3)} | ${format(r.requestsPerSecond / (bare?.requestsPerSecond ?? 1), 2)} |`,
   );
   const runs = [...ladderResults, ...versus, underLoad.alone, underLoad.withSignIns, underLoad.signIns].map(
-    (r) => `| ${r.step.name} | ${r.runs.map((run) => format(run.requests.total / run.duration)).join(" / ")} | ${r.step.adds} |`,
+    (r) =>
+      `| ${r.step.name} | ${r.runs.map((run) => format(run.requests.total / run.duration)).join(" / ")} | ${r.step.adds} |`,
   );
   const ratio = (a: number, b: number) => `${format(a / b, 2)}×`;
   const cookie = find("task.list, cookie");
@@ -315,7 +363,9 @@ function report(ladderResults: Measured[], versus: Measured[], underLoad: UnderL
   const p99Rise = underLoad.withSignIns.p99 / underLoad.alone.p99;
   const bareRps = bare?.requestsPerSecond ?? 1;
   const verdict = (met: boolean) => (met ? "met" : "**not met**");
-  const ourSteps = [...ladderResults, ...versus, underLoad.alone, underLoad.withSignIns].filter((r) => !r.step.name.includes("starter"));
+  const ourSteps = [...ladderResults, ...versus, underLoad.alone, underLoad.withSignIns].filter(
+    (r) => !r.step.name.includes("starter"),
+  );
   const cpus = os.cpus();
   return `# Benchmark ladder
 
@@ -383,7 +433,9 @@ ${runs.join("\n")}
 async function main() {
   for (const build of [".next", "bench/starter/.next"]) {
     if (!existsSync(path.join(ROOT, build, "BUILD_ID"))) {
-      throw new Error(`No build in ${build}: run \`npm run build && npm run bench:build\` first (the benchmark builds nothing itself).`);
+      throw new Error(
+        `No build in ${build}: run \`npm run build && npm run bench:build\` first (the benchmark builds nothing itself).`,
+      );
     }
   }
   const started = new Date();
@@ -403,7 +455,11 @@ async function main() {
     children.push(starter.child);
     const servers = { raw: raw.base, app: app.base, viaNext: viaNext.base, starter: starter.base, origin: app.origin };
     // The starter's Better Auth serves plain http here, so its cookie has no __Secure- prefix; same tokens, same secret.
-    const credentials = { cookies, jwts: await mintJwts(app.base, cookies), starterCookies: cookies.map((c) => c.replace(/^__Secure-/, "")) };
+    const credentials = {
+      cookies,
+      jwts: await mintJwts(app.base, cookies),
+      starterCookies: cookies.map((c) => c.replace(/^__Secure-/, "")),
+    };
     const starterEmail = await starterUser(starter.base, starter.origin, password);
 
     const ladderResults: Measured[] = [];
@@ -411,10 +467,25 @@ async function main() {
       if (settings.only.test(step.name)) ladderResults.push(await measure(base, step));
     }
     if (process.env.BENCH_STEPS) return; // some steps only (e.g. to profile): nothing is written
-    const ourSignIn = signInStep("sign-in, argon2id", "POST /api/auth/sign-in/email, ours: argon2id, throttles, audit event", app.origin, "bench-1@example.com", password);
+    const ourSignIn = signInStep(
+      "sign-in, argon2id",
+      "POST /api/auth/sign-in/email, ours: argon2id, throttles, audit event",
+      app.origin,
+      "bench-1@example.com",
+      password,
+    );
     const versus = [
       await measure(app.base, ourSignIn),
-      await measure(starter.base, signInStep("sign-in, starter scrypt", "the same on the starter: Better Auth's default scrypt", starter.origin, starterEmail, password)),
+      await measure(
+        starter.base,
+        signInStep(
+          "sign-in, starter scrypt",
+          "the same on the starter: Better Auth's default scrypt",
+          starter.origin,
+          starterEmail,
+          password,
+        ),
+      ),
     ];
     const underLoad = await listUnderSignIns(app.base, cookieList("task.list, cookie", "", cookies), ourSignIn);
 

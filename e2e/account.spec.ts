@@ -108,7 +108,11 @@ test("settings: revoke another session, change the password, sign out", async ({
   const sessions = page.getByTestId("session");
   const countBefore = await sessions.count();
   expect(countBefore).toBeGreaterThanOrEqual(2);
-  await sessions.filter({ hasNotText: "This device" }).first().getByRole("button", { name: /Sign out/ }).click();
+  await sessions
+    .filter({ hasNotText: "This device" })
+    .first()
+    .getByRole("button", { name: /Sign out/ })
+    .click();
   await expect(page.getByText("That device is signed out.")).toBeVisible();
   await expect(sessions).toHaveCount(countBefore - 1);
 
@@ -156,7 +160,8 @@ test("forgot password: the mailed link sets a new password", async ({ page }) =>
 });
 
 test("sign-in without “Remember me” gives a cookie that ends with the browser session", async ({ page, context }) => {
-  const sessionCookie = async () => (await context.cookies()).find((cookie) => cookie.name.endsWith("better-auth.session_token"));
+  const sessionCookie = async () =>
+    (await context.cookies()).find((cookie) => cookie.name.endsWith("better-auth.session_token"));
   for (const remember of [false, true]) {
     await context.clearCookies();
     await page.goto("/sign-in");

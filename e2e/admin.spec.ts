@@ -1,7 +1,11 @@
 // Administration: promote, ban (the banned user's open tab is signed out at its next action), unban, activity.
 import { createUser, delayCalls, expect, openOtherDevice, refuseCalls, signInAs, sql, test } from "./support/fixtures";
 
-test("an admin promotes and bans a user, whose open tab is signed out on its next action", async ({ page, context, browser }) => {
+test("an admin promotes and bans a user, whose open tab is signed out on its next action", async ({
+  page,
+  context,
+  browser,
+}) => {
   const admin = await createUser({ role: "admin", name: "Grace Admin" });
   const target = await createUser({ name: `Target ${Date.now()}` });
   await signInAs(context, admin.id);
@@ -130,10 +134,16 @@ test("a ban with an end date shows when it ends", async ({ page, context }) => {
 test.describe("in another time zone and language than the server's", () => {
   test.use({ locale: "de-DE", timezoneId: "Pacific/Kiritimati" });
 
-  test("a ban's end renders the same on the server and in the browser (no hydration error)", async ({ page, context }) => {
+  test("a ban's end renders the same on the server and in the browser (no hydration error)", async ({
+    page,
+    context,
+  }) => {
     const admin = await createUser({ role: "admin", name: "Grace Admin" });
     const target = await createUser({ name: `Target ${Date.now()}` });
-    await sql("UPDATE users SET banned = true, ban_reason = 'Spam', ban_expires = now() + interval '3 days' WHERE id = $1", [target.id]);
+    await sql(
+      "UPDATE users SET banned = true, ban_reason = 'Spam', ban_expires = now() + interval '3 days' WHERE id = $1",
+      [target.id],
+    );
     await signInAs(context, admin.id);
     const errors: string[] = [];
     page.on("console", (message) => {

@@ -29,7 +29,10 @@ for (const scheme of ["light", "dark"] as const) {
     });
   }
   for (const [name, path] of Object.entries(SIGNED_IN_PAGES)) {
-    test(`${name}, signed in as an admin, passes axe (serious and critical) in ${scheme} mode`, async ({ page, context }) => {
+    test(`${name}, signed in as an admin, passes axe (serious and critical) in ${scheme} mode`, async ({
+      page,
+      context,
+    }) => {
       await page.emulateMedia({ colorScheme: scheme });
       const admin = await createUser({ role: "admin", name: "Morgan Admin" });
       await createTasks(admin.id, ["Plan the sprint", "Review pull requests", "Book the venue"]);
@@ -43,14 +46,23 @@ for (const scheme of ["light", "dark"] as const) {
 
 test("screenshots of the main pages, desktop and phone", async ({ browser }) => {
   const user = await createUser({ role: "admin", name: "Sam Rivera" });
-  await createTasks(user.id, ["Renew the passport", "Send the invoice to ACME", "Water the plants", "Prepare the quarterly review"]);
+  await createTasks(user.id, [
+    "Renew the passport",
+    "Send the invoice to ACME",
+    "Water the plants",
+    "Prepare the quarterly review",
+  ]);
   for (const [device, viewport] of [
     ["desktop", { width: 1280, height: 800 }],
     ["phone", { width: 360, height: 740 }],
   ] as const) {
     const context = await browser.newContext({ viewport, deviceScaleFactor: device === "phone" ? 2 : 1 });
     const page = await context.newPage();
-    for (const [name, path] of [["landing", "/"], ["sign-up", "/sign-up"], ["sign-in", "/sign-in"]] as const) {
+    for (const [name, path] of [
+      ["landing", "/"],
+      ["sign-up", "/sign-up"],
+      ["sign-in", "/sign-in"],
+    ] as const) {
       await page.goto(path);
       await page.screenshot({ path: `${SHOTS}/${name}-${device}.png`, fullPage: true });
     }
@@ -60,7 +72,11 @@ test("screenshots of the main pages, desktop and phone", async ({ browser }) => 
     await expect(page.getByText(/^Strength: /)).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/sign-up-meter-${device}.png`, fullPage: true });
     await signInAs(context, user.id);
-    for (const [name, path] of [["tasks", "/tasks"], ["settings", "/settings"], ["admin-users", "/admin/users"]] as const) {
+    for (const [name, path] of [
+      ["tasks", "/tasks"],
+      ["settings", "/settings"],
+      ["admin-users", "/admin/users"],
+    ] as const) {
       await page.goto(path);
       await expect(page.locator("main h1")).toBeVisible();
       await page.screenshot({ path: `${SHOTS}/${name}-${device}.png`, fullPage: true });

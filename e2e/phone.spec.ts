@@ -2,7 +2,10 @@
 import { createTasks, createUser, expect, refuseCalls, signInAs, test } from "./support/fixtures";
 
 test("tasks on a phone, including load more and a rolled-back delete", async ({ userPage: page, user }) => {
-  await createTasks(user.id, Array.from({ length: 22 }, (_, i) => `Seeded task ${i + 1}`));
+  await createTasks(
+    user.id,
+    Array.from({ length: 22 }, (_, i) => `Seeded task ${i + 1}`),
+  );
   await page.goto("/tasks");
   const tasks = page.getByRole("list", { name: "Tasks" }).getByTestId("task");
   await expect(tasks).toHaveCount(20);
@@ -30,7 +33,11 @@ test("tasks on a phone, including load more and a rolled-back delete", async ({ 
   await allow();
 });
 
-test("a task changed elsewhere: the save is refused and the current version shown", async ({ userPage: page, user, context }) => {
+test("a task changed elsewhere: the save is refused and the current version shown", async ({
+  userPage: page,
+  user,
+  context,
+}) => {
   await createTasks(user.id, ["Shared task"]);
   const elsewhere = await context.newPage();
   await page.goto("/tasks");
@@ -46,8 +53,12 @@ test("a task changed elsewhere: the save is refused and the current version show
   await expect(page.getByRole("checkbox", { name: "Shared task" })).toBeChecked();
 });
 
-test("the account, settings and admin pages fit a 360 px screen without scrolling sideways", async ({ page, context }) => {
-  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+test("the account, settings and admin pages fit a 360 px screen without scrolling sideways", async ({
+  page,
+  context,
+}) => {
+  const overflow = () =>
+    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   await page.goto("/sign-up");
   await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
   expect(await overflow(), "/sign-up").toBeLessThanOrEqual(0);

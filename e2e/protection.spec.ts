@@ -11,7 +11,14 @@ for (const path of ["/tasks", "/settings", "/admin/users"]) {
 
 test("a stale cookie is caught by the page itself, not only by the proxy", async ({ page, context }) => {
   await context.addCookies([
-    { name: "__Secure-better-auth.session_token", value: "forged.value", domain: "localhost", path: "/", secure: true, httpOnly: true },
+    {
+      name: "__Secure-better-auth.session_token",
+      value: "forged.value",
+      domain: "localhost",
+      path: "/",
+      secure: true,
+      httpOnly: true,
+    },
   ]);
   await page.goto("/settings");
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fsettings/);
@@ -28,7 +35,11 @@ test("callbackUrl only leads to pages of this site", async ({ userPage: page }) 
 
 test("a page's URL parameters never crash it: inherited property names, repeated parameters", async ({ request }) => {
   const values = ["__proto__", "constructor", "toString", "hasOwnProperty"];
-  for (const query of [...values.map((value) => `reason=${value}`), "reason=a&reason=b", "callbackUrl=%2Fa&callbackUrl=%2Fb"]) {
+  for (const query of [
+    ...values.map((value) => `reason=${value}`),
+    "reason=a&reason=b",
+    "callbackUrl=%2Fa&callbackUrl=%2Fb",
+  ]) {
     for (const path of ["/", "/sign-in"]) {
       expect((await request.get(`${path}?${query}`, { maxRedirects: 0 })).status(), `${path}?${query}`).toBe(200);
     }

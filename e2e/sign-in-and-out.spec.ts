@@ -12,7 +12,11 @@ test("a sign-out the server refuses says so, stays on the page and can be tried 
   await page.goto("/settings");
   const signOut = page.getByRole("banner").getByRole("button", { name: "Sign out" });
   await page.route("**/api/auth/sign-out", (route) =>
-    route.fulfill({ status: 500, contentType: "application/json", body: JSON.stringify({ message: "Server unavailable." }) }),
+    route.fulfill({
+      status: 500,
+      contentType: "application/json",
+      body: JSON.stringify({ message: "Server unavailable." }),
+    }),
   );
   await signOut.click();
   await expect(page.getByRole("banner").getByRole("alert")).toHaveText("Not signed out. Try again.");
@@ -58,10 +62,14 @@ test("a reset link that is not valid says so and offers a new one", async ({ pag
   await page.getByLabel("New password", { exact: true }).fill("velvet-harbor-quartz-82");
   await page.getByLabel("Repeat the new password").fill("velvet-harbor-quartz-82");
   await page.getByRole("button", { name: "Set the new password" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "This reset link is invalid or was already used. Ask for a new one." })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "This reset link is invalid or was already used. Ask for a new one." }),
+  ).toBeVisible();
 
   await page.goto("/reset-password?error=INVALID_TOKEN");
-  await expect(page.getByRole("alert").filter({ hasText: "This reset link is invalid, expired or already used." })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "This reset link is invalid, expired or already used." }),
+  ).toBeVisible();
   await page.getByRole("link", { name: "Ask for a new link" }).click();
   await expect(page).toHaveURL(/\/forgot-password$/);
 });

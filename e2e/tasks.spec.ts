@@ -15,7 +15,9 @@ test("a refused create is undone in the list and what was typed stays in the for
   await form.getByLabel("Priority").selectOption("high");
   await form.getByRole("button", { name: "Add task" }).click();
 
-  await expect(page.getByRole("alert").filter({ hasText: "“Renew the passport” was not added: Server unavailable." })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "“Renew the passport” was not added: Server unavailable." }),
+  ).toBeVisible();
   await expect(tasksList(page)).toHaveCount(0);
   await expect(form.getByLabel("Title")).toHaveValue("Renew the passport");
   await expect(form.getByLabel("Priority")).toHaveValue("high");
@@ -52,14 +54,19 @@ test("fields the server refuses are marked, and focus goes to the first of them"
   await expect(form.getByLabel("Title")).toHaveValue("Far ahead");
 });
 
-test("a refused update is undone; a refused save keeps the editor open with what was typed", async ({ userPage: page, user }) => {
+test("a refused update is undone; a refused save keeps the editor open with what was typed", async ({
+  userPage: page,
+  user,
+}) => {
   await createTasks(user.id, ["Water the plants"]);
   await page.goto("/tasks");
   const allow = await refuseCalls(page, "task.update");
 
   const checkbox = page.getByRole("checkbox", { name: "Water the plants" });
   await checkbox.click();
-  await expect(page.getByRole("alert").filter({ hasText: "“Water the plants” was not saved: Server unavailable." })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "“Water the plants” was not saved: Server unavailable." }),
+  ).toBeVisible();
   await expect(checkbox).not.toBeChecked();
 
   await page.getByRole("button", { name: "Edit “Water the plants”" }).click();
@@ -85,7 +92,12 @@ test("quick changes to one task in a row are all saved, with no false conflict",
   await delayCalls(page, "task.update", 600);
   const checkbox = page.getByRole("checkbox", { name: "Book the venue" });
   const stored = async () =>
-    (await sql<{ title: string; completed: boolean; version: number }>("SELECT title, completed, version FROM tasks WHERE user_id = $1", [user.id]))[0];
+    (
+      await sql<{ title: string; completed: boolean; version: number }>(
+        "SELECT title, completed, version FROM tasks WHERE user_id = $1",
+        [user.id],
+      )
+    )[0];
   await checkbox.click();
   await checkbox.click();
   await expect.poll(stored).toEqual({ title: "Book the venue", completed: false, version: 3 });
@@ -105,7 +117,11 @@ test("quick changes to one task in a row are all saved, with no false conflict",
   await expect.poll(stored).toEqual({ title: "Book the hall", completed: true, version: 5 });
 });
 
-test("a conflict loads the task fresh each time; one deleted meanwhile leaves the list with a message", async ({ userPage: page, user, context }) => {
+test("a conflict loads the task fresh each time; one deleted meanwhile leaves the list with a message", async ({
+  userPage: page,
+  user,
+  context,
+}) => {
   await createTasks(user.id, ["Shared task"]);
   const elsewhere = await context.newPage();
   await page.goto("/tasks");
@@ -121,14 +137,18 @@ test("a conflict loads the task fresh each time; one deleted meanwhile leaves th
   await theirs.click();
   await expect(elsewhere.getByTestId("task-stats")).toContainText("1 done");
   await rename("Mine, first try");
-  await expect(page.getByRole("alert").filter({ hasText: "Someone else changed “Shared task”" })).toContainText("(done,");
+  await expect(page.getByRole("alert").filter({ hasText: "Someone else changed “Shared task”" })).toContainText(
+    "(done,",
+  );
   await expect(mine).toBeChecked();
 
   // Changed elsewhere again: the second conflict shows that change, not the copy the first one loaded.
   await theirs.click();
   await expect(elsewhere.getByTestId("task-stats")).toContainText("0 done");
   await rename("Mine, second try");
-  await expect(page.getByRole("alert").filter({ hasText: "Someone else changed “Shared task”" })).toContainText("(open,");
+  await expect(page.getByRole("alert").filter({ hasText: "Someone else changed “Shared task”" })).toContainText(
+    "(open,",
+  );
   await expect(mine).not.toBeChecked();
 
   // Changed elsewhere, and deleted by the time its current version is asked for.
@@ -144,13 +164,18 @@ test("a conflict loads the task fresh each time; one deleted meanwhile leaves th
 });
 
 test("a failed “Load more” keeps the list and tells so beside the button", async ({ userPage: page, user }) => {
-  await createTasks(user.id, Array.from({ length: 22 }, (_, i) => `Seeded task ${i + 1}`));
+  await createTasks(
+    user.id,
+    Array.from({ length: 22 }, (_, i) => `Seeded task ${i + 1}`),
+  );
   await page.goto("/tasks");
   await expect(tasksList(page)).toHaveCount(20);
   const allow = await refuseCalls(page, "task.list");
   const loadMore = page.getByRole("button", { name: "Load more" });
   await loadMore.click();
-  await expect(page.getByRole("alert").filter({ hasText: "More tasks could not be loaded." })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole("alert").filter({ hasText: "More tasks could not be loaded." })).toBeVisible({
+    timeout: 15_000,
+  });
   await expect(tasksList(page)).toHaveCount(20);
 
   await allow();
@@ -159,7 +184,10 @@ test("a failed “Load more” keeps the list and tells so beside the button", a
   await expect(problems(page)).toHaveCount(0);
 });
 
-test("focus: into the editor and back, to the first invalid field, and to a neighbour when a row leaves", async ({ userPage: page, user }) => {
+test("focus: into the editor and back, to the first invalid field, and to a neighbour when a row leaves", async ({
+  userPage: page,
+  user,
+}) => {
   await createTasks(user.id, ["Alpha", "Bravo", "Charlie", "Delta"]);
   await page.goto("/tasks");
   // Newest first: Delta, Charlie, Bravo, Alpha.

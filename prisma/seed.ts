@@ -21,7 +21,9 @@ try {
     production: env.NODE_ENV === "production",
   });
   for (const { email, role, outcome, generatedPassword } of seeded) {
-    console.info(`seed: ${role} ${email} ${OUTCOMES[outcome]}${generatedPassword ? ` with password ${generatedPassword}` : ""}`);
+    console.info(
+      `seed: ${role} ${email} ${OUTCOMES[outcome]}${generatedPassword ? ` with password ${generatedPassword}` : ""}`,
+    );
   }
 } catch (error) {
   console.error("seed failed:", error instanceof Error ? error.message : error);

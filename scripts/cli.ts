@@ -35,7 +35,9 @@ async function readPassword(prompt: string): Promise<string> {
   });
 }
 
-const store = credentialsStore(process.env.TASKFORGE_CREDENTIALS || defaultCredentialsFile(process.env.XDG_CONFIG_HOME));
+const store = credentialsStore(
+  process.env.TASKFORGE_CREDENTIALS || defaultCredentialsFile(process.env.XDG_CONFIG_HOME),
+);
 const client = createApiClient({ baseUrl: process.env.TASKFORGE_URL || "http://localhost:3000", store });
 
 process.exitCode = await runCli(process.argv.slice(2), {

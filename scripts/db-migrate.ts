@@ -29,7 +29,8 @@ function selectTarget(): { target: MigrationTarget; label: string } {
 function lockWaitMs(): number {
   const value = process.env.MIGRATION_LOCK_WAIT_MS;
   if (value === undefined || value === "") return DEFAULT_MIGRATION_LOCK_WAIT_MS;
-  if (!/^\d+$/.test(value)) throw new Error(`MIGRATION_LOCK_WAIT_MS must be a whole number of milliseconds, got "${value}"`);
+  if (!/^\d+$/.test(value))
+    throw new Error(`MIGRATION_LOCK_WAIT_MS must be a whole number of milliseconds, got "${value}"`);
   return Number(value);
 }
 
@@ -38,11 +39,15 @@ async function deploy(target: MigrationTarget, label: string): Promise<void> {
   const { applied } = await applyMigrations(target, {
     lockWaitMs: lockWaitMs(),
     onLockWait: (waited) =>
-      console.log(`${label}: another process is migrating this database; waiting for it (${Math.round(waited / 1000)} s so far)`),
+      console.log(
+        `${label}: another process is migrating this database; waiting for it (${Math.round(waited / 1000)} s so far)`,
+      ),
   });
   for (const name of applied) console.log(`applied ${name}`);
   const ms = Math.round(performance.now() - started);
-  console.log(`${label}: ${applied.length ? `${applied.length} migration(s) applied` : "already up to date"} (${ms} ms)`);
+  console.log(
+    `${label}: ${applied.length ? `${applied.length} migration(s) applied` : "already up to date"} (${ms} ms)`,
+  );
 }
 
 async function main(): Promise<void> {

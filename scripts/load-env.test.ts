@@ -92,13 +92,19 @@ describe("db:migrate and db:seed read .env like the server", () => {
     expect(rows.map((row) => row.migration_name)).toEqual(expected.sort());
   });
 
-  it("db:seed writes its accounts to the same database and exits, also when run again", { timeout: 240_000 }, async () => {
-    expect(await runCommand("prisma/seed.ts", [], cwd)).toContain("seed: admin admin@example.com created");
-    // The embedded database keeps timers alive after its client disconnects: the second run must end all the same.
-    expect(await runCommand("prisma/seed.ts", [], cwd)).toContain("seed: admin admin@example.com exists, kept as it is");
-    expect(await target.query("SELECT email, role FROM users ORDER BY email")).toEqual([
-      { email: "admin@example.com", role: "admin" },
-      { email: "demo@example.com", role: "user" },
-    ]);
-  });
+  it(
+    "db:seed writes its accounts to the same database and exits, also when run again",
+    { timeout: 240_000 },
+    async () => {
+      expect(await runCommand("prisma/seed.ts", [], cwd)).toContain("seed: admin admin@example.com created");
+      // The embedded database keeps timers alive after its client disconnects: the second run must end all the same.
+      expect(await runCommand("prisma/seed.ts", [], cwd)).toContain(
+        "seed: admin admin@example.com exists, kept as it is",
+      );
+      expect(await target.query("SELECT email, role FROM users ORDER BY email")).toEqual([
+        { email: "admin@example.com", role: "admin" },
+        { email: "demo@example.com", role: "user" },
+      ]);
+    },
+  );
 });

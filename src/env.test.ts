@@ -33,7 +33,11 @@ describe("BETTER_AUTH_SECRET", () => {
 
 describe("ADMIN_EMAILS", () => {
   it("production refuses it without email verification, when anyone could claim an admin address first", () => {
-    const production = { NODE_ENV: "production", BETTER_AUTH_SECRET: SECRET, ADMIN_EMAILS: "boss@example.com" } as const;
+    const production = {
+      NODE_ENV: "production",
+      BETTER_AUTH_SECRET: SECRET,
+      ADMIN_EMAILS: "boss@example.com",
+    } as const;
     expect(() => parseEnv({ ...production, REQUIRE_EMAIL_VERIFICATION: "false" })).toThrow(
       "ADMIN_EMAILS needs REQUIRE_EMAIL_VERIFICATION=true in production",
     );
@@ -102,7 +106,9 @@ describe(".env.example", () => {
 
   it("explains each variable in a comment above it", () => {
     const lines = fs.readFileSync(path.join(ROOT, ".env.example"), "utf8").split("\n");
-    const uncommented = lines.filter((line, i) => /^[A-Z]/.test(line) && !/^(#|[A-Z][A-Z0-9_]*=)/.test(lines[i - 1] ?? ""));
+    const uncommented = lines.filter(
+      (line, i) => /^[A-Z]/.test(line) && !/^(#|[A-Z][A-Z0-9_]*=)/.test(lines[i - 1] ?? ""),
+    );
     expect(uncommented).toEqual([]);
   });
 });

@@ -62,7 +62,12 @@ export const envSchema = z.object({
   /** Connections `npm start` holds open at once (src/server/http/server-limits.ts says which one goes at the cap). */
   MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** Password hashes computed at once; the rest wait. Default: one fewer than the cores, at least 1. */
-  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism() - 1)),
+  PASSWORD_HASH_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(Math.max(1, os.availableParallelism() - 1)),
   /** Password checks waiting for a hash beyond which the next one is answered 503 with Retry-After. */
   PASSWORD_HASH_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(64),
   /** Days an audit event is kept; older ones are deleted by every app process, hourly (src/server/retention.ts). */
@@ -77,7 +82,10 @@ export const envSchema = z.object({
   /** The least severe level written to the log (JSON lines on stdout); unset → info, or silent in tests. */
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   /** `npm run db:seed` only: the admin account it creates, and the passwords (required in production). */
-  SEED_ADMIN_EMAIL: z.email().default("admin@example.com").transform((email) => email.toLowerCase()),
+  SEED_ADMIN_EMAIL: z
+    .email()
+    .default("admin@example.com")
+    .transform((email) => email.toLowerCase()),
   SEED_ADMIN_PASSWORD: z.string().optional(),
   SEED_DEMO_PASSWORD: z.string().optional(),
 });

@@ -14,11 +14,16 @@ function visit(path: string, { cookie, production = true }: { cookie?: string; p
 }
 
 describe("proxy: protected pages", () => {
-  it.each(["/tasks", "/settings", "/admin/users", "/tasks?show=done"])("sends a signed-out visitor of %s to sign-in", (path) => {
-    const response = visit(path);
-    expect(response.status).toBe(307);
-    expect(response.headers.get("location")).toBe(`http://localhost:3000/sign-in?callbackUrl=${encodeURIComponent(path)}`);
-  });
+  it.each(["/tasks", "/settings", "/admin/users", "/tasks?show=done"])(
+    "sends a signed-out visitor of %s to sign-in",
+    (path) => {
+      const response = visit(path);
+      expect(response.status).toBe(307);
+      expect(response.headers.get("location")).toBe(
+        `http://localhost:3000/sign-in?callbackUrl=${encodeURIComponent(path)}`,
+      );
+    },
+  );
 
   it("lets a visitor with a session cookie through (the page checks the session itself)", () => {
     expect(visit("/tasks", { cookie: SESSION_COOKIE }).headers.get("location")).toBeNull();
@@ -37,7 +42,8 @@ describe("proxy: protected pages", () => {
   });
 
   it("leaves public pages alone", () => {
-    for (const path of ["/", "/sign-in", "/sign-up", "/tasksmith"]) expect(visit(path).headers.get("location")).toBeNull();
+    for (const path of ["/", "/sign-in", "/sign-up", "/tasksmith"])
+      expect(visit(path).headers.get("location")).toBeNull();
   });
 });
 
@@ -88,16 +94,29 @@ describe("proxy: which paths it runs for", () => {
     expect(runsFor(route)).toBe(false);
   });
 
-  it.each(["/", "/tasks", "/sign-in", "/api/nope", "/api/anything-else/x", "/api", "/api/trpc", "/api/health/x", "/api/healthz"])(
+  it.each([
+    "/",
+    "/tasks",
+    "/sign-in",
+    "/api/nope",
+    "/api/anything-else/x",
+    "/api",
+    "/api/trpc",
+    "/api/health/x",
+    "/api/healthz",
+  ])(
     "for %s: a page, or Next's 404 page, with the signed-in header, so it needs CSP and frame-ancestors",
     (pathname) => {
       expect(runsFor(pathname)).toBe(true);
     },
   );
 
-  it.each(["/_next/static/chunks/app.js", "/_next/image", "/favicon.ico", "/robots.txt"])("not for the static file %s", (pathname) => {
-    expect(runsFor(pathname)).toBe(false);
-  });
+  it.each(["/_next/static/chunks/app.js", "/_next/image", "/favicon.ico", "/robots.txt"])(
+    "not for the static file %s",
+    (pathname) => {
+      expect(runsFor(pathname)).toBe(false);
+    },
+  );
 });
 
 describe("safeCallbackUrl", () => {

@@ -68,6 +68,8 @@ export const config = {
   // Pages only: not the API routes (src/app/api; their handlers set their own headers), not static files. Any other
   // path under /api is a page, Next's 404 with the signed-in header, and gets the headers like every page.
   matcher: [
-    { source: "/((?!api/(?:trpc|auth)/|api/(?:health|ping|ready)$|_next/static|_next/image|favicon.ico|robots.txt).*)" },
+    {
+      source: "/((?!api/(?:trpc|auth)/|api/(?:health|ping|ready)$|_next/static|_next/image|favicon.ico|robots.txt).*)",
+    },
   ],
 };

@@ -42,7 +42,8 @@ async function shutdown(signal: string): Promise<void> {
   // Whatever happens (a connection or a pool that will not close), the process is gone by the deadline.
   setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
   logger.info({ signal }, `${signal}: finishing requests in flight, then stopping`);
-  if (!(await drain(server, SHUTDOWN_DEADLINE_MS - 2_000))) logger.error("requests still open at the deadline were cut");
+  if (!(await drain(server, SHUTDOWN_DEADLINE_MS - 2_000)))
+    logger.error("requests still open at the deadline were cut");
   const [{ db }, { redis }, { backgroundTasksSettled }] = await Promise.all([
     import("@/server/db"),
     import("@/server/redis"),

@@ -20,7 +20,12 @@ export async function sql<T extends pg.QueryResultRow>(text: string, values: unk
 /** A verified user without a password (fixtures sign in with a session, not a form). */
 export async function createUser(options: { role?: "user" | "admin"; name?: string } = {}): Promise<E2EUser> {
   const id = randomUUID();
-  const user: E2EUser = { id, email: `user-${id.slice(0, 8)}@e2e.test`, name: options.name ?? "Casey Tester", role: options.role ?? "user" };
+  const user: E2EUser = {
+    id,
+    email: `user-${id.slice(0, 8)}@e2e.test`,
+    name: options.name ?? "Casey Tester",
+    role: options.role ?? "user",
+  };
   await sql(
     `INSERT INTO users (id, name, email, email_verified, role, created_at, updated_at) VALUES ($1, $2, $3, true, $4, now(), now())`,
     [user.id, user.name, user.email, user.role],
@@ -39,12 +44,23 @@ export async function signInAs(context: BrowserContext, userId: string): Promise
   const signed = `${token}.${await makeSignature(token, SECRET)}`;
   await context.addCookies([
     // Production cookies are Secure with the __Secure- prefix; Chromium accepts them on http://localhost.
-    { name: "__Secure-better-auth.session_token", value: encodeURIComponent(signed), domain: "localhost", path: "/", httpOnly: true, secure: true, sameSite: "Lax" },
+    {
+      name: "__Secure-better-auth.session_token",
+      value: encodeURIComponent(signed),
+      domain: "localhost",
+      path: "/",
+      httpOnly: true,
+      secure: true,
+      sameSite: "Lax",
+    },
   ]);
 }
 
 /** Another browser (own cookies) signed in as `userId`, showing its tasks: the "other device" of session tests. */
-export async function openOtherDevice(browser: Browser, userId: string): Promise<{ context: BrowserContext; page: Page }> {
+export async function openOtherDevice(
+  browser: Browser,
+  userId: string,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   await signInAs(context, userId);
   const page = await context.newPage();
@@ -67,7 +83,11 @@ export async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   return results.violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.map((node) => node.target.join(" ")) }));
+    .map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      nodes: violation.nodes.map((node) => node.target.join(" ")),
+    }));
 }
 
 export const test = base.extend<{ user: E2EUser; userPage: Page }>({
@@ -80,21 +100,33 @@ export const test = base.extend<{ user: E2EUser; userPage: Page }>({
 });
 
 type RefusedCall = { status?: number; code?: string; message?: string; zodError?: unknown };
-const JSON_RPC_CODES: Record<string, number> = { BAD_REQUEST: -32600, NOT_FOUND: -32004, INTERNAL_SERVER_ERROR: -32603 };
+const JSON_RPC_CODES: Record<string, number> = {
+  BAD_REQUEST: -32600,
+  NOT_FOUND: -32004,
+  INTERNAL_SERVER_ERROR: -32603,
+};
 
 /** The procedures one (batched) tRPC request calls, from its path: /api/trpc/task.list,task.stats */
 function calledProcedures(url: URL): string[] {
-  return url.pathname.startsWith("/api/trpc/") ? decodeURIComponent(url.pathname.slice("/api/trpc/".length)).split(",") : [];
+  return url.pathname.startsWith("/api/trpc/")
+    ? decodeURIComponent(url.pathname.slice("/api/trpc/".length)).split(",")
+    : [];
 }
 
 /**
  * The server refuses every request calling `procedure` (e.g. "task.create") from now on, answering each call of
  * it in tRPC's error shape; returns the function that lets requests through again.
  */
-export async function refuseCalls(page: Page, procedure: string, refusal: RefusedCall = {}): Promise<() => Promise<void>> {
+export async function refuseCalls(
+  page: Page,
+  procedure: string,
+  refusal: RefusedCall = {},
+): Promise<() => Promise<void>> {
   const { status = 500, code = "INTERNAL_SERVER_ERROR", message = "Server unavailable.", zodError = null } = refusal;
   const matches = (url: URL) => calledProcedures(url).includes(procedure);
-  const error = { error: { json: { message, code: JSON_RPC_CODES[code] ?? -32603, data: { code, httpStatus: status, zodError } } } };
+  const error = {
+    error: { json: { message, code: JSON_RPC_CODES[code] ?? -32603, data: { code, httpStatus: status, zodError } } },
+  };
   await page.route(matches, (route) =>
     route.fulfill({
       status,

@@ -15,7 +15,10 @@ export function startMailCapture(port: number): Promise<SMTPServer> {
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
         const to = session.envelope.rcptTo.map((rcpt) => rcpt.address).join(",");
-        writeFileSync(path.join(MAIL_DIR, `${Date.now()}-${++count}.eml`), `X-Envelope-To: ${to}\r\n${Buffer.concat(chunks)}`);
+        writeFileSync(
+          path.join(MAIL_DIR, `${Date.now()}-${++count}.eml`),
+          `X-Envelope-To: ${to}\r\n${Buffer.concat(chunks)}`,
+        );
         callback();
       });
     },
@@ -25,7 +28,9 @@ export function startMailCapture(port: number): Promise<SMTPServer> {
 
 /** Quoted-printable soft breaks and escapes, so links read whole. */
 function decodeQuotedPrintable(text: string): string {
-  return text.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return text
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** Waits for a message to `to` whose subject contains `subject`, and returns the first link in it. */

@@ -79,7 +79,11 @@ export async function applyMigrations(
  * Writes prisma/migrations/<timestamp>_<name>/migration.sql for the schema changes; null when there are none.
  * A draft is written even when there are none (an empty migration, for hand-written SQL).
  */
-export async function createMigration(target: MigrationTarget, name: string, { draft = false } = {}): Promise<string | null> {
+export async function createMigration(
+  target: MigrationTarget,
+  name: string,
+  { draft = false } = {},
+): Promise<string | null> {
   const [migrationsList, schema] = await Promise.all([readMigrations(), fsp.readFile(SCHEMA_PATH, "utf8")]);
   return withEngine(target, async (engine) => {
     // devDiagnostic fills the shadow-schema cache that createMigration reads, and detects drift.
@@ -142,7 +146,10 @@ async function readMigrations(): Promise<MigrationList> {
   );
   return {
     baseDir: MIGRATIONS_DIR,
-    lockfile: { path: LOCKFILE, content: await fsp.readFile(path.join(MIGRATIONS_DIR, LOCKFILE), "utf8").catch(() => null) },
+    lockfile: {
+      path: LOCKFILE,
+      content: await fsp.readFile(path.join(MIGRATIONS_DIR, LOCKFILE), "utf8").catch(() => null),
+    },
     shadowDbInitScript: "",
     migrationDirectories: directories.sort((a, b) => a.path.localeCompare(b.path)),
   };
@@ -189,7 +196,8 @@ function loadWasm(): Promise<void> {
 function logEngine(line: string): void {
   try {
     const { level, fields } = JSON.parse(line) as { level?: string; fields?: { message?: string } };
-    if (level === "WARN" || level === "ERROR") console.warn(`schema-engine ${level.toLowerCase()}: ${fields?.message ?? line}`);
+    if (level === "WARN" || level === "ERROR")
+      console.warn(`schema-engine ${level.toLowerCase()}: ${fields?.message ?? line}`);
   } catch {
     console.warn(`schema-engine: ${line}`);
   }
@@ -335,7 +343,9 @@ async function connectPostgres(url: string): Promise<Connection> {
       const started = performance.now();
       let toldAt = -Infinity;
       for (;;) {
-        const { rows } = await pool.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${MIGRATION_LOCK_KEY}) AS locked`);
+        const { rows } = await pool.query<{ locked: boolean }>(
+          `SELECT pg_try_advisory_lock(${MIGRATION_LOCK_KEY}) AS locked`,
+        );
         if (rows[0]?.locked) return;
         const waited = performance.now() - started;
         if (waited >= waitMs) {

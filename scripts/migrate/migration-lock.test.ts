@@ -11,7 +11,9 @@ import { MIGRATION_LOCK_KEY } from "./engine";
 
 const serverUrl = process.env.DATABASE_URL;
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const MIGRATIONS = readdirSync(path.join(ROOT, "prisma", "migrations"), { withFileTypes: true }).filter((e) => e.isDirectory());
+const MIGRATIONS = readdirSync(path.join(ROOT, "prisma", "migrations"), { withFileTypes: true }).filter((e) =>
+  e.isDirectory(),
+);
 
 type Run = { output: string; code: Promise<number | null> };
 

@@ -8,20 +8,31 @@ import { DEMO_EMAIL, type SeedOptions, seedDemoData } from "./demo-data";
 
 const ADMIN_EMAIL = "admin@example.com";
 const ADMIN_PASSWORD = "copper-lantern-meadow-47";
-const production: SeedOptions = { adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD, demoPassword: STRONG_PASSWORD, production: true };
+const production: SeedOptions = {
+  adminEmail: ADMIN_EMAIL,
+  adminPassword: ADMIN_PASSWORD,
+  demoPassword: STRONG_PASSWORD,
+  production: true,
+};
 
 /** Signs in through Better Auth's real endpoint; the Cookie header of the new session, or null when refused. */
 async function signInCookie(email: string, password: string): Promise<string | null> {
   const response = await authRequest("/sign-in/email", { body: { email, password }, ip: nextClientIp() });
   if (response.status !== 200) return null;
-  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(";")[0])
+    .join("; ");
 }
 
 async function snapshot() {
   const users = await db.user.findMany({
     where: { email: { in: [ADMIN_EMAIL, DEMO_EMAIL] } },
     orderBy: { email: "asc" },
-    include: { accounts: { select: { password: true } }, tasks: { select: { id: true, title: true }, orderBy: { title: "asc" } } },
+    include: {
+      accounts: { select: { password: true } },
+      tasks: { select: { id: true, title: true }, orderBy: { title: "asc" } },
+    },
   });
   return users;
 }
@@ -67,7 +78,11 @@ describe("db:seed run again", () => {
     await seedDemoData(production);
     const before = await snapshot();
     // Second run with other passwords, as after SEED_* changed: existing accounts keep theirs.
-    const again = await seedDemoData({ ...production, adminPassword: "other-granite-harbour-58", demoPassword: undefined });
+    const again = await seedDemoData({
+      ...production,
+      adminPassword: "other-granite-harbour-58",
+      demoPassword: undefined,
+    });
     expect(again.map(({ outcome }) => outcome)).toEqual(["kept", "kept"]);
     expect(await snapshot()).toEqual(before);
     expect(await signInCookie(ADMIN_EMAIL, ADMIN_PASSWORD)).not.toBeNull();
@@ -81,7 +96,9 @@ describe("db:seed run again", () => {
     expect(again[0]).toEqual({ email: ADMIN_EMAIL, role: "admin", outcome: "made admin" });
     const after = await snapshot();
     expect(after.find((user) => user.email === ADMIN_EMAIL)?.role).toBe("admin");
-    expect(after.map(({ accounts, tasks }) => ({ accounts, tasks }))).toEqual(before.map(({ accounts, tasks }) => ({ accounts, tasks })));
+    expect(after.map(({ accounts, tasks }) => ({ accounts, tasks }))).toEqual(
+      before.map(({ accounts, tasks }) => ({ accounts, tasks })),
+    );
     const cookie = await signInCookie(ADMIN_EMAIL, ADMIN_PASSWORD);
     const caller = await callerWithHeaders(new Headers({ cookie: cookie! }));
     expect((await caller.user.list({})).items.length).toBeGreaterThan(0);
@@ -96,12 +113,20 @@ describe("db:seed run again", () => {
 describe("db:seed when someone signed up first with a seeded address and never confirmed it", () => {
   const STRANGER_PASSWORD = "stranger-Quiet-harbor-58";
   const signUpFirst = (email: string) =>
-    authRequest("/sign-up/email", { body: { email, name: "Stranger", password: STRANGER_PASSWORD }, ip: nextClientIp() });
+    authRequest("/sign-up/email", {
+      body: { email, name: "Stranger", password: STRANGER_PASSWORD },
+      ip: nextClientIp(),
+    });
 
   it("the admin account keeps none of the stranger's access: only the seed's password signs in", async () => {
     expect((await signUpFirst(ADMIN_EMAIL)).status).toBe(200);
     const seeded = await seedDemoData(production);
-    expect(seeded[0]).toEqual({ email: ADMIN_EMAIL, role: "admin", outcome: "reclaimed", generatedPassword: undefined });
+    expect(seeded[0]).toEqual({
+      email: ADMIN_EMAIL,
+      role: "admin",
+      outcome: "reclaimed",
+      generatedPassword: undefined,
+    });
     expect(await signInCookie(ADMIN_EMAIL, STRANGER_PASSWORD)).toBeNull();
     const cookie = await signInCookie(ADMIN_EMAIL, ADMIN_PASSWORD);
     const caller = await callerWithHeaders(new Headers({ cookie: cookie! }));

@@ -38,18 +38,34 @@ const demoTasks = () =>
 
 export async function seedDemoData(options: SeedOptions): Promise<SeededAccount[]> {
   const accounts = [
-    { email: options.adminEmail.toLowerCase(), name: "Ada Admin", role: "admin", password: options.adminPassword, variable: "SEED_ADMIN_PASSWORD" },
-    { email: DEMO_EMAIL, name: "Dana Demo", role: "user", password: options.demoPassword, variable: "SEED_DEMO_PASSWORD" },
+    {
+      email: options.adminEmail.toLowerCase(),
+      name: "Ada Admin",
+      role: "admin",
+      password: options.adminPassword,
+      variable: "SEED_ADMIN_PASSWORD",
+    },
+    {
+      email: DEMO_EMAIL,
+      name: "Dana Demo",
+      role: "user",
+      password: options.demoPassword,
+      variable: "SEED_DEMO_PASSWORD",
+    },
   ] as const;
   const existing = await Promise.all(
-    accounts.map(({ email }) => db.user.findUnique({ where: { email }, select: { id: true, role: true, emailVerified: true } })),
+    accounts.map(({ email }) =>
+      db.user.findUnique({ where: { email }, select: { id: true, role: true, emailVerified: true } }),
+    ),
   );
   // Everything is checked before anything is written: the rule sign-up applies (length, zxcvbn with the name and
   // email as context), and in production a password for each account still to create or to reclaim.
   accounts.forEach(({ email, name, password, variable }, i) => {
     if (password === undefined) {
       if (options.production && !existing[i]?.emailVerified) {
-        throw new Error(`Set ${variable} for ${email}: in production the seed creates no account without it (see README).`);
+        throw new Error(
+          `Set ${variable} for ${email}: in production the seed creates no account without it (see README).`,
+        );
       }
       return;
     }
@@ -70,8 +86,14 @@ export async function seedDemoData(options: SeedOptions): Promise<SeededAccount[
     const password = account.password ?? `demo-${randomBytes(12).toString("base64url")}`;
     const user = found
       ? // Every password, provider link and session made before the address was confirmed goes; it is confirmed now.
-        await revokeUnprovenAccountAccess({ context: ctx } as Parameters<typeof revokeUnprovenAccountAccess>[0], found.id)
-      : await ctx.internalAdapter.createUser({ email: account.email, name: account.name, emailVerified: true }, { method: "admin" });
+        await revokeUnprovenAccountAccess(
+          { context: ctx } as Parameters<typeof revokeUnprovenAccountAccess>[0],
+          found.id,
+        )
+      : await ctx.internalAdapter.createUser(
+          { email: account.email, name: account.name, emailVerified: true },
+          { method: "admin" },
+        );
     if (!user) throw new Error(`${account.email} disappeared while it was being seeded`);
     await ctx.internalAdapter.linkAccount({
       userId: user.id,
@@ -82,7 +104,12 @@ export async function seedDemoData(options: SeedOptions): Promise<SeededAccount[
     await db.user.update({ where: { id: user.id }, data: { role: account.role } });
     if (!found) await db.task.createMany({ data: demoTasks().map((task) => ({ ...task, userId: user.id })) });
     const generatedPassword = account.password ? undefined : password;
-    seeded.push({ email: account.email, role: account.role, outcome: found ? "reclaimed" : "created", generatedPassword });
+    seeded.push({
+      email: account.email,
+      role: account.role,
+      outcome: found ? "reclaimed" : "created",
+      generatedPassword,
+    });
   }
   return seeded;
 }

@@ -26,8 +26,8 @@ export default async function LandingPage({ searchParams }: Props) {
       )}
       <h1 className="max-w-2xl text-4xl font-bold tracking-tight sm:text-5xl">Taskforge</h1>
       <p className="mt-4 max-w-2xl text-lg text-slate-700 dark:text-slate-300">
-        Keep track of what needs doing, behind authentication done right: verified email, strong passwords and sessions you
-        control.
+        Keep track of what needs doing, behind authentication done right: verified email, strong passwords and sessions
+        you control.
       </p>
       <div className="mt-8 flex flex-wrap gap-3">
         <Link href="/sign-up" className={buttonClass("primary")}>
@@ -39,7 +39,10 @@ export default async function LandingPage({ searchParams }: Props) {
       </div>
       <ul className="mt-14 grid gap-4 sm:grid-cols-3">
         {FEATURES.map(([title, text]) => (
-          <li key={title} className="rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
+          <li
+            key={title}
+            className="rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900"
+          >
             <h2 className="font-semibold">{title}</h2>
             <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{text}</p>
           </li>

@@ -43,7 +43,8 @@ export function createApiClient({ store, ...options }: { baseUrl: string; store:
 
   async function signedIn() {
     const credentials = await store.load();
-    if (!credentials || credentials.baseUrl !== baseUrl) throw new CliError(`Not signed in to ${baseUrl}: run \`sign-in <email>\`.`);
+    if (!credentials || credentials.baseUrl !== baseUrl)
+      throw new CliError(`Not signed in to ${baseUrl}: run \`sign-in <email>\`.`);
     return credentials;
   }
 
@@ -52,7 +53,9 @@ export function createApiClient({ store, ...options }: { baseUrl: string; store:
     const credentials = await signedIn();
     const cached = credentials.accessToken;
     if (!renew && cached && expiresAt(cached) - EXPIRY_MARGIN_SECONDS > Date.now() / 1000) return cached;
-    const response = await fetch(url("/api/auth/token"), { headers: { authorization: `Bearer ${credentials.sessionToken}` } });
+    const response = await fetch(url("/api/auth/token"), {
+      headers: { authorization: `Bearer ${credentials.sessionToken}` },
+    });
     if (response.status === 401) {
       await store.clear();
       throw new CliError("Your session has ended (signed out, expired or revoked): run `sign-in <email>` again.");
@@ -98,7 +101,8 @@ export function createApiClient({ store, ...options }: { baseUrl: string; store:
       await store.clear();
       const { baseUrl: origin, sessionToken } = credentials;
       const response = await postToAuth(new URL("/api/auth/sign-out", origin), origin, {}, `Bearer ${sessionToken}`);
-      if (!response.ok && response.status !== 401) throw new CliError(`Sign-out failed: ${await errorMessage(response)}`);
+      if (!response.ok && response.status !== 401)
+        throw new CliError(`Sign-out failed: ${await errorMessage(response)}`);
     },
   };
 }

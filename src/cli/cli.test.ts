@@ -68,7 +68,11 @@ describe("npm run cli", () => {
   it("signs in and keeps the session token in a file only its owner can read", async () => {
     const user = await createUser({ name: "Cli User" });
     const { run, store, credentials } = cliFor(user);
-    expect(await run("sign-in", user.email)).toEqual({ code: 0, out: `Signed in as Cli User <${user.email}>.`, err: "" });
+    expect(await run("sign-in", user.email)).toEqual({
+      code: 0,
+      out: `Signed in as Cli User <${user.email}>.`,
+      err: "",
+    });
     expect((await fs.stat(store.file)).mode & 0o777).toBe(0o600);
     const saved = await credentials();
     expect(saved.sessionToken).toMatch(/^\w+\..+/);
@@ -115,7 +119,11 @@ describe("npm run cli", () => {
     await store.save({ ...saved, accessToken: refused });
     server.log.length = 0;
     expect((await run("tasks", "add", "after a refused token")).code).toBe(0);
-    expect(server.log).toEqual(["POST /api/trpc/task.create 401", "GET /api/auth/token 200", "POST /api/trpc/task.create 200"]);
+    expect(server.log).toEqual([
+      "POST /api/trpc/task.create 401",
+      "GET /api/auth/token 200",
+      "POST /api/trpc/task.create 200",
+    ]);
     expect((await credentials()).accessToken).not.toBe(refused);
   });
 
@@ -142,7 +150,10 @@ describe("npm run cli", () => {
   it("reports a wrong password with the server's message", async () => {
     const user = await createUser();
     const { run } = cliFor({ ...user, password: "not-the-Password-77" });
-    expect(await run("sign-in", user.email)).toMatchObject({ code: 1, err: "Error: Sign-in failed: Invalid email or password" });
+    expect(await run("sign-in", user.email)).toMatchObject({
+      code: 1,
+      err: "Error: Sign-in failed: Invalid email or password",
+    });
   });
 
   it("shows the usage for an unknown command", async () => {

@@ -20,7 +20,9 @@ const nextCursor = (page: AuthEventPage) => page.nextCursor;
 
 /** The signed-in user's own events. */
 export function MyAuthEvents() {
-  return <AuthEventList query={api.user.authEvents.useInfiniteQuery(AUTH_EVENTS_INPUT, { getNextPageParam: nextCursor })} />;
+  return (
+    <AuthEventList query={api.user.authEvents.useInfiniteQuery(AUTH_EVENTS_INPUT, { getNextPageParam: nextCursor })} />
+  );
 }
 
 /** Another user's events, for administrators. */
@@ -43,7 +45,8 @@ function AuthEventList({ query }: { query: Paged }) {
   const events = query.data?.pages.flatMap((page) => page.items) ?? [];
   if (query.isError) return <Notice tone="error">Activity could not be loaded. {query.error?.message}</Notice>;
   if (!query.data) return <p className="text-sm text-slate-600 dark:text-slate-400">Loading activity…</p>;
-  if (events.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">No activity recorded yet.</p>;
+  if (events.length === 0)
+    return <p className="text-sm text-slate-600 dark:text-slate-400">No activity recorded yet.</p>;
   return (
     <div className="space-y-3">
       <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800" aria-label="Account activity">
@@ -51,7 +54,9 @@ function AuthEventList({ query }: { query: Paged }) {
           <li key={event.id} className="flex flex-wrap justify-between gap-x-4 gap-y-1 py-2">
             <span>
               <span className="font-medium">{event.type}</span>
-              {describe(event.detail) && <span className="text-slate-600 dark:text-slate-400"> · {describe(event.detail)}</span>}
+              {describe(event.detail) && (
+                <span className="text-slate-600 dark:text-slate-400"> · {describe(event.detail)}</span>
+              )}
             </span>
             <span className="text-slate-600 dark:text-slate-400">
               {event.ip ?? "unknown IP"} · <RelativeTime date={event.createdAt} />

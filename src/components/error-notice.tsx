@@ -16,7 +16,10 @@ export function ErrorNotice({ error, retry }: { error: unknown; retry: () => voi
         </p>
         {reference && (
           <p className="mt-4 text-sm">
-            Reference: <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono break-all dark:bg-slate-800">{reference}</code>
+            Reference:{" "}
+            <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono break-all dark:bg-slate-800">
+              {reference}
+            </code>
           </p>
         )}
         <div className="mt-6 flex flex-wrap items-center gap-3">

@@ -4,14 +4,18 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { buttonClass } from "@/components/ui/button";
 import { getViewer } from "@/trpc/server";
 
-const navLink = "rounded-md px-2 py-1 no-underline text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800";
+const navLink =
+  "rounded-md px-2 py-1 no-underline text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800";
 
 export async function SiteHeader() {
   const viewer = await getViewer();
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
-        <Link href={viewer ? "/tasks" : "/"} className="text-lg font-bold tracking-tight text-slate-900 no-underline dark:text-white">
+        <Link
+          href={viewer ? "/tasks" : "/"}
+          className="text-lg font-bold tracking-tight text-slate-900 no-underline dark:text-white"
+        >
           Taskforge
         </Link>
         {viewer ? (

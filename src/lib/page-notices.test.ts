@@ -2,7 +2,15 @@
 import { describe, expect, it } from "vitest";
 import { landingNotice, signInNotice } from "@/lib/page-notices";
 
-const INHERITED = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf", "__defineGetter__"];
+const INHERITED = [
+  "__proto__",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "isPrototypeOf",
+  "__defineGetter__",
+];
 
 describe.each([
   ["the landing page", landingNotice, "account-deleted"],

@@ -56,7 +56,10 @@ function contextWords(context: (string | undefined)[]): string[] {
   return context.flatMap((full) => {
     if (!full) return [];
     const value = full.slice(0, CONTEXT_CHECKED_LENGTH);
-    const words = value.toLowerCase().split(/[@.\s_+-]+/).filter(Boolean);
+    const words = value
+      .toLowerCase()
+      .split(/[@.\s_+-]+/)
+      .filter(Boolean);
     return [value, ...words, words.join("")].filter((word) => word.length <= STRENGTH_CHECKED_LENGTH);
   });
 }

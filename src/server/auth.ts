@@ -97,7 +97,9 @@ export function createAuth(database: Database) {
       expiresIn: CONFIRMATION_LINK_LIFETIME_SECONDS,
       // Better Auth waits for this one itself (resending it): it goes out after the answer like every other mail.
       sendVerificationEmail: async ({ user }) =>
-        runInBackground(confirmationLink(user).then((link) => sendMail(messages.verifyEmail(user.email, user.name, link)))),
+        runInBackground(
+          confirmationLink(user).then((link) => sendMail(messages.verifyEmail(user.email, user.name, link))),
+        ),
       afterEmailVerification: (user, request) =>
         recordAuthEvent(database, { type: "email-verified", userId: user.id, headers: request?.headers }),
     },
@@ -111,7 +113,8 @@ export function createAuth(database: Database) {
       cookieCache: { enabled: false },
       storeSessionInDatabase: true,
     },
-    secondaryStorage: redis && redisFailover ? redisSecondaryStorage(redis, redisFailover, databaseCounters) : undefined,
+    secondaryStorage:
+      redis && redisFailover ? redisSecondaryStorage(redis, redisFailover, databaseCounters) : undefined,
     // Verification values (reset links) in the database too, so they keep working while Redis does not answer.
     verification: { storeInDatabase: true },
     databaseHooks: {

@@ -45,29 +45,34 @@ describe("PostgreSQL pool bounds", () => {
     }
   });
 
-  it.skipIf(!serverUrl)("a server that goes silent mid-session fails statements within the bounds; the client recovers", async () => {
-    const { hostname, port } = new URL(serverUrl ?? "");
-    const proxy = await startTcpProxy({ host: hostname, port: Number(port || 5432) });
-    const database = createDatabase(postgresAdapter(proxy.through(serverUrl ?? ""), bounds));
-    opened.push(database);
-    try {
-      expect(await timed(selectOne(database))).toMatchObject({ failed: false });
+  it.skipIf(!serverUrl)(
+    "a server that goes silent mid-session fails statements within the bounds; the client recovers",
+    async () => {
+      const { hostname, port } = new URL(serverUrl ?? "");
+      const proxy = await startTcpProxy({ host: hostname, port: Number(port || 5432) });
+      const database = createDatabase(postgresAdapter(proxy.through(serverUrl ?? ""), bounds));
+      opened.push(database);
+      try {
+        expect(await timed(selectOne(database))).toMatchObject({ failed: false });
 
-      proxy.silence();
-      const silent = await timed(selectOne(database));
-      expect(silent.failed).toBe(true);
-      expect(silent.ms).toBeLessThan(bounds.statementTimeoutMs + 1000 + SLACK_MS);
+        proxy.silence();
+        const silent = await timed(selectOne(database));
+        expect(silent.failed).toBe(true);
+        expect(silent.ms).toBeLessThan(bounds.statementTimeoutMs + 1000 + SLACK_MS);
 
-      proxy.cut();
-      const down = await timed(selectOne(database));
-      expect(down.failed).toBe(true);
-      expect(down.ms).toBeLessThan(SLACK_MS);
+        proxy.cut();
+        const down = await timed(selectOne(database));
+        expect(down.failed).toBe(true);
+        expect(down.ms).toBeLessThan(SLACK_MS);
 
-      proxy.restore();
-      expect(await timed(selectOne(database))).toMatchObject({ failed: false });
-      expect(await database.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM generate_series(1, 3)`).toEqual([{ n: 3 }]);
-    } finally {
-      await proxy.close();
-    }
-  });
+        proxy.restore();
+        expect(await timed(selectOne(database))).toMatchObject({ failed: false });
+        expect(await database.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM generate_series(1, 3)`).toEqual(
+          [{ n: 3 }],
+        );
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 });

@@ -29,7 +29,11 @@ function lazyPglite(dataDir: string): SqlDriverAdapterFactory {
  */
 export function postgresAdapter(
   connectionString: string,
-  { poolSize = env.DATABASE_POOL_SIZE, connectTimeoutMs = env.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs = env.DATABASE_STATEMENT_TIMEOUT_MS } = {},
+  {
+    poolSize = env.DATABASE_POOL_SIZE,
+    connectTimeoutMs = env.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs = env.DATABASE_STATEMENT_TIMEOUT_MS,
+  } = {},
 ): PrismaPg {
   return new PrismaPg({
     connectionString,

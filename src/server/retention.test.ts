@@ -30,7 +30,9 @@ describe("retention", () => {
     await db.$executeRaw`
       INSERT INTO rate_limits (id, key, count, last_request)
       SELECT gen_random_uuid()::text, 'ip:' || n, 3, ${expired} FROM generate_series(1, 1500) AS n`;
-    await db.rateLimit.create({ data: { id: "live", key: "account:live", count: 1, lastRequest: BigInt(now - 60_000) } });
+    await db.rateLimit.create({
+      data: { id: "live", key: "account:live", count: 1, lastRequest: BigInt(now - 60_000) },
+    });
 
     const deleted = await pruneExpiredRows(db, now);
     expect(deleted.rateLimits).toBe(1500);

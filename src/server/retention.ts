@@ -41,7 +41,10 @@ async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
 }
 
 /** One pass of every retention rule, as of `now`. */
-export async function pruneExpiredRows(db: Database, now = Date.now()): Promise<{ authEvents: number; rateLimits: number }> {
+export async function pruneExpiredRows(
+  db: Database,
+  now = Date.now(),
+): Promise<{ authEvents: number; rateLimits: number }> {
   const authEvents = await pruneAuthEvents(db, new Date(now - env.AUDIT_RETENTION_DAYS * DAY));
   const rateLimits = await pruneRateLimits(db, now - env.RATE_LIMIT_RETENTION_HOURS * HOUR);
   return { authEvents, rateLimits };

@@ -146,7 +146,10 @@ export class CallerFixtures {
       const missingTasks = tasks - rowsOf(snapshot, "tasks", member.user.id).length;
       if (missingTasks > 0) {
         await db.task.createMany({
-          data: Array.from({ length: missingTasks }, (_, i) => ({ title: `${name}'s task ${i}`, userId: member.user.id })),
+          data: Array.from({ length: missingTasks }, (_, i) => ({
+            title: `${name}'s task ${i}`,
+            userId: member.user.id,
+          })),
         });
         repaired = true;
       }
@@ -174,7 +177,10 @@ export class CallerFixtures {
     const prototype: unknown = Object.getPrototypeOf(input);
     if (prototype !== Object.prototype && prototype !== null) return input; // fc.record also makes null-prototype objects
     return Object.fromEntries(
-      Object.entries(input).map(([key, value]) => [key, value instanceof FixtureRef ? value.resolve(this, this.current) : value]),
+      Object.entries(input).map(([key, value]) => [
+        key,
+        value instanceof FixtureRef ? value.resolve(this, this.current) : value,
+      ]),
     );
   }
 

@@ -6,7 +6,15 @@ import { db } from "@/server/db";
  * The tables a procedure may write. `rate_limits` is left out on purpose: its counters count attempts, refused
  * ones included (that is what makes them limits), and with REDIS_URL they are not in the database at all.
  */
-export const SNAPSHOT_TABLES = ["users", "sessions", "accounts", "verifications", "jwks", "tasks", "auth_events"] as const;
+export const SNAPSHOT_TABLES = [
+  "users",
+  "sessions",
+  "accounts",
+  "verifications",
+  "jwks",
+  "tasks",
+  "auth_events",
+] as const;
 export type SnapshotTable = (typeof SNAPSHOT_TABLES)[number];
 
 export type SnapshotRow = {

@@ -13,7 +13,9 @@ export const STRONG_PASSWORD = "plaid-otter-quarry-91";
 export type TestUser = { id: string; email: string; name: string; role: string; password: string };
 
 /** A verified user with a password account (role "user" unless told otherwise). */
-export async function createUser(options: { role?: "user" | "admin"; name?: string; email?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  options: { role?: "user" | "admin"; name?: string; email?: string } = {},
+): Promise<TestUser> {
   const ctx = await auth.$context;
   const email = options.email ?? `user-${randomUUID()}@example.com`;
   const name = options.name ?? "Test User";
@@ -33,9 +35,9 @@ export async function createUser(options: { role?: "user" | "admin"; name?: stri
  * A new session for `user` and the Cookie header a browser would send with it; `signedToken` is what a client
  * without cookies sends as `Authorization: Bearer`.
  */
-export async function signIn(
-  user: { id: string },
-): Promise<{ headers: Headers; token: string; signedToken: string; sessionId: string }> {
+export async function signIn(user: {
+  id: string;
+}): Promise<{ headers: Headers; token: string; signedToken: string; sessionId: string }> {
   const ctx = await auth.$context;
   const session = await ctx.internalAdapter.createSession(user.id);
   const signed = `${session.token}.${await makeSignature(session.token, ctx.secret)}`;

@@ -13,7 +13,8 @@ import { createLimitedServer, NODE_TIMEOUTS, type ServerLimits } from "@/server/
 /** The headers of a Node message as a web Headers, as Next hands them to a route handler. */
 export function headersOf(req: IncomingMessage): Headers {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) for (const item of [value ?? []].flat()) headers.append(name, item);
+  for (const [name, value] of Object.entries(req.headers))
+    for (const item of [value ?? []].flat()) headers.append(name, item);
   return headers;
 }
 
@@ -39,7 +40,9 @@ export const nextApiRoutes: RequestListener = (req, res) => {
       body: hasBody ? Buffer.concat(chunks) : undefined,
     });
     void (hasBody ? route.POST : route.GET)(request).then(async (response) => {
-      res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
+      res
+        .writeHead(response.status, Object.fromEntries(response.headers))
+        .end(Buffer.from(await response.arrayBuffer()));
     });
   });
 };
@@ -108,7 +111,12 @@ export function rawRequest(
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", reject);
       res.on("end", () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), reusedSocket: req.reusedSocket }),
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString(),
+          reusedSocket: req.reusedSocket,
+        }),
       );
     });
     const body = options.body ?? Buffer.alloc(0);

@@ -19,7 +19,24 @@ export function propertyTimeout(numRuns: number, msPerRun = 100): number {
 }
 
 /** Characters that break naive code: NUL, a lone surrogate, BOM, right-to-left override, zero-width joiner… */
-const awkwardCharacters = ["\u0000", "\uD800", "\uDFFF", "\uFEFF", "\u202E", "\u200D", "\u0007", "\n", "😀", "é", "𝒳", "%", "_", "\\", "'", '"'];
+const awkwardCharacters = [
+  "\u0000",
+  "\uD800",
+  "\uDFFF",
+  "\uFEFF",
+  "\u202E",
+  "\u200D",
+  "\u0007",
+  "\n",
+  "😀",
+  "é",
+  "𝒳",
+  "%",
+  "_",
+  "\\",
+  "'",
+  '"',
+];
 
 /** Any string: ASCII, any code point (control characters included), awkward characters in between. */
 export const anyString: fc.Arbitrary<string> = fc.oneof(
@@ -40,7 +57,9 @@ export function textNear(max: number, min = 1): fc.Arbitrary<string> {
     { weight: 6, arbitrary: fc.string({ minLength: min, maxLength: Math.min(max, 40) }) },
     { weight: 3, arbitrary: anyString },
     { weight: 2, arbitrary: repeated([0, min - 1, min, max - 1, max, max + 1]) },
-    fc.tuple(fc.constantFrom(" ", "\t\n", "\u00A0", "\u3000"), anyString).map(([space, text]) => `${space}${text}${space}`),
+    fc
+      .tuple(fc.constantFrom(" ", "\t\n", "\u00A0", "\u3000"), anyString)
+      .map(([space, text]) => `${space}${text}${space}`),
     fc.constantFrom("", " ", "   "),
   );
 }
@@ -81,17 +100,19 @@ export function integerNear(min: number, max: number): fc.Arbitrary<number> {
 export const dateNear: fc.Arbitrary<Date> = fc.oneof(
   { weight: 3, arbitrary: fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z") }) },
   fc.date(),
-  fc.constantFrom(
-    "-271821-04-20T00:00:00.000Z",
-    "-000001-01-01T00:00:00.000Z",
-    "0000-01-01T00:00:00.000Z",
-    "0001-01-01T00:00:00.000Z",
-    "1970-01-01T00:00:00.000Z",
-    "9999-12-31T23:59:59.999Z",
-    "+010000-01-01T00:00:00.000Z",
-    "+275760-09-13T00:00:00.000Z",
-    "not a date",
-  ).map((iso) => new Date(iso)),
+  fc
+    .constantFrom(
+      "-271821-04-20T00:00:00.000Z",
+      "-000001-01-01T00:00:00.000Z",
+      "0000-01-01T00:00:00.000Z",
+      "0001-01-01T00:00:00.000Z",
+      "1970-01-01T00:00:00.000Z",
+      "9999-12-31T23:59:59.999Z",
+      "+010000-01-01T00:00:00.000Z",
+      "+275760-09-13T00:00:00.000Z",
+      "not a date",
+    )
+    .map((iso) => new Date(iso)),
   // Relative to now when the call is made (give or take the generation time): just past, just ahead, far ahead.
   fc.integer({ min: -86_400_000, max: 10 * 365 * 86_400_000 }).map((offset) => new Date(Date.now() + offset)),
 );
@@ -101,7 +122,13 @@ export const uuidNear: fc.Arbitrary<string> = fc.oneof(
   fc.uuid(),
   fc.uuid({ version: 7 }),
   fc.uuid().map((id) => id.toUpperCase()),
-  fc.constantFrom("00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "not-a-uuid", "", "{0190a8f0-0000-7000-8000-000000000000}"),
+  fc.constantFrom(
+    "00000000-0000-0000-0000-000000000000",
+    "ffffffff-ffff-ffff-ffff-ffffffffffff",
+    "not-a-uuid",
+    "",
+    "{0190a8f0-0000-7000-8000-000000000000}",
+  ),
   anyString,
 );
 
@@ -113,7 +140,10 @@ export const cursorNear: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .tuple(dateNear.filter((date) => !Number.isNaN(date.getTime())), fc.oneof({ weight: 3, arbitrary: fc.uuid() }, anyString))
+      .tuple(
+        dateNear.filter((date) => !Number.isNaN(date.getTime())),
+        fc.oneof({ weight: 3, arbitrary: fc.uuid() }, anyString),
+      )
       .map(([createdAt, id]) => encodeCursor({ createdAt, id })),
   },
   fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value)).toString("base64url")),
@@ -174,7 +204,11 @@ export const junkInput: fc.Arbitrary<unknown> = fc.oneof(
 /** A near-valid object with one key it should not have (a client setting what it may not, or a typo). */
 export function withUnknownKey(input: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   return fc
-    .tuple(input, fc.oneof(fc.constantFrom("userId", "role", "id", "version", "createdAt", "__proto__", "constructor"), anyString), junkInput)
+    .tuple(
+      input,
+      fc.oneof(fc.constantFrom("userId", "role", "id", "version", "createdAt", "__proto__", "constructor"), anyString),
+      junkInput,
+    )
     .map(([value, key, extra]) =>
       typeof value === "object" && value !== null && !Array.isArray(value) ? { ...value, [key]: extra } : value,
     );

@@ -30,7 +30,10 @@ export async function latencyAlone(probe: () => Promise<unknown>, runs = 10): Pr
 }
 
 /** Starts `hostile`, and until it settles calls `probe` again and again; the worst probe time and what `hostile` gave. */
-export async function latencyDuring<T>(hostile: () => Promise<T>, probe: () => Promise<unknown>): Promise<LatencyDuring<T>> {
+export async function latencyDuring<T>(
+  hostile: () => Promise<T>,
+  probe: () => Promise<unknown>,
+): Promise<LatencyDuring<T>> {
   let settled = false;
   const running = hostile().finally(() => (settled = true));
   const times = await probeTimes(probe, () => settled);

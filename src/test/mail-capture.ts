@@ -7,7 +7,11 @@ import { SMTPServer } from "smtp-server";
 export type CapturedMail = { to: string[]; subject: string; text: string; html: string };
 
 /** `delayMs` makes the server take that long to accept each message, as a slow or distant mail server does. */
-export async function startMailCapture({ delayMs = 0 } = {}): Promise<{ smtpUrl: string; apiUrl: string; close: () => Promise<void> }> {
+export async function startMailCapture({ delayMs = 0 } = {}): Promise<{
+  smtpUrl: string;
+  apiUrl: string;
+  close: () => Promise<void>;
+}> {
   const messages: CapturedMail[] = [];
   const smtp = new SMTPServer({
     authOptional: true,
@@ -54,7 +58,8 @@ export async function waitForMail(
     const matching = mails.filter((mail) => subject.test(mail.subject));
     const match = nth === undefined ? matching.at(-1) : matching[nth - 1];
     if (match) return match;
-    if (Date.now() > deadline) throw new Error(`No mail ${nth ?? ""} to ${to} matching ${subject} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`No mail ${nth ?? ""} to ${to} matching ${subject} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -22,7 +22,13 @@ import {
 /** Procedures anyone may call. Adding one here is a decision a reviewer must see. */
 export const PUBLIC_PROCEDURES: readonly string[] = ["health.check"];
 /** Procedures only admins may call. */
-export const ADMIN_PROCEDURES: readonly string[] = ["user.authEventsOf", "user.list", "user.setRole", "user.ban", "user.unban"];
+export const ADMIN_PROCEDURES: readonly string[] = [
+  "user.authEventsOf",
+  "user.list",
+  "user.setRole",
+  "user.ban",
+  "user.unban",
+];
 
 type Fields = Record<string, fc.Arbitrary<unknown>>;
 
@@ -30,7 +36,8 @@ type Fields = Record<string, fc.Arbitrary<unknown>>;
 const object = (required: Fields, optional: Fields = {}) =>
   fc.record({ ...required, ...optional }, { requiredKeys: Object.keys(required) });
 
-const oneOfOrJunk = <T,>(values: readonly T[]) => fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...values) }, anyString, junkInput);
+const oneOfOrJunk = <T>(values: readonly T[]) =>
+  fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...values) }, anyString, junkInput);
 
 const page = {
   cursor: cursorNear,
@@ -48,7 +55,12 @@ const userIdNear = fc.oneof(
 
 /** A task id: one of the owner's or the other user's tasks, or any other string. */
 const taskIdNear = fc.oneof(
-  { weight: 3, arbitrary: fc.tuple(fc.constantFrom("owner", "other" as const), fc.nat(4)).map(([who, i]) => fixture.taskId(who, i)) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.constantFrom("owner", "other" as const), fc.nat(4))
+      .map(([who, i]) => fixture.taskId(who, i)),
+  },
   uuidNear,
 );
 
@@ -85,21 +97,31 @@ export const nearValid: Record<string, fc.Arbitrary<unknown>> = {
   "task.byId": object({ id: taskIdNear }),
   "task.create": object({ title: taskFields.title }, taskFields),
   "task.update": fc
-    .tuple(updateTarget, object({}, { ...taskFields, completed: fc.oneof({ weight: 6, arbitrary: fc.boolean() }, junkInput) }))
+    .tuple(
+      updateTarget,
+      object({}, { ...taskFields, completed: fc.oneof({ weight: 6, arbitrary: fc.boolean() }, junkInput) }),
+    )
     .map(([target, fields]) => ({ ...target, ...fields })),
   "task.delete": object({ id: taskIdNear }),
   "task.stats": junkInput,
   "session.list": junkInput,
   "session.revoke": object({
     id: fc.oneof(
-      { weight: 3, arbitrary: fc.tuple(fc.constantFrom("owner", "other" as const), fc.nat(3)).map(([who, i]) => fixture.sessionId(who, i)) },
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(fc.constantFrom("owner", "other" as const), fc.nat(3))
+          .map(([who, i]) => fixture.sessionId(who, i)),
+      },
       idNear,
     ),
   }),
   "session.revokeOthers": junkInput,
   "session.revokeAll": junkInput,
   "account.export": junkInput,
-  "account.delete": object({ password: fc.oneof({ weight: 2, arbitrary: fc.constant(STRONG_PASSWORD) }, textNear(128), hugeString) }),
+  "account.delete": object({
+    password: fc.oneof({ weight: 2, arbitrary: fc.constant(STRONG_PASSWORD) }, textNear(128), hugeString),
+  }),
 };
 
 /** The same object without one of its keys (a required one, when it has any). */
@@ -128,12 +150,18 @@ export const validCall: Record<string, [CallerKind, unknown]> = {
   "user.authEventsOf": ["admin", { userId: fixture.userId("owner") }],
   "user.list": ["admin", { search: "fixture", limit: 2 }],
   "user.setRole": ["admin", { userId: fixture.userId("other"), role: "admin" }],
-  "user.ban": ["admin", { userId: fixture.userId("other"), reason: "spam", expiresAt: new Date(Date.now() + 86_400_000) }],
+  "user.ban": [
+    "admin",
+    { userId: fixture.userId("other"), reason: "spam", expiresAt: new Date(Date.now() + 86_400_000) },
+  ],
   "user.unban": ["admin", { userId: fixture.userId("owner") }],
   "task.list": ["owner", { completed: false }],
   "task.byId": ["ownerJwt", { id: fixture.taskId("owner", 0) }],
   "task.create": ["owner", { title: "Write the report", priority: "high", dueAt: new Date(Date.now() + 86_400_000) }],
-  "task.update": ["owner", { id: fixture.taskId("owner", 0), version: fixture.taskVersion("owner", 0, 0), completed: true }],
+  "task.update": [
+    "owner",
+    { id: fixture.taskId("owner", 0), version: fixture.taskVersion("owner", 0, 0), completed: true },
+  ],
   "task.delete": ["ownerJwt", { id: fixture.taskId("owner", 1) }],
   "task.stats": ["owner", undefined],
   "session.list": ["owner", undefined],

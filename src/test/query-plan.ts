@@ -20,7 +20,10 @@ export async function planOf(run: () => Promise<unknown>, marker: string): Promi
   const statements = await statementsDuring(run);
   const query = statements.find((statement) => statement.sql.includes(marker));
   if (!query) throw new Error(`no statement with ${marker}:\n${statements.map((s) => s.sql).join("\n")}`);
-  const [row] = await db.$queryRawUnsafe<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(`EXPLAIN (FORMAT JSON) ${query.sql}`, ...query.args);
+  const [row] = await db.$queryRawUnsafe<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(
+    `EXPLAIN (FORMAT JSON) ${query.sql}`,
+    ...query.args,
+  );
   if (!row) throw new Error("EXPLAIN returned nothing");
   return flatten(row["QUERY PLAN"][0].Plan);
 }

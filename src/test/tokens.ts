@@ -6,10 +6,12 @@ import { expect } from "vitest";
 import { ACCESS_TOKEN } from "@/server/auth/token-plugins";
 import { authRequest, nextClientIp, trpcRequest } from "@/test/http";
 
-
 /** Signs in with email and password as a non-browser client: the session token comes in `set-auth-token`. */
 export async function signInForSessionToken(user: { email: string; password: string }): Promise<string> {
-  const response = await authRequest("/sign-in/email", { body: { email: user.email, password: user.password }, ip: nextClientIp() });
+  const response = await authRequest("/sign-in/email", {
+    body: { email: user.email, password: user.password },
+    ip: nextClientIp(),
+  });
   expect(response.status).toBe(200);
   const token = response.headers.get("set-auth-token");
   if (!token) throw new Error("sign-in returned no set-auth-token header");
@@ -18,7 +20,10 @@ export async function signInForSessionToken(user: { email: string; password: str
 
 /** GET /api/auth/token with the session token as the bearer credential; the status when refused. */
 export async function mintAccessToken(sessionToken: string): Promise<string> {
-  const response = await authRequest("/token", { headers: { authorization: `Bearer ${sessionToken}` }, ip: nextClientIp() });
+  const response = await authRequest("/token", {
+    headers: { authorization: `Bearer ${sessionToken}` },
+    ip: nextClientIp(),
+  });
   if (response.status !== 200) throw new Error(`minting a JWT failed with ${response.status}`);
   return ((await response.json()) as { token: string }).token;
 }

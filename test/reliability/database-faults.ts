@@ -5,7 +5,16 @@
 // acknowledged must be in the database, with no half-written sign-up.
 import { randomBytes } from "node:crypto";
 import { startMailCapture } from "../../src/test/mail-capture";
-import { type AppClient, type Reply, appClient, dataOf, nextIp, replies, uniqueEmail, verifiedUser } from "./harness/client";
+import {
+  type AppClient,
+  type Reply,
+  appClient,
+  dataOf,
+  nextIp,
+  replies,
+  uniqueEmail,
+  verifiedUser,
+} from "./harness/client";
 import { Report, countBy, formatCounts, kindOf, leakIn, percentile, runScript } from "./harness/report";
 import { appPort, onCleanup, sql, startApp, startPostgresCluster } from "./harness/services";
 
@@ -32,7 +41,8 @@ type Window = { name: string; from: number; to: number };
 const report = new Report("PostgreSQL faults under load");
 
 /** Better Auth answers a sign-up whose insert failed with 422 and a fixed message, whatever the cause. */
-const isSignUpFailure = (r: Timed) => r.op === "sign-up" && r.status === 422 && r.body.includes("FAILED_TO_CREATE_USER");
+const isSignUpFailure = (r: Timed) =>
+  r.op === "sign-up" && r.status === 422 && r.body.includes("FAILED_TO_CREATE_USER");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 await runScript(report, async () => {
@@ -119,7 +129,8 @@ await runScript(report, async () => {
   async function waitUntilHealthy(client: AppClient): Promise<number | null> {
     const started = performance.now();
     while (performance.now() - started < 60_000) {
-      if ((await client.query("health.check", undefined, undefined, 2000)).status === 200) return performance.now() - started;
+      if ((await client.query("health.check", undefined, undefined, 2000)).status === 200)
+        return performance.now() - started;
       await sleep(100);
     }
     return null;
@@ -153,7 +164,8 @@ await runScript(report, async () => {
   const overlaps = (r: Timed, w: Window) => r.startedAt <= w.to && r.endedAt >= w.from;
   const before = timed.filter((r) => r.endedAt < (windows[0]?.from ?? Infinity));
   const inOutage = (w: Window) => timed.filter((r) => overlaps(r, w));
-  const afterOutage = (w: Window, next?: Window) => timed.filter((r) => r.startedAt > w.to && r.endedAt < (next?.from ?? Infinity));
+  const afterOutage = (w: Window, next?: Window) =>
+    timed.filter((r) => r.startedAt > w.to && r.endedAt < (next?.from ?? Infinity));
   const slowest = (list: Timed[]) =>
     [...list]
       .sort((x, y) => y.ms - x.ms)
@@ -161,7 +173,11 @@ await runScript(report, async () => {
       .map((r) => `${r.op} ${kindOf(r)} ${Math.round(r.ms)} ms`)
       .join(", ");
   const byOp = (list: Timed[]) => formatCounts(countBy(list, (r) => `${r.op} ${kindOf(r)}`));
-  report.check("before any fault, every call succeeds", before.length > 0 && before.every((r) => r.status === 200), byOp(before.filter((r) => r.status !== 200)));
+  report.check(
+    "before any fault, every call succeeds",
+    before.length > 0 && before.every((r) => r.status === 200),
+    byOp(before.filter((r) => r.status !== 200)),
+  );
   for (const [index, fault] of windows.entries()) {
     const outage = inOutage(fault);
     const after = afterOutage(fault, windows[index + 1]);
@@ -171,7 +187,12 @@ await runScript(report, async () => {
     report.check(
       `${fault.name}: every call answered within ${FAIL_FAST_MS / 1000} s, none hung`,
       outage.every((r) => r.status !== 0 && r.ms <= FAIL_FAST_MS) && failed.length > 0,
-      `${outage.length} calls, ${failed.length} failed, p50 ${Math.round(percentile(outage.map((r) => r.ms), 50))} ms, slowest ${slowest(outage)}`,
+      `${outage.length} calls, ${failed.length} failed, p50 ${Math.round(
+        percentile(
+          outage.map((r) => r.ms),
+          50,
+        ),
+      )} ms, slowest ${slowest(outage)}`,
     );
     report.check(
       `${fault.name}: failures are 500/503 (sign-up: Better Auth's 422 "Failed to create user") with a generic message, never UNAUTHORIZED`,
@@ -183,11 +204,17 @@ await runScript(report, async () => {
       recovery !== null && recovery <= RECOVERY_MS && after.length > 0 && after.every((r) => r.status === 200),
       `healthy after ${recovery === null ? "never" : `${Math.round(recovery)} ms`}; afterwards ${after.length} calls; failed: ${byOp(after.filter((r) => r.status !== 200))}`,
     );
-    report.figure(`${fault.name}`, `${outage.length} calls during the outage: ${formatCounts(countBy(outage, kindOf))}; max ${Math.round(maxMs)} ms; healthy ${recovery === null ? "never" : `${Math.round(recovery)} ms`} after the restart`);
+    report.figure(
+      `${fault.name}`,
+      `${outage.length} calls during the outage: ${formatCounts(countBy(outage, kindOf))}; max ${Math.round(maxMs)} ms; healthy ${recovery === null ? "never" : `${Math.round(recovery)} ms`} after the restart`,
+    );
   }
   const leaks = timed.map(leakIn).filter((leak): leak is string => leak !== null);
   report.check("no reply carries Prisma, SQL or driver text", leaks.length === 0, leaks[0] ?? "");
-  report.check("the server process never restarted", instance.child.exitCode === null && instance.child.signalCode === null);
+  report.check(
+    "the server process never restarted",
+    instance.child.exitCode === null && instance.child.signalCode === null,
+  );
 
   // What the database holds.
   const ids = [...created.keys()];
@@ -212,17 +239,50 @@ await runScript(report, async () => {
     databaseUrl,
     "SELECT count(*)::int AS n FROM users u WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.user_id = u.id)",
   );
-  report.check("every acknowledged task.create is in the database", lostCreates.length === 0, `${ids.length} acknowledged, ${lostCreates.length} missing`);
-  report.check("every acknowledged task.update is in the database (no lost update)", lostUpdates.length === 0, `${tasks.size} tasks checked, ${lostUpdates.length} behind`);
-  report.check("every acknowledged sign-up is in the database", lostSignUps.length === 0, `${signedUp.length} acknowledged, ${lostSignUps.length} missing`);
-  report.check("no half-written sign-up (a user without a credential account)", halfWritten?.n === 0, `${halfWritten?.n ?? "?"} found`);
+  report.check(
+    "every acknowledged task.create is in the database",
+    lostCreates.length === 0,
+    `${ids.length} acknowledged, ${lostCreates.length} missing`,
+  );
+  report.check(
+    "every acknowledged task.update is in the database (no lost update)",
+    lostUpdates.length === 0,
+    `${tasks.size} tasks checked, ${lostUpdates.length} behind`,
+  );
+  report.check(
+    "every acknowledged sign-up is in the database",
+    lostSignUps.length === 0,
+    `${signedUp.length} acknowledged, ${lostSignUps.length} missing`,
+  );
+  report.check(
+    "no half-written sign-up (a user without a credential account)",
+    halfWritten?.n === 0,
+    `${halfWritten?.n ?? "?"} found`,
+  );
 
   const load5xx = timed.filter((r) => r.status >= 500);
   report.figure("requests", `${timed.length} under load (+${setupRequests} set-up), ${WORKERS} workers`);
   report.figure("faults injected", faults.length);
-  report.figure("errors by kind", formatCounts(countBy(timed.filter((r) => r.status !== 200), kindOf)));
+  report.figure(
+    "errors by kind",
+    formatCounts(
+      countBy(
+        timed.filter((r) => r.status !== 200),
+        kindOf,
+      ),
+    ),
+  );
   report.figure("5xx", load5xx.length);
-  report.figure("max latency in an outage", `${Math.round(Math.max(0, ...windows.flatMap(inOutage).map((r) => r.ms)))} ms`);
-  report.figure("writes acknowledged", `${ids.length} creates, ${signedUp.length} sign-ups, ${[...tasks.values()].filter((t) => t.version > 1).length} tasks updated`);
-  report.figure("lost / half-written rows", `${lostCreates.length + lostUpdates.length + lostSignUps.length} / ${halfWritten?.n ?? "?"}`);
+  report.figure(
+    "max latency in an outage",
+    `${Math.round(Math.max(0, ...windows.flatMap(inOutage).map((r) => r.ms)))} ms`,
+  );
+  report.figure(
+    "writes acknowledged",
+    `${ids.length} creates, ${signedUp.length} sign-ups, ${[...tasks.values()].filter((t) => t.version > 1).length} tasks updated`,
+  );
+  report.figure(
+    "lost / half-written rows",
+    `${lostCreates.length + lostUpdates.length + lostSignUps.length} / ${halfWritten?.n ?? "?"}`,
+  );
 });

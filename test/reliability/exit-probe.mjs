@@ -22,7 +22,9 @@ if (file && databaseUrl && process.argv[1]?.endsWith("src/serve.ts")) {
     while (tries < 10) {
       tries++;
       try {
-        backends = Number(execFileSync("psql", [admin.toString(), "-Atc", sql], { encoding: "utf8", timeout: 2_000 }).trim());
+        backends = Number(
+          execFileSync("psql", [admin.toString(), "-Atc", sql], { encoding: "utf8", timeout: 2_000 }).trim(),
+        );
       } catch (cause) {
         error = cause instanceof Error ? cause.message : String(cause);
         break;

@@ -22,7 +22,8 @@ export function setting(name: string, fallback: number): number {
 }
 
 export function requireBuild(): void {
-  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) throw new Error("No production build in .next: run `npm run build` first.");
+  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID")))
+    throw new Error("No production build in .next: run `npm run build` first.");
 }
 
 // Clean-up steps, newest first; run at the end, on an error, and on Ctrl-C.
@@ -31,7 +32,8 @@ export function onCleanup(step: () => Promise<unknown>): void {
   cleanups.unshift(step);
 }
 export async function cleanUp(): Promise<void> {
-  for (const step of cleanups.splice(0)) await step().catch((error: unknown) => console.error("clean-up step failed:", error));
+  for (const step of cleanups.splice(0))
+    await step().catch((error: unknown) => console.error("clean-up step failed:", error));
 }
 process.once("SIGINT", () => void cleanUp().then(() => process.exit(130)));
 
@@ -49,7 +51,12 @@ export async function createDatabase(prefix: string): Promise<Database> {
 }
 
 /** Verified users with tasks and one session each; the Cookie header of each session. */
-export async function seedUsers(database: Database, secret: string, users: number, tasksPerUser: number): Promise<string[]> {
+export async function seedUsers(
+  database: Database,
+  secret: string,
+  users: number,
+  tasksPerUser: number,
+): Promise<string[]> {
   return (await seed(database.url, secret, users, tasksPerUser)).cookies;
 }
 
@@ -160,7 +167,11 @@ export function isRunning(pid: number): boolean {
 }
 
 /** `npm start` on the database, answering /api/ping. Stopped (its whole process group) at clean-up. */
-export async function startServer(database: Database, secret: string, env: Record<string, string> = {}): Promise<Server> {
+export async function startServer(
+  database: Database,
+  secret: string,
+  env: Record<string, string> = {},
+): Promise<Server> {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
   const log: string[] = [];
@@ -205,7 +216,8 @@ export async function startServer(database: Database, secret: string, env: Recor
     try {
       if ((await fetch(`${base}/api/ping`)).ok) {
         const pid = npm.pid === undefined ? undefined : findServerPid(npm.pid);
-        if (pid === undefined) throw new Error("npm start answers, but no node process running src/serve.ts was found under it");
+        if (pid === undefined)
+          throw new Error("npm start answers, but no node process running src/serve.ts was found under it");
         return { npm, pid, base, origin, exited, log };
       }
     } catch (error) {

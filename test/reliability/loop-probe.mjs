@@ -14,7 +14,14 @@ if (file && process.argv[1]?.endsWith("src/serve.ts")) {
   const ms = (ns) => Math.round(ns / 1e4) / 100;
   setInterval(() => {
     const { heapUsed, rss } = process.memoryUsage();
-    const line = { t: Date.now(), p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), heapUsed, rss };
+    const line = {
+      t: Date.now(),
+      p50: ms(delay.percentile(50)),
+      p99: ms(delay.percentile(99)),
+      max: ms(delay.max),
+      heapUsed,
+      rss,
+    };
     appendFileSync(file, `${JSON.stringify(line)}\n`);
     delay.reset();
   }, 1_000).unref();
@@ -25,6 +32,9 @@ if (file && process.argv[1]?.endsWith("src/serve.ts")) {
     const started = performance.now();
     gc();
     const { heapUsed, heapTotal, rss } = process.memoryUsage();
-    appendFileSync(file, `${JSON.stringify({ t: Date.now(), gc: true, pauseMs: Math.round(performance.now() - started), heapUsed, heapTotal, rss })}\n`);
+    appendFileSync(
+      file,
+      `${JSON.stringify({ t: Date.now(), gc: true, pauseMs: Math.round(performance.now() - started), heapUsed, heapTotal, rss })}\n`,
+    );
   });
 }

@@ -4,9 +4,27 @@
 // without serving any session copy that missed a sign-out made meanwhile.
 import { randomBytes } from "node:crypto";
 import { startMailCapture } from "../../src/test/mail-capture";
-import { type AppClient, PASSWORD, type Reply, appClient, cookieFrom, nextIp, replies, uniqueEmail, verifiedUser } from "./harness/client";
+import {
+  type AppClient,
+  PASSWORD,
+  type Reply,
+  appClient,
+  cookieFrom,
+  nextIp,
+  replies,
+  uniqueEmail,
+  verifiedUser,
+} from "./harness/client";
 import { Report, countBy, formatCounts, kindOf, leakIn, runScript } from "./harness/report";
-import { type AppInstance, appPort, onCleanup, sql, startApp, startPostgresCluster, startRedisServer } from "./harness/services";
+import {
+  type AppInstance,
+  appPort,
+  onCleanup,
+  sql,
+  startApp,
+  startPostgresCluster,
+  startRedisServer,
+} from "./harness/services";
 
 const COMMAND_TIMEOUT_MS = 1000; // REDIS_COMMAND_TIMEOUT_MS's default
 const ANSWER_WITHIN_MS = COMMAND_TIMEOUT_MS + 2000;
@@ -46,10 +64,14 @@ await runScript(report, async () => {
   };
   const started = performance.now();
   const instances = await Promise.all([startApp("instance A", portA, env), startApp("instance B", portB, env)]);
-  report.figure("start-up", `2 × npm start (migrations, concurrently) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  report.figure(
+    "start-up",
+    `2 × npm start (migrations, concurrently) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   const [a, b] = instances.map((instance) => appClient(instance.url, publicUrl)) as [AppClient, AppClient];
   const me = (app: AppClient, cookie: string) => app.query("user.me", cookie);
-  const cached = async (cookie: string) => (await redis.cli("exists", `taskforge:auth:${sessionToken(cookie)}`)) === "1";
+  const cached = async (cookie: string) =>
+    (await redis.cli("exists", `taskforge:auth:${sessionToken(cookie)}`)) === "1";
 
   const newUser = (label: string) => verifiedUser(a, mail.apiUrl, uniqueEmail(label));
   const [user, throttled, busy] = await Promise.all([newUser("user"), newUser("throttled"), newUser("busy")]);
@@ -86,8 +108,12 @@ await runScript(report, async () => {
 
     const ip = nextIp();
     const attempts: Reply[] = [];
-    for (let i = 0; i < LIMIT; i++) attempts.push(await during((i % 2 ? b : a).signIn(uniqueEmail("nobody"), "wrong-Password-000", ip)));
-    const over = [await during(a.signIn(uniqueEmail("nobody"), "wrong-Password-000", ip)), await during(b.signIn(uniqueEmail("nobody"), "wrong-Password-000", ip))];
+    for (let i = 0; i < LIMIT; i++)
+      attempts.push(await during((i % 2 ? b : a).signIn(uniqueEmail("nobody"), "wrong-Password-000", ip)));
+    const over = [
+      await during(a.signIn(uniqueEmail("nobody"), "wrong-Password-000", ip)),
+      await during(b.signIn(uniqueEmail("nobody"), "wrong-Password-000", ip)),
+    ];
     report.check(
       `Redis stopped: the per-IP sign-in limit still answers 429 after ${LIMIT} attempts over both instances`,
       attempts.every((r) => r.status === 401) && over.every((r) => r.status === 429 && r.headers.has("retry-after")),
@@ -95,8 +121,12 @@ await runScript(report, async () => {
     );
 
     const failures: Reply[] = [];
-    for (let i = 0; i < LIMIT; i++) failures.push(await during((i % 2 ? b : a).signIn(throttled.email, "wrong-Password-000", nextIp())));
-    const right = [await during(a.signIn(throttled.email, PASSWORD, nextIp())), await during(b.signIn(throttled.email, PASSWORD, nextIp()))];
+    for (let i = 0; i < LIMIT; i++)
+      failures.push(await during((i % 2 ? b : a).signIn(throttled.email, "wrong-Password-000", nextIp())));
+    const right = [
+      await during(a.signIn(throttled.email, PASSWORD, nextIp())),
+      await during(b.signIn(throttled.email, PASSWORD, nextIp())),
+    ];
     report.check(
       `Redis stopped: the failed sign-in throttle still answers 429 after ${LIMIT} failures over both instances, even for the right password`,
       failures.every((r) => r.status === 401) && right.every((r) => r.status === 429),
@@ -104,7 +134,8 @@ await runScript(report, async () => {
     );
 
     const creates: Reply[] = [];
-    for (let i = 0; i < MUTATION_LIMIT; i++) creates.push(await during((i % 2 ? b : a).mutate("task.create", { title: `task ${i}` }, busy.cookie)));
+    for (let i = 0; i < MUTATION_LIMIT; i++)
+      creates.push(await during((i % 2 ? b : a).mutate("task.create", { title: `task ${i}` }, busy.cookie)));
     const overLimit = await during(a.mutate("task.create", { title: "one too many" }, busy.cookie));
     report.check(
       `Redis stopped: the mutation limit (${MUTATION_LIMIT}/min) still answers TOO_MANY_REQUESTS`,
@@ -113,7 +144,11 @@ await runScript(report, async () => {
     );
 
     const warned = instances.map((instance) => count(instance.log(), WARNING));
-    report.check("Redis stopped: each instance logged a warning", warned.every((n) => n >= 1), `warnings: A ${warned[0]}, B ${warned[1]}`);
+    report.check(
+      "Redis stopped: each instance logged a warning",
+      warned.every((n) => n >= 1),
+      `warnings: A ${warned[0]}, B ${warned[1]}`,
+    );
   }
 
   /* Redis back (empty). -------------------------------------------------------------------------------------- */
@@ -139,7 +174,8 @@ await runScript(report, async () => {
     const quick = [await during(me(a, first)), await during(me(b, first))];
     report.check(
       `Redis hanging: calls answer within ${ANSWER_WITHIN_MS / 1000} s, then without waiting for Redis at all`,
-      [detectA, detectB, signOut, afterOnB, ...quick].every((r) => r.status !== 0 && r.ms <= ANSWER_WITHIN_MS) && quick.every((r) => r.ms < 500),
+      [detectA, detectB, signOut, afterOnB, ...quick].every((r) => r.status !== 0 && r.ms <= ANSWER_WITHIN_MS) &&
+        quick.every((r) => r.ms < 500),
       `first calls ${Math.round(detectA.ms)} / ${Math.round(detectB.ms)} ms, then ${quick.map((r) => Math.round(r.ms)).join(" / ")} ms`,
     );
     report.check(
@@ -161,17 +197,32 @@ await runScript(report, async () => {
 
   const serverErrors = replies.filter((r) => r.status >= 500 || r.status === 0);
   const leaks = replies.map(leakIn).filter((leak) => leak !== null);
-  report.check("no 5xx, no unanswered call, no internals in any reply", serverErrors.length === 0 && leaks.length === 0, formatCounts(countBy(serverErrors, kindOf)));
+  report.check(
+    "no 5xx, no unanswered call, no internals in any reply",
+    serverErrors.length === 0 && leaks.length === 0,
+    formatCounts(countBy(serverErrors, kindOf)),
+  );
   report.figure("requests", `${replies.length} (${formatCounts(countBy(replies, (r) => String(r.status)))})`);
   report.figure("faults injected", "2 (Redis stopped and restarted empty; Redis paused 5 s)");
-  report.figure("calls while Redis was unavailable", `${outageReplies.length}: ${formatCounts(countBy(outageReplies, kindOf))}`);
+  report.figure(
+    "calls while Redis was unavailable",
+    `${outageReplies.length}: ${formatCounts(countBy(outageReplies, kindOf))}`,
+  );
   report.figure("max latency while unavailable", `${Math.round(Math.max(...outageReplies.map((r) => r.ms)))} ms`);
   report.figure("5xx", serverErrors.length);
-  report.figure("log lines", instances.map((i, n) => `${"AB"[n]}: ${count(i.log(), WARNING)} warnings, ${count(i.log(), BACK)} back`).join("; "));
+  report.figure(
+    "log lines",
+    instances.map((i, n) => `${"AB"[n]}: ${count(i.log(), WARNING)} warnings, ${count(i.log(), BACK)} back`).join("; "),
+  );
 });
 
 /** Calls both instances until each has logged its `times`-th return to Redis; the time it took, or null. */
-async function untilBothBack(instances: AppInstance[], clients: AppClient[], cookie: string, times: number): Promise<number | null> {
+async function untilBothBack(
+  instances: AppInstance[],
+  clients: AppClient[],
+  cookie: string,
+  times: number,
+): Promise<number | null> {
   const started = performance.now();
   while (performance.now() - started < 15_000) {
     if (instances.every((instance) => count(instance.log(), BACK) >= times)) return performance.now() - started;

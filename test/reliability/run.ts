@@ -7,7 +7,9 @@ const SCRIPTS = ["scale-out.ts", "database-faults.ts", "redis-faults.ts"];
 
 function runScript(file: string): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, file)], { stdio: "inherit" });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, file)], {
+      stdio: "inherit",
+    });
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -19,6 +21,7 @@ for (const file of SCRIPTS) {
   results.push([file, await runScript(file), (performance.now() - scriptStarted) / 1000]);
 }
 console.info("\n=== reliability");
-for (const [file, code, seconds] of results) console.info(`  ${code === 0 ? "pass" : "FAIL"}  ${file.padEnd(20)} ${seconds.toFixed(0)} s`);
+for (const [file, code, seconds] of results)
+  console.info(`  ${code === 0 ? "pass" : "FAIL"}  ${file.padEnd(20)} ${seconds.toFixed(0)} s`);
 console.info(`  total ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(results.some(([, code]) => code !== 0) ? 1 : 0);

@@ -7,7 +7,19 @@
 import { randomBytes } from "node:crypto";
 import Redis from "ioredis";
 import { startMailCapture } from "../../src/test/mail-capture";
-import { type AppClient, NEW_PASSWORD, PASSWORD, type Reply, appClient, cookieFrom, dataOf, nextIp, replies, uniqueEmail, verifiedUser } from "./harness/client";
+import {
+  type AppClient,
+  NEW_PASSWORD,
+  PASSWORD,
+  type Reply,
+  appClient,
+  cookieFrom,
+  dataOf,
+  nextIp,
+  replies,
+  uniqueEmail,
+  verifiedUser,
+} from "./harness/client";
 import { Report, countBy, formatCounts, kindOf, runScript } from "./harness/report";
 import { appPort, createDatabase, onCleanup, proxyPort, startApp, startNginx } from "./harness/services";
 
@@ -49,9 +61,15 @@ await runScript(report, async () => {
     MUTATION_RATE_LIMIT: String(MUTATION_LIMIT),
   };
   const started = performance.now();
-  const [instanceA, instanceB] = await Promise.all([startApp("instance A", portA, env), startApp("instance B", portB, env)]);
+  const [instanceA, instanceB] = await Promise.all([
+    startApp("instance A", portA, env),
+    startApp("instance B", portB, env),
+  ]);
   const nginx = await startNginx(portProxy, [`127.0.0.1:${portA}`, `127.0.0.1:${portB}`]);
-  report.figure("start-up", `2 × npm start (migrations, concurrently) + nginx in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  report.figure(
+    "start-up",
+    `2 × npm start (migrations, concurrently) + nginx in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   report.figure("instances", `A :${portA}, B :${portB}, nginx :${portProxy} → both`);
 
   const a = appClient(instanceA.url, publicUrl);
@@ -67,7 +85,12 @@ await runScript(report, async () => {
   // Users: signed up through nginx, verified through the link in their mail (on the public URL).
   const admin = await verifiedUser(lb, mail.apiUrl, adminEmail);
   const newUser = (label: string) => verifiedUser(lb, mail.apiUrl, uniqueEmail(label));
-  const [user, banned, throttled, busy] = await Promise.all([newUser("user"), newUser("banned"), newUser("throttled"), newUser("busy")]);
+  const [user, banned, throttled, busy] = await Promise.all([
+    newUser("user"),
+    newUser("banned"),
+    newUser("throttled"),
+    newUser("busy"),
+  ]);
 
   // 1. A session made on A is valid on B and through nginx.
   {
@@ -75,8 +98,14 @@ await runScript(report, async () => {
     const cookie = cookieFrom(signedIn);
     const onB = await me(b, cookie);
     const throughNginx = await Promise.all(Array.from({ length: 4 }, () => me(lb, cookie)));
-    const sameUser = [onB, ...throughNginx].every((reply) => reply.status === 200 && dataOf<{ id: string }>(reply).id === user.id);
-    report.check("a session made on A works on B and through nginx", signedIn.status === 200 && sameUser, `B ${onB.status}, nginx ${statuses(throughNginx)}`);
+    const sameUser = [onB, ...throughNginx].every(
+      (reply) => reply.status === 200 && dataOf<{ id: string }>(reply).id === user.id,
+    );
+    report.check(
+      "a session made on A works on B and through nginx",
+      signedIn.status === 200 && sameUser,
+      `B ${onB.status}, nginx ${statuses(throughNginx)}`,
+    );
   }
 
   // 2. Sign-out on A: the very next request on B is refused.
@@ -88,7 +117,10 @@ await runScript(report, async () => {
     const afterNginx = await Promise.all([me(lb, cookie), me(lb, cookie)]);
     report.check(
       "sign-out on A holds at once on B and through nginx (UNAUTHORIZED)",
-      before.status === 200 && signOut.status === 200 && afterB.code === "UNAUTHORIZED" && afterNginx.every((r) => r.code === "UNAUTHORIZED"),
+      before.status === 200 &&
+        signOut.status === 200 &&
+        afterB.code === "UNAUTHORIZED" &&
+        afterNginx.every((r) => r.code === "UNAUTHORIZED"),
       `before ${before.status}, sign-out ${signOut.status}, B ${kindOf(afterB)}, nginx ${afterNginx.map(kindOf).join(", ")}`,
     );
   }
@@ -125,7 +157,10 @@ await runScript(report, async () => {
     const signIn = await b.signIn(banned.email);
     report.check(
       "a ban on A holds at once on B and through nginx (UNAUTHORIZED)",
-      before.status === 200 && ban.status === 200 && afterB.code === "UNAUTHORIZED" && afterNginx.code === "UNAUTHORIZED",
+      before.status === 200 &&
+        ban.status === 200 &&
+        afterB.code === "UNAUTHORIZED" &&
+        afterNginx.code === "UNAUTHORIZED",
       `before ${before.status}, ban ${kindOf(ban)}, B ${kindOf(afterB)}, nginx ${kindOf(afterNginx)}`,
     );
     report.check("the banned user cannot sign in on B", signIn.status === 403, `sign-in ${signIn.status}`);
@@ -138,13 +173,15 @@ await runScript(report, async () => {
   {
     const ip = nextIp();
     const attempts: Reply[] = [];
-    for (let i = 0; i < SIGN_IN_IP_LIMIT; i++) attempts.push(await (i % 2 ? b : a).signIn(uniqueEmail("nobody"), "wrong-Password-000", ip));
+    for (let i = 0; i < SIGN_IN_IP_LIMIT; i++)
+      attempts.push(await (i % 2 ? b : a).signIn(uniqueEmail("nobody"), "wrong-Password-000", ip));
     const overA = await a.signIn(uniqueEmail("nobody"), "wrong-Password-000", ip);
     const overB = await b.signIn(uniqueEmail("nobody"), "wrong-Password-000", ip);
     const viaNginx = await lb.signIn(uniqueEmail("nobody"), "wrong-Password-000", ip);
     report.check(
       `the per-IP sign-in limit (${SIGN_IN_IP_LIMIT}) is shared: ${SIGN_IN_IP_LIMIT} attempts over A and B, then 429 on A and B`,
-      attempts.every((r) => r.status === 401) && [overA, overB].every((r) => r.status === 429 && Number(r.headers.get("retry-after")) > 0),
+      attempts.every((r) => r.status === 401) &&
+        [overA, overB].every((r) => r.status === 429 && Number(r.headers.get("retry-after")) > 0),
       `attempts ${statuses(attempts)}; then A ${overA.status}, B ${overB.status}`,
     );
     report.check(
@@ -158,7 +195,8 @@ await runScript(report, async () => {
   //    addresses; then even the right password answers 429 on both.
   {
     const failures: Reply[] = [];
-    for (let i = 0; i < SIGN_IN_ACCOUNT_LIMIT; i++) failures.push(await (i % 2 ? b : a).signIn(throttled.email, "wrong-Password-000", nextIp()));
+    for (let i = 0; i < SIGN_IN_ACCOUNT_LIMIT; i++)
+      failures.push(await (i % 2 ? b : a).signIn(throttled.email, "wrong-Password-000", nextIp()));
     const rightOnA = await a.signIn(throttled.email, PASSWORD, nextIp());
     const rightOnB = await b.signIn(throttled.email, PASSWORD, nextIp());
     report.check(
@@ -171,19 +209,27 @@ await runScript(report, async () => {
   // 7. The per-user mutation limit counts across instances.
   {
     const creates: Reply[] = [];
-    for (let i = 0; i < MUTATION_LIMIT; i++) creates.push(await (i % 2 ? b : a).mutate("task.create", { title: `task ${i}` }, busy.cookie));
+    for (let i = 0; i < MUTATION_LIMIT; i++)
+      creates.push(await (i % 2 ? b : a).mutate("task.create", { title: `task ${i}` }, busy.cookie));
     const overA = await a.mutate("task.create", { title: "one too many" }, busy.cookie);
     const overB = await b.mutate("task.create", { title: "one too many" }, busy.cookie);
     const stats = dataOf<{ total: number }>(await lb.query("task.stats", busy.cookie));
     report.check(
       `the per-user mutation limit (${MUTATION_LIMIT}/min) is shared: then TOO_MANY_REQUESTS on A and B, nothing more written`,
-      creates.every((r) => r.status === 200) && overA.code === "TOO_MANY_REQUESTS" && overB.code === "TOO_MANY_REQUESTS" && stats.total === MUTATION_LIMIT,
+      creates.every((r) => r.status === 200) &&
+        overA.code === "TOO_MANY_REQUESTS" &&
+        overB.code === "TOO_MANY_REQUESTS" &&
+        stats.total === MUTATION_LIMIT,
       `${creates.filter((r) => r.status === 200).length} created; then A ${kindOf(overA)}, B ${kindOf(overB)}; tasks ${stats.total}`,
     );
   }
 
   const serverErrors = replies.filter((reply) => reply.status >= 500 || reply.status === 0);
-  report.check("no 5xx and no unanswered request", serverErrors.length === 0, formatCounts(countBy(serverErrors, kindOf)));
+  report.check(
+    "no 5xx and no unanswered request",
+    serverErrors.length === 0,
+    formatCounts(countBy(serverErrors, kindOf)),
+  );
   report.figure("requests", `${replies.length} (${formatCounts(countBy(replies, (r) => String(r.status)))})`);
   report.figure("5xx", serverErrors.length);
   report.figure("max latency", `${Math.round(Math.max(...replies.map((r) => r.ms)))} ms`);

@@ -74,7 +74,15 @@ async function waitGone(pid: number, since: number, capMs: number): Promise<numb
 // ---- the load: keep-alive clients, each in a loop --------------------------------------------------------------
 
 type Kind = "task.list cookie" | "task.list JWT" | "task.create";
-type Outcome = { kind: Kind; start: number; end: number; status?: number; error?: string; reused: boolean; title?: string };
+type Outcome = {
+  kind: Kind;
+  start: number;
+  end: number;
+  status?: number;
+  error?: string;
+  reused: boolean;
+  title?: string;
+};
 
 /**
  * Not taken by the server: the connection was refused, or reset before anything came back on a new connection
@@ -94,10 +102,17 @@ function startLoad(server: Server, cookies: string[], jwts: string[]) {
   function send(kind: Kind): Promise<Outcome> {
     const user = next++ % cookies.length;
     const title = kind === "task.create" ? `Shutdown ${randomBytes(8).toString("hex")}` : undefined;
-    const body = title ? JSON.stringify({ json: { title, description: "Written while the server stops." } }) : undefined;
+    const body = title
+      ? JSON.stringify({ json: { title, description: "Written while the server stops." } })
+      : undefined;
     const headers: Record<string, string> =
       kind === "task.list JWT" ? { authorization: `Bearer ${jwts[user]}` } : { cookie: cookies[user] ?? "" };
-    if (body) Object.assign(headers, { "content-type": "application/json", origin: server.origin, "content-length": String(Buffer.byteLength(body)) });
+    if (body)
+      Object.assign(headers, {
+        "content-type": "application/json",
+        origin: server.origin,
+        "content-length": String(Buffer.byteLength(body)),
+      });
     const start = performance.now();
     inFlight++;
     return new Promise<Outcome>((resolve) => {
@@ -105,14 +120,37 @@ function startLoad(server: Server, cookies: string[], jwts: string[]) {
         { hostname, port, agent, method: body ? "POST" : "GET", path: body ? "/api/trpc/task.create" : list, headers },
         (response) => {
           response.resume();
-          response.on("end", () => resolve({ kind, start, end: performance.now(), status: response.statusCode, reused: request.reusedSocket, title }));
+          response.on("end", () =>
+            resolve({
+              kind,
+              start,
+              end: performance.now(),
+              status: response.statusCode,
+              reused: request.reusedSocket,
+              title,
+            }),
+          );
           response.on("error", (error: NodeJS.ErrnoException) =>
-            resolve({ kind, start, end: performance.now(), error: `response ${error.code ?? error.message}`, reused: request.reusedSocket, title }),
+            resolve({
+              kind,
+              start,
+              end: performance.now(),
+              error: `response ${error.code ?? error.message}`,
+              reused: request.reusedSocket,
+              title,
+            }),
           );
         },
       );
       request.on("error", (error: NodeJS.ErrnoException) =>
-        resolve({ kind, start, end: performance.now(), error: error.code ?? error.message, reused: request.reusedSocket, title }),
+        resolve({
+          kind,
+          start,
+          end: performance.now(),
+          error: error.code ?? error.message,
+          reused: request.reusedSocket,
+          title,
+        }),
       );
       request.end(body);
     }).then((outcome) => {
@@ -147,7 +185,9 @@ async function tasksWithTitles(database: Database, titles: string[]): Promise<Se
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ title: string }>("SELECT title FROM tasks WHERE title = ANY($1::text[])", [titles]);
+    const { rows } = await client.query<{ title: string }>("SELECT title FROM tasks WHERE title = ANY($1::text[])", [
+      titles,
+    ]);
     return new Set(rows.map((row) => row.title));
   } finally {
     await client.end();
@@ -163,7 +203,9 @@ async function underLoad(database: Database, secret: string, cookies: string[]):
   const probeFile = path.join(os.tmpdir(), `taskforge-shutdown-probe-${process.pid}-1.json`);
   const server = await startServer(database, secret, serverEnv(probeFile));
   const jwts = await mintJwts(server.base, cookies);
-  console.info(`under load: server pid ${server.pid} on ${server.base}; ${settings.workers} keep-alive clients for ${settings.loadSeconds} s, then SIGTERM`);
+  console.info(
+    `under load: server pid ${server.pid} on ${server.base}; ${settings.workers} keep-alive clients for ${settings.loadSeconds} s, then SIGTERM`,
+  );
 
   const load = startLoad(server, cookies, jwts);
   // Steady state first: every client's connection accepted and answered at least once, none waiting in the
@@ -198,7 +240,10 @@ async function underLoad(database: Database, secret: string, cookies: string[]):
   const describe = (o: Outcome) => `${o.kind} ${o.status ?? o.error}${o.reused ? " (reused connection)" : ""}`;
 
   const creates = outcomes.filter((o) => o.title !== undefined);
-  const written = await tasksWithTitles(database, creates.map((o) => o.title as string));
+  const written = await tasksWithTitles(
+    database,
+    creates.map((o) => o.title as string),
+  );
   const answeredNotWritten = creates.filter((o) => ok(o) && !written.has(o.title as string));
   const failedButWritten = creates.filter((o) => !ok(o) && written.has(o.title as string));
   const lastAnswer = Math.max(...outcomes.filter(ok).map((o) => o.end)) - signalAt;
@@ -216,7 +261,8 @@ async function underLoad(database: Database, secret: string, cookies: string[]):
       pass: load.served() === settings.workers && beforeFailed.length === 0,
     },
     {
-      claim: "under load: after SIGTERM, each request answered 2xx or not taken (refused, or reset before accept), none cut",
+      claim:
+        "under load: after SIGTERM, each request answered 2xx or not taken (refused, or reset before accept), none cut",
       measured: `${afterAnswered.length} answered, not taken: ${countBy(afterRefused, describe)}; cut or failed: ${countBy(afterOther, describe)}`,
       pass: afterOther.length === 0,
     },
@@ -288,7 +334,9 @@ async function withStuckRequests(database: Database, secret: string, cookies: st
   const backendsAfter = await clientBackends(database);
   const exitAt = probe ? probe.exitAt - signalEpoch : Number.NaN;
   const deadlineLine = server.log.find((line) => line.includes("still open at the deadline"));
-  console.info(`  process called exit at ${seconds(exitAt)} (code ${probe?.code ?? "?"}), gone at ${goneAfter === undefined ? "never" : seconds(goneAfter)}`);
+  console.info(
+    `  process called exit at ${seconds(exitAt)} (code ${probe?.code ?? "?"}), gone at ${goneAfter === undefined ? "never" : seconds(goneAfter)}`,
+  );
   return [
     {
       claim: `stuck requests: process gone within ${settings.deadlineMs / 1000} s of SIGTERM`,
@@ -299,7 +347,9 @@ async function withStuckRequests(database: Database, secret: string, cookies: st
     },
     {
       claim: "stuck requests: both connections cut by the server",
-      measured: cut ? `unfinished headers cut at ${seconds(cut[0])}, unfinished body at ${seconds(cut[1])}` : "not both closed",
+      measured: cut
+        ? `unfinished headers cut at ${seconds(cut[0])}, unfinished body at ${seconds(cut[1])}`
+        : "not both closed",
       pass: cut !== undefined,
     },
     {
@@ -315,7 +365,10 @@ async function main(): Promise<boolean> {
   const secret = newSecret();
   const database = await createDatabase("shutdown");
   const cookies = await seedUsers(database, secret, settings.users, 25);
-  const claims = [...(await underLoad(database, secret, cookies)), ...(await withStuckRequests(database, secret, cookies))];
+  const claims = [
+    ...(await underLoad(database, secret, cookies)),
+    ...(await withStuckRequests(database, secret, cookies)),
+  ];
   console.info("");
   for (const c of claims) console.info(`${c.pass ? "ok  " : "FAIL"}  ${c.claim}: ${c.measured}`);
   return claims.every((c) => c.pass);

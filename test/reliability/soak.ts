@@ -53,7 +53,14 @@ const DELIVERED = 0.9;
 
 type Context = { user?: number; task?: { id: string; version: number } };
 type Credentials = { cookies: string[]; jwts: string[]; origin: string };
-type Kind = "task.list cookie" | "task.list JWT" | "user.me cookie" | "user.me JWT" | "task.create" | "task.update" | "task.delete";
+type Kind =
+  | "task.list cookie"
+  | "task.list JWT"
+  | "user.me cookie"
+  | "user.me JWT"
+  | "task.create"
+  | "task.update"
+  | "task.delete";
 
 function mix(credentials: Credentials): { kinds: Kind[]; requests: autocannon.Request[] } {
   const { cookies, jwts, origin } = credentials;
@@ -84,7 +91,8 @@ function mix(credentials: Credentials): { kinds: Kind[]; requests: autocannon.Re
   const create = write("task.create", () => ({ title: `Soak ${randomBytes(6).toString("hex")}`, priority: "medium" }));
   create.onResponse = (status, body, context) => {
     if (status !== 200) return;
-    const { id, version } = (JSON.parse(body) as { result: { data: { json: { id: string; version: number } } } }).result.data.json;
+    const { id, version } = (JSON.parse(body) as { result: { data: { json: { id: string; version: number } } } }).result
+      .data.json;
     (context as Context).task = { id, version };
   };
   // Without a task (the create failed, which already counts), these two still send: a 404 then counts too.
@@ -121,10 +129,14 @@ async function checkMix(base: string, credentials: Credentials): Promise<void> {
     return response;
   };
   await expect200("task.list (cookie)", await fetch(`${base}${list}`, { headers: cookie }));
-  await expect200("task.list (JWT)", await fetch(`${base}${list}`, { headers: { authorization: `Bearer ${credentials.jwts[0]}` } }));
+  await expect200(
+    "task.list (JWT)",
+    await fetch(`${base}${list}`, { headers: { authorization: `Bearer ${credentials.jwts[0]}` } }),
+  );
   await expect200("user.me", await fetch(`${base}${queryPath("user.me")}`, { headers: cookie }));
   const created = await expect200("task.create", await post("task.create", { title: "Soak check" }));
-  const { id, version } = ((await created.json()) as { result: { data: { json: { id: string; version: number } } } }).result.data.json;
+  const { id, version } = ((await created.json()) as { result: { data: { json: { id: string; version: number } } } })
+    .result.data.json;
   await expect200("task.update", await post("task.update", { id, version, completed: true }));
   await expect200("task.delete", await post("task.delete", { id }));
 }
@@ -152,7 +164,8 @@ type Sample = {
 const newBucket = (): Bucket => ({ latencies: [], statuses: new Map(), errors: new Map() });
 const add = (map: Map<string | number, number>, key: string | number, n = 1) => map.set(key, (map.get(key) ?? 0) + n);
 const sum = (map: Map<unknown, number>) => [...map.values()].reduce((a, b) => a + b, 0);
-const non2xx = (bucket: Bucket) => sum(new Map([...bucket.statuses].filter(([status]) => status < 200 || status > 299)));
+const non2xx = (bucket: Bucket) =>
+  sum(new Map([...bucket.statuses].filter(([status]) => status < 200 || status > 299)));
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 function merge(buckets: Bucket[]): Bucket {
@@ -165,7 +178,17 @@ function merge(buckets: Bucket[]): Bucket {
   return merged;
 }
 
-type ProbeLine = { t: number; gc?: true; pauseMs?: number; p50: number; p99: number; max: number; heapUsed: number; heapTotal?: number; rss: number };
+type ProbeLine = {
+  t: number;
+  gc?: true;
+  pauseMs?: number;
+  p50: number;
+  p99: number;
+  max: number;
+  heapUsed: number;
+  heapTotal?: number;
+  rss: number;
+};
 function probeLines(file: string, from: number, to: number): ProbeLine[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, "utf8")
@@ -176,7 +199,14 @@ function probeLines(file: string, from: number, to: number): ProbeLine[] {
 }
 
 /** RSS and heap after a full garbage collection in the server (loop-probe.mjs, on SIGUSR2). */
-type AfterGc = { second: number; rssMiB: number; heapMiB: number; committedMiB: number; pauseMs: number; rssBeforeMiB: number };
+type AfterGc = {
+  second: number;
+  rssMiB: number;
+  heapMiB: number;
+  committedMiB: number;
+  pauseMs: number;
+  rssBeforeMiB: number;
+};
 async function collectGarbage(server: Server, probeFile: string, second: number): Promise<AfterGc> {
   const sent = Date.now();
   const rssBeforeMiB = round((rssKiB(server.pid) ?? Number.NaN) / 1024);
@@ -245,7 +275,9 @@ async function drive(
   };
   const timer = setInterval(sample, settings.sampleSeconds * 1000);
   const gcs: Promise<AfterGc>[] = [];
-  const gcTimers = gcAt.map((second) => setTimeout(() => gcs.push(collectGarbage(server, probeFile, second)), second * 1000));
+  const gcTimers = gcAt.map((second) =>
+    setTimeout(() => gcs.push(collectGarbage(server, probeFile, second)), second * 1000),
+  );
   let finish: (error: Error | null, result: autocannon.Result) => void = () => {};
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
     finish = (error, result) => (error ? reject(error) : resolve(result));
@@ -267,7 +299,9 @@ async function drive(
     current.latencies.push(responseTime);
     add(current.statuses, statusCode);
   });
-  instance.on("reqError", (error: unknown) => add(bucket().errors, error instanceof Error ? error.message : String(error)));
+  instance.on("reqError", (error: unknown) =>
+    add(bucket().errors, error instanceof Error ? error.message : String(error)),
+  );
   const result = await finished;
   clearInterval(timer);
   gcTimers.forEach(clearTimeout);
@@ -310,7 +344,10 @@ function evaluate(peak: number, rate: number, buckets: Bucket[], samples: Sample
   const rssMax = Math.max(...afterWarmup.map((s) => s.rssMiB));
   const percent = (value: number) => `${value >= 0 ? "+" : ""}${round(value * 100)} %`;
   const delivered = total / seconds;
-  const byStatus = [...all.statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}: ${n}`).join(", ");
+  const byStatus = [...all.statuses]
+    .sort(([a], [b]) => a - b)
+    .map(([status, n]) => `${status}: ${n}`)
+    .join(", ");
   const errors = [...all.errors].map(([message, n]) => `${message}: ${n}`).join(", ") || "none";
   const count5xx = [...all.statuses].filter(([status]) => status >= 500).reduce((n, [, c]) => n + c, 0);
   const claims: Claim[] = [
@@ -340,7 +377,16 @@ function evaluate(peak: number, rate: number, buckets: Bucket[], samples: Sample
       pass: firstReadings.length > 0 && lastReadings.length > 0 && heapGrowth < RSS_GROWTH,
     },
   ];
-  return { claims, total, peak, rate, delivered, p50: percentile(all.latencies, 50), p99: percentile(all.latencies, 99), max: Math.max(...all.latencies) };
+  return {
+    claims,
+    total,
+    peak,
+    rate,
+    delivered,
+    p50: percentile(all.latencies, 50),
+    p99: percentile(all.latencies, 99),
+    max: Math.max(...all.latencies),
+  };
 }
 
 function markdown(
@@ -388,7 +434,9 @@ async function main(): Promise<boolean> {
   requireBuild();
   const started = new Date();
   const secret = newSecret();
-  console.info(`soak: ${settings.soakSeconds} s at ${settings.loadFraction * 100} % of peak (warm-up ${warmup} s, p99 windows ${compared} s)`);
+  console.info(
+    `soak: ${settings.soakSeconds} s at ${settings.loadFraction * 100} % of peak (warm-up ${warmup} s, p99 windows ${compared} s)`,
+  );
   const database = await createDatabase("soak");
   const cookies = await seedUsers(database, secret, settings.users, settings.tasksPerUser);
   const probeFile = path.join(os.tmpdir(), `taskforge-soak-probe-${process.pid}.jsonl`);
@@ -414,13 +462,21 @@ async function main(): Promise<boolean> {
     errors: sum(peakAll.errors),
   };
   const rate = Math.round(peak.requestsPerSecond * settings.loadFraction);
-  console.info(`peak: ${round(peak.requestsPerSecond, 0)} req/s (p99 ${round(peak.p99)} ms, non-2xx ${peak.non2xx}, errors ${peak.errors}); soaking at ${rate} req/s`);
+  console.info(
+    `peak: ${round(peak.requestsPerSecond, 0)} req/s (p99 ${round(peak.p99)} ms, non-2xx ${peak.non2xx}, errors ${peak.errors}); soaking at ${rate} req/s`,
+  );
 
   // Access tokens live 10 minutes: in a long soak they are renewed, as a client would.
   const renew = setInterval(() => {
     void mintJwts(server.base, cookies).then((tokens) => tokens.forEach((token, i) => (credentials.jwts[i] = token)));
   }, 8 * 60_000);
-  const gcAt = [...new Set([...Array.from({ length: Math.floor((settings.soakSeconds - 10) / GC_EVERY) }, (_, i) => GC_EVERY * (i + 1)), warmup, settings.soakSeconds - 5])].sort((a, b) => a - b);
+  const gcAt = [
+    ...new Set([
+      ...Array.from({ length: Math.floor((settings.soakSeconds - 10) / GC_EVERY) }, (_, i) => GC_EVERY * (i + 1)),
+      warmup,
+      settings.soakSeconds - 5,
+    ]),
+  ].sort((a, b) => a - b);
   const soak = await drive(server, credentials, probeFile, settings.soakSeconds, rate, gcAt);
   clearInterval(renew);
   const verdict = evaluate(peak.requestsPerSecond, rate, soak.buckets, soak.samples, soak.gcs);
@@ -431,7 +487,10 @@ async function main(): Promise<boolean> {
   console.info("");
   for (const c of verdict.claims) console.info(`${c.pass ? "ok  " : "FAIL"}  ${c.claim}: ${c.measured}`);
   const serverErrors = server.log.filter((line) => /error|failed/i.test(line));
-  if (serverErrors.length > 0) console.info(`server log, lines with "error" or "failed" (${serverErrors.length}):\n${serverErrors.slice(0, 10).join("\n")}`);
+  if (serverErrors.length > 0)
+    console.info(
+      `server log, lines with "error" or "failed" (${serverErrors.length}):\n${serverErrors.slice(0, 10).join("\n")}`,
+    );
   console.info("wrote test/reliability/SOAK.md");
   return verdict.claims.every((c) => c.pass);
 }

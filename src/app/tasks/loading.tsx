@@ -8,7 +8,10 @@ export default function TasksLoading() {
         <p role="status" className="sr-only">
           Loading your tasks…
         </p>
-        <ul aria-hidden="true" className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+        <ul
+          aria-hidden="true"
+          className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
+        >
           {[0, 1, 2, 3].map((row) => (
             <li key={row} className="flex items-start gap-3 p-4">
               <span className="mt-1 size-5 shrink-0 rounded bg-slate-200 motion-safe:animate-pulse dark:bg-slate-800" />

@@ -46,9 +46,20 @@ export function BanForm({
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} aria-label="Ban this user" className="mt-3 grid gap-3 sm:grid-cols-[2fr_1fr_auto] sm:items-end">
+    <form
+      noValidate
+      onSubmit={onSubmit}
+      aria-label="Ban this user"
+      className="mt-3 grid gap-3 sm:grid-cols-[2fr_1fr_auto] sm:items-end"
+    >
       <TextField label="Reason" name="reason" maxLength={500} disabled={form.pending} error={form.errors.reason} />
-      <TextField label="Banned until (optional)" name="expiresAt" type="date" disabled={form.pending} error={form.errors.expiresAt} />
+      <TextField
+        label="Banned until (optional)"
+        name="expiresAt"
+        type="date"
+        disabled={form.pending}
+        error={form.errors.expiresAt}
+      />
       <div className="flex gap-2">
         <Button type="submit" variant="danger" pending={form.pending}>
           {form.pending ? "Banning…" : "Ban"}

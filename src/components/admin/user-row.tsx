@@ -48,8 +48,13 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
     refocus.current = false;
     const focused = document.activeElement;
     if (focused && row.current?.contains(focused) && !focused.matches(":disabled")) return;
-    const before = origin.current instanceof HTMLElement && row.current?.contains(origin.current) ? origin.current : null;
-    (before ?? row.current?.querySelector<HTMLElement>("[data-ban-toggle]") ?? row.current?.querySelector<HTMLElement>("select"))?.focus();
+    const before =
+      origin.current instanceof HTMLElement && row.current?.contains(origin.current) ? origin.current : null;
+    (
+      before ??
+      row.current?.querySelector<HTMLElement>("[data-ban-toggle]") ??
+      row.current?.querySelector<HTMLElement>("select")
+    )?.focus();
   });
 
   return (
@@ -65,7 +70,9 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
             <span className="text-slate-600 dark:text-slate-400">
               joined <RelativeTime date={user.createdAt} />
             </span>
-            {!user.emailVerified && <span className="font-medium text-amber-800 dark:text-amber-300">email not confirmed</span>}
+            {!user.emailVerified && (
+              <span className="font-medium text-amber-800 dark:text-amber-300">email not confirmed</span>
+            )}
             {user.banned && (
               <span className="font-semibold text-red-700 dark:text-red-400">
                 banned{user.banReason ? `: ${user.banReason}` : ""}
@@ -88,7 +95,11 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
             value={user.role}
             disabled={busy}
             aria-describedby={failure ? errorId : undefined}
-            onChange={(event) => void change(() => actions.setRole({ userId: user.id, role: event.target.value as (typeof USER_ROLES)[number] }))}
+            onChange={(event) =>
+              void change(() =>
+                actions.setRole({ userId: user.id, role: event.target.value as (typeof USER_ROLES)[number] }),
+              )
+            }
             className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm disabled:opacity-60 dark:border-slate-600 dark:bg-slate-900"
           >
             {USER_ROLES.map((role) => (
@@ -121,7 +132,12 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
               </Button>
             )
           )}
-          <Button variant="ghost" className="min-h-9 px-3 py-1" aria-expanded={panel === "activity"} onClick={() => toggle("activity")}>
+          <Button
+            variant="ghost"
+            className="min-h-9 px-3 py-1"
+            aria-expanded={panel === "activity"}
+            onClick={() => toggle("activity")}
+          >
             Activity<span className="sr-only"> of {user.name}</span>
           </Button>
         </div>
@@ -137,7 +153,12 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
         <BanForm
           userId={user.id}
           onCancel={() => setPanel(null)}
-          onBan={(input) => change(() => actions.ban(input), () => setPanel(null))}
+          onBan={(input) =>
+            change(
+              () => actions.ban(input),
+              () => setPanel(null),
+            )
+          }
         />
       )}
       {panel === "activity" && (

@@ -22,15 +22,23 @@ export function UsersAdmin({ search, viewerId }: { search: string; viewerId: str
     onSuccess: (user: { name: string; role: string }) => setMessage({ tone: "success", text: done(user) }),
     onSettled: () => utils.user.list.invalidate(),
   });
-  const setRole = api.user.setRole.useMutation(handlers((user) => `${user.name} is now ${user.role === "admin" ? "an administrator" : "a user"}.`));
+  const setRole = api.user.setRole.useMutation(
+    handlers((user) => `${user.name} is now ${user.role === "admin" ? "an administrator" : "a user"}.`),
+  );
   const ban = api.user.ban.useMutation(handlers((user) => `${user.name} is banned and signed out everywhere.`));
   const unban = api.user.unban.useMutation(handlers((user) => `${user.name} is no longer banned.`));
-  const outcome = <I,>(mutateAsync: (input: I) => Promise<unknown>) => (input: I) =>
-    mutateAsync(input).then(
-      () => null,
-      (error: { message: string }) => describeFailure(error),
-    );
-  const actions: UserActions = { setRole: outcome(setRole.mutateAsync), ban: outcome(ban.mutateAsync), unban: outcome(unban.mutateAsync) };
+  const outcome =
+    <I,>(mutateAsync: (input: I) => Promise<unknown>) =>
+    (input: I) =>
+      mutateAsync(input).then(
+        () => null,
+        (error: { message: string }) => describeFailure(error),
+      );
+  const actions: UserActions = {
+    setRole: outcome(setRole.mutateAsync),
+    ban: outcome(ban.mutateAsync),
+    unban: outcome(unban.mutateAsync),
+  };
 
   return (
     <div className="space-y-4">
@@ -55,7 +63,10 @@ export function UsersAdmin({ search, viewerId }: { search: string; viewerId: str
       {users.length === 0 && list.data ? (
         <p className="text-slate-600 dark:text-slate-400">No user matches “{search}”.</p>
       ) : (
-        <ul aria-label="Users" className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+        <ul
+          aria-label="Users"
+          className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
+        >
           {users.map((user) => (
             <UserRow key={user.id} user={user} isSelf={user.id === viewerId} actions={actions} />
           ))}

@@ -102,14 +102,24 @@ export function ConfirmEmailForm({ token }: { token: string }) {
       {mode === "password" ? (
         <p className="text-sm">
           Did not sign up, or do not know this password?{" "}
-          <button type="button" className="font-medium underline" disabled={form.pending} onClick={() => switchTo("newPassword")}>
+          <button
+            type="button"
+            className="font-medium underline"
+            disabled={form.pending}
+            onClick={() => switchTo("newPassword")}
+          >
             Choose a new password
           </button>{" "}
           instead: it replaces any password the account was created with.
         </p>
       ) : (
         <p className="text-sm">
-          <button type="button" className="font-medium underline" disabled={form.pending} onClick={() => switchTo("password")}>
+          <button
+            type="button"
+            className="font-medium underline"
+            disabled={form.pending}
+            onClick={() => switchTo("password")}
+          >
             Confirm with the password I chose
           </button>
         </p>

@@ -18,7 +18,10 @@ export function ForgotPasswordForm() {
     if (!checked.data) return form.showErrors(target, checked.errors);
     form.setErrors({});
     void form.run(async () => {
-      const { error } = await authClient.requestPasswordReset({ email: checked.data.email, redirectTo: "/reset-password" });
+      const { error } = await authClient.requestPasswordReset({
+        email: checked.data.email,
+        redirectTo: "/reset-password",
+      });
       form.setMessage(
         error
           ? { tone: "error", text: authErrorMessage(error) }

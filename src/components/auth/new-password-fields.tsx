@@ -20,7 +20,12 @@ export function NewPasswordFields({ name, errors, context }: { name: string; err
         error={errors[name]}
         hint={<PasswordStrengthMeter password={password} context={context} />}
       />
-      <PasswordField label="Repeat the new password" name="confirmPassword" autoComplete="new-password" error={errors.confirmPassword} />
+      <PasswordField
+        label="Repeat the new password"
+        name="confirmPassword"
+        autoComplete="new-password"
+        error={errors.confirmPassword}
+      />
     </>
   );
 }

@@ -18,7 +18,8 @@ export function ResetPasswordForm({ token }: { token: string }) {
   if (done) {
     return (
       <Notice tone="success">
-        Your password is changed and every other session is signed out. <Link href="/sign-in">Sign in</Link> with the new one.
+        Your password is changed and every other session is signed out. <Link href="/sign-in">Sign in</Link> with the
+        new one.
       </Notice>
     );
   }
@@ -39,7 +40,10 @@ export function ResetPasswordForm({ token }: { token: string }) {
       if (error.code === "PASSWORD_TOO_WEAK") return form.showErrors(target, { password: error.message });
       form.setMessage({
         tone: "error",
-        text: error.code === "INVALID_TOKEN" ? "This reset link is invalid or was already used. Ask for a new one." : authErrorMessage(error),
+        text:
+          error.code === "INVALID_TOKEN"
+            ? "This reset link is invalid or was already used. Ask for a new one."
+            : authErrorMessage(error),
       });
     });
   }

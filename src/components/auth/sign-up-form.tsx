@@ -50,7 +50,14 @@ export function SignUpForm() {
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4">
       <FormMessageNotice message={form.message} />
-      <TextField label="Name" name="name" autoComplete="name" value={values.name} onChange={set("name")} error={form.errors.name} />
+      <TextField
+        label="Name"
+        name="name"
+        autoComplete="name"
+        value={values.name}
+        onChange={set("name")}
+        error={form.errors.name}
+      />
       <TextField
         label="Email"
         name="email"

@@ -16,7 +16,10 @@ export function useFormState() {
     if (pending || !focusRequest.current) return;
     const { form, fallback } = focusRequest.current;
     focusRequest.current = null;
-    (form.querySelector<HTMLElement>("[aria-invalid='true']") ?? (fallback ? form.querySelector<HTMLElement>(fallback) : null))?.focus();
+    (
+      form.querySelector<HTMLElement>("[aria-invalid='true']") ??
+      (fallback ? form.querySelector<HTMLElement>(fallback) : null)
+    )?.focus();
   });
 
   /** Clears old messages, runs `action` once at a time, and reports an unexpected failure. */

@@ -36,7 +36,8 @@ export function ChangePasswordForm({ name, email }: { name: string; email: strin
       const { currentPassword, newPassword } = checked.data;
       const { error } = await authClient.changePassword({ currentPassword, newPassword, revokeOtherSessions: true });
       if (error?.code === "PASSWORD_TOO_WEAK") return form.showErrors(target, { newPassword: error.message });
-      if (error?.code === "INVALID_PASSWORD") return form.showErrors(target, { currentPassword: "This is not your current password." });
+      if (error?.code === "INVALID_PASSWORD")
+        return form.showErrors(target, { currentPassword: "This is not your current password." });
       if (error) return form.setMessage({ tone: "error", text: authErrorMessage(error) });
       target.reset();
       setGeneration((value) => value + 1);
@@ -48,7 +49,12 @@ export function ChangePasswordForm({ name, email }: { name: string; email: strin
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4">
       <FormMessageNotice message={form.message} />
-      <PasswordField label="Current password" name="currentPassword" autoComplete="current-password" error={form.errors.currentPassword} />
+      <PasswordField
+        label="Current password"
+        name="currentPassword"
+        autoComplete="current-password"
+        error={form.errors.currentPassword}
+      />
       <NewPasswordFields key={generation} name="newPassword" errors={form.errors} context={[name, email]} />
       <Button type="submit" pending={form.pending}>
         {form.pending ? "Changing…" : "Change password"}

@@ -67,8 +67,8 @@ export function DeleteAccountForm() {
     <div className="space-y-3">
       <h3 className="font-medium text-red-700 dark:text-red-400">Delete my account</h3>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Deletes your profile, every task and every session, on all devices. This cannot be undone: download your data first
-        if you want to keep a copy.
+        Deletes your profile, every task and every session, on all devices. This cannot be undone: download your data
+        first if you want to keep a copy.
       </p>
       {confirming ? (
         <form

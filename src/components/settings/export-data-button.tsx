@@ -39,7 +39,9 @@ export function ExportDataButton() {
       await utils.user.authEvents.invalidate();
     } catch (error) {
       const reason =
-        errorCode(error) && error instanceof Error ? error.message : "We could not reach the server. Check your connection.";
+        errorCode(error) && error instanceof Error
+          ? error.message
+          : "We could not reach the server. Check your connection.";
       setMessage({ tone: "error", text: `Your data could not be downloaded. ${reason}` });
     } finally {
       setPending(false);
@@ -50,7 +52,8 @@ export function ExportDataButton() {
     <div className="space-y-3">
       <h3 className="font-medium">Download my data</h3>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Your profile, tasks, sessions and account activity as one JSON file. Passwords and session keys are never included.
+        Your profile, tasks, sessions and account activity as one JSON file. Passwords and session keys are never
+        included.
       </p>
       {message && <Notice tone={message.tone}>{message.text}</Notice>}
       <Button variant="secondary" pending={pending} onClick={download}>

@@ -70,7 +70,12 @@ export function SessionsList() {
         ))}
       </ul>
       <div className="flex flex-wrap gap-2">
-        <Button variant="secondary" disabled={others === 0} pending={revokeOthers.isPending} onClick={() => revokeOthers.mutate()}>
+        <Button
+          variant="secondary"
+          disabled={others === 0}
+          pending={revokeOthers.isPending}
+          onClick={() => revokeOthers.mutate()}
+        >
           Sign out all other devices
         </Button>
         <Button variant="danger" pending={revokeAll.isPending} onClick={() => revokeAll.mutate()}>

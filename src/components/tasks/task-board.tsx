@@ -18,7 +18,11 @@ export function TaskBoard({ filter }: { filter: TaskFilter }) {
   const tasks = list.data?.pages.flatMap((page) => page.items) ?? [];
   const heading = useRef<HTMLHeadingElement>(null);
   const listElement = useRef<HTMLUListElement>(null);
-  const keepFocus = useKeptFocus(tasks.map((task) => task.id), listElement, heading);
+  const keepFocus = useKeptFocus(
+    tasks.map((task) => task.id),
+    listElement,
+    heading,
+  );
 
   return (
     <div className="space-y-6">
@@ -29,7 +33,9 @@ export function TaskBoard({ filter }: { filter: TaskFilter }) {
         {stats.data && (
           <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="task-stats">
             {stats.data.total - stats.data.completed} open · {stats.data.completed} done
-            {stats.data.overdue > 0 && <span className="font-semibold text-red-700 dark:text-red-400"> · {stats.data.overdue} overdue</span>}
+            {stats.data.overdue > 0 && (
+              <span className="font-semibold text-red-700 dark:text-red-400"> · {stats.data.overdue} overdue</span>
+            )}
           </p>
         )}
       </div>
@@ -58,7 +64,11 @@ export function TaskBoard({ filter }: { filter: TaskFilter }) {
         <Notice tone="error">Your tasks could not be loaded. {list.error.message}</Notice>
       ) : tasks.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">
-          {filter === "done" ? "Nothing done yet." : filter === "open" ? "Nothing left to do." : "No tasks yet: add your first one above."}
+          {filter === "done"
+            ? "Nothing done yet."
+            : filter === "open"
+              ? "Nothing left to do."
+              : "No tasks yet: add your first one above."}
         </p>
       ) : (
         <ul
@@ -77,7 +87,9 @@ export function TaskBoard({ filter }: { filter: TaskFilter }) {
       {list.hasNextPage && (
         <div className="flex flex-col items-center gap-3">
           {list.isFetchNextPageError && (
-            <Notice tone="error">More tasks could not be loaded. {list.error?.message} Press “Load more” to try again.</Notice>
+            <Notice tone="error">
+              More tasks could not be loaded. {list.error?.message} Press “Load more” to try again.
+            </Notice>
           )}
           <Button variant="secondary" pending={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
             {list.isFetchingNextPage ? "Loading…" : "Load more"}
@@ -95,7 +107,11 @@ export function TaskBoard({ filter }: { filter: TaskFilter }) {
  * When the row holding focus leaves the list (deleted, or no longer matching the filter), focus moves to the same
  * control of the next row (else the previous one), or to the heading when the list is empty.
  */
-function useKeptFocus(ids: string[], list: RefObject<HTMLUListElement | null>, heading: RefObject<HTMLHeadingElement | null>) {
+function useKeptFocus(
+  ids: string[],
+  list: RefObject<HTMLUListElement | null>,
+  heading: RefObject<HTMLHeadingElement | null>,
+) {
   const focused = useRef<{ id: string; control: string | null } | null>(null);
   const previousIds = useRef(ids);
 
@@ -107,7 +123,12 @@ function useKeptFocus(ids: string[], list: RefObject<HTMLUListElement | null>, h
     focused.current = null;
     if (document.activeElement && document.activeElement !== document.body) return;
     const index = old.indexOf(lost.id);
-    const neighbour = old.slice(index + 1).find((id) => ids.includes(id)) ?? old.slice(0, index).reverse().find((id) => ids.includes(id));
+    const neighbour =
+      old.slice(index + 1).find((id) => ids.includes(id)) ??
+      old
+        .slice(0, index)
+        .reverse()
+        .find((id) => ids.includes(id));
     const row = neighbour ? list.current?.querySelector(`[data-task-id="${neighbour}"]`) : null;
     const target =
       row?.querySelector<HTMLElement>(`[data-control="${lost.control}"]:not(:disabled)`) ??
@@ -120,7 +141,9 @@ function useKeptFocus(ids: string[], list: RefObject<HTMLUListElement | null>, h
     onFocus(event: FocusEvent<HTMLElement>) {
       const row = event.target.closest<HTMLElement>("[data-task-id]");
       const id = row?.dataset.taskId;
-      focused.current = id ? { id, control: event.target.closest<HTMLElement>("[data-control]")?.dataset.control ?? null } : null;
+      focused.current = id
+        ? { id, control: event.target.closest<HTMLElement>("[data-control]")?.dataset.control ?? null }
+        : null;
     },
     onBlur(event: FocusEvent<HTMLElement>) {
       // Focus that leaves for another part of the page is not ours to move; a removed row blurs with no target.

@@ -17,7 +17,10 @@ export function isPending(task: Task): boolean {
 export function editTasks<D extends TaskPages>(data: D | undefined, edit: Edit, completed?: boolean): D | undefined {
   if (!data) return data;
   const fits = (task: Task) => completed === undefined || task.completed === completed;
-  return { ...data, pages: data.pages.map((page, index) => ({ ...page, items: edit(page.items, index).filter(fits) })) };
+  return {
+    ...data,
+    pages: data.pages.map((page, index) => ({ ...page, items: edit(page.items, index).filter(fits) })),
+  };
 }
 
 export const prependTask =
@@ -40,7 +43,12 @@ export function findTask(data: TaskPages | undefined, id: string): Task | undefi
 }
 
 /** What the list shows for a task being created, until the server answers. */
-export function draftTask(values: { title: string; description?: string; priority?: Task["priority"]; dueAt?: Date | null }): Task {
+export function draftTask(values: {
+  title: string;
+  description?: string;
+  priority?: Task["priority"];
+  dueAt?: Date | null;
+}): Task {
   const now = new Date();
   return {
     id: `${PENDING_PREFIX}${crypto.randomUUID()}`,

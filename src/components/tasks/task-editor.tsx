@@ -9,7 +9,15 @@ import { validate } from "@/components/ui/form-validation";
 import { taskUpdateInput } from "@/lib/validation/task";
 
 /** Stays open until the save is confirmed, so a refused change keeps what was typed. */
-export function TaskEditor({ task, update, onClose }: { task: Task; update: TaskActions["update"]; onClose: () => void }) {
+export function TaskEditor({
+  task,
+  update,
+  onClose,
+}: {
+  task: Task;
+  update: TaskActions["update"];
+  onClose: () => void;
+}) {
   const form = useFormState();
   const formRef = useRef<HTMLFormElement>(null);
 
@@ -38,7 +46,14 @@ export function TaskEditor({ task, update, onClose }: { task: Task; update: Task
   }
 
   return (
-    <form ref={formRef} noValidate onSubmit={onSubmit} onKeyDown={onKeyDown} aria-label={`Edit “${task.title}”`} className="space-y-3">
+    <form
+      ref={formRef}
+      noValidate
+      onSubmit={onSubmit}
+      onKeyDown={onKeyDown}
+      aria-label={`Edit “${task.title}”`}
+      className="space-y-3"
+    >
       <TaskFields task={task} errors={form.errors} disabled={form.pending} />
       <div className="flex gap-2">
         <Button type="submit" pending={form.pending}>

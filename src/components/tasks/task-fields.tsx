@@ -19,12 +19,33 @@ export function TaskFields({
 }) {
   return (
     <>
-      <TextField label="Title" name="title" defaultValue={task?.title} maxLength={200} autoComplete="off" disabled={disabled} error={errors.title} />
+      <TextField
+        label="Title"
+        name="title"
+        defaultValue={task?.title}
+        maxLength={200}
+        autoComplete="off"
+        disabled={disabled}
+        error={errors.title}
+      />
       {!compact && (
-        <TextAreaField label="Notes" name="description" defaultValue={task?.description} maxLength={5000} disabled={disabled} error={errors.description} />
+        <TextAreaField
+          label="Notes"
+          name="description"
+          defaultValue={task?.description}
+          maxLength={5000}
+          disabled={disabled}
+          error={errors.description}
+        />
       )}
       <div className={`grid grid-cols-2 gap-3 ${compact ? "sm:contents" : ""}`}>
-        <SelectField label="Priority" name="priority" defaultValue={task?.priority ?? "medium"} disabled={disabled} error={errors.priority}>
+        <SelectField
+          label="Priority"
+          name="priority"
+          defaultValue={task?.priority ?? "medium"}
+          disabled={disabled}
+          error={errors.priority}
+        >
           {TASK_PRIORITIES.map((priority) => (
             <option key={priority} value={priority}>
               {priority[0]?.toUpperCase()}
@@ -32,7 +53,14 @@ export function TaskFields({
             </option>
           ))}
         </SelectField>
-        <TextField label="Due" name="dueAt" type="date" defaultValue={toDateInput(task?.dueAt ?? null)} disabled={disabled} error={errors.dueAt} />
+        <TextField
+          label="Due"
+          name="dueAt"
+          type="date"
+          defaultValue={toDateInput(task?.dueAt ?? null)}
+          disabled={disabled}
+          error={errors.dueAt}
+        />
       </div>
     </>
   );

@@ -50,18 +50,33 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
         onChange={() => void actions.update(task, { completed: !task.completed })}
       />
       <div className="min-w-0 flex-1">
-        <p id={titleId} className={`break-words font-medium ${task.completed ? "text-slate-500 line-through dark:text-slate-400" : ""}`}>
+        <p
+          id={titleId}
+          className={`break-words font-medium ${task.completed ? "text-slate-500 line-through dark:text-slate-400" : ""}`}
+        >
           {task.title}
         </p>
         {task.description && (
-          <p className="mt-1 whitespace-pre-line break-words text-sm text-slate-600 dark:text-slate-400">{task.description}</p>
+          <p className="mt-1 whitespace-pre-line break-words text-sm text-slate-600 dark:text-slate-400">
+            {task.description}
+          </p>
         )}
         <p className="mt-2 flex flex-wrap items-center gap-2 text-xs">
-          <span className={`rounded-full px-2 py-0.5 font-medium ${PRIORITY_STYLE[task.priority]}`}>{task.priority} priority</span>
+          <span className={`rounded-full px-2 py-0.5 font-medium ${PRIORITY_STYLE[task.priority]}`}>
+            {task.priority} priority
+          </span>
           {task.dueAt && (
-            <span className={overdue ? "font-semibold text-red-700 dark:text-red-400" : "text-slate-600 dark:text-slate-400"}>
+            <span
+              className={
+                overdue ? "font-semibold text-red-700 dark:text-red-400" : "text-slate-600 dark:text-slate-400"
+              }
+            >
               {overdue && "Overdue · "}due{" "}
-              <time dateTime={task.dueAt.toISOString()} title={task.dueAt.toLocaleDateString()} suppressHydrationWarning>
+              <time
+                dateTime={task.dueAt.toISOString()}
+                title={task.dueAt.toLocaleDateString()}
+                suppressHydrationWarning
+              >
                 {formatDue(task.dueAt)}
               </time>
             </span>

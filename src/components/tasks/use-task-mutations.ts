@@ -22,7 +22,11 @@ type TaskChanges = Omit<RouterInputs["task"]["update"], "id" | "version">;
 export type TaskOutcome = { ok: true } | ({ ok: false; conflict: boolean } & Failure);
 
 const succeeded = (): TaskOutcome => ({ ok: true });
-const failed = (error: { message: string }): TaskOutcome => ({ ok: false, conflict: errorCode(error) === "CONFLICT", ...describeFailure(error) });
+const failed = (error: { message: string }): TaskOutcome => ({
+  ok: false,
+  conflict: errorCode(error) === "CONFLICT",
+  ...describeFailure(error),
+});
 
 export function useTaskMutations(listInput: ListInput) {
   const utils = api.useUtils();
@@ -123,7 +127,8 @@ export function useTaskMutations(listInput: ListInput) {
   return {
     message,
     isSaving: (task: Task) => saving.includes(task.id),
-    create: (values: RouterInputs["task"]["create"]): Promise<TaskOutcome> => create.mutateAsync(values).then(succeeded, failed),
+    create: (values: RouterInputs["task"]["create"]): Promise<TaskOutcome> =>
+      create.mutateAsync(values).then(succeeded, failed),
     update: (task: Task, changes: TaskChanges): Promise<TaskOutcome> =>
       inTurn(task.id, () => {
         const version = findTask(read(), task.id)?.version ?? task.version;

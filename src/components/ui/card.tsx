@@ -1,7 +1,15 @@
 import type { ReactNode } from "react";
 
 /** A titled section of a page; the heading names the region for assistive technology. */
-export function Card({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
+export function Card({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+}) {
   const headingId = `${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-heading`;
   return (
     <section

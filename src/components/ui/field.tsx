@@ -1,5 +1,11 @@
 // Form fields: a visible label, the error tied to the control (aria-invalid + aria-describedby), an optional hint.
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useId } from "react";
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from "react";
 
 export type ControlProps = {
   id: string;
@@ -13,7 +19,13 @@ export const controlClass =
 
 type FieldProps = { label: string; name: string; error?: string; hint?: ReactNode };
 
-export function Field({ label, name, error, hint, children }: FieldProps & { children: (control: ControlProps) => ReactNode }) {
+export function Field({
+  label,
+  name,
+  error,
+  hint,
+  children,
+}: FieldProps & { children: (control: ControlProps) => ReactNode }) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -48,7 +60,13 @@ export function TextField({ label, name, error, hint, className = "", ...input }
   );
 }
 
-export function TextAreaField({ label, name, error, hint, ...textarea }: FieldProps & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "name">) {
+export function TextAreaField({
+  label,
+  name,
+  error,
+  hint,
+  ...textarea
+}: FieldProps & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "name">) {
   return (
     <Field label={label} name={name} error={error} hint={hint}>
       {(control) => <textarea className={controlClass} rows={3} {...textarea} {...control} />}
@@ -56,7 +74,13 @@ export function TextAreaField({ label, name, error, hint, ...textarea }: FieldPr
   );
 }
 
-export function SelectField({ label, name, error, hint, ...select }: FieldProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, "name">) {
+export function SelectField({
+  label,
+  name,
+  error,
+  hint,
+  ...select
+}: FieldProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, "name">) {
   return (
     <Field label={label} name={name} error={error} hint={hint}>
       {(control) => <select className={controlClass} {...select} {...control} />}

@@ -44,7 +44,11 @@ export function resetPasswordInput(check: PasswordChecker) {
 /** `account` is the signed-in user's name and email, which a new password must not be built from. */
 export function changePasswordInput(check: PasswordChecker, account: string[]) {
   return z
-    .object({ currentPassword: z.string().min(1, "Enter your current password"), newPassword, confirmPassword: z.string() })
+    .object({
+      currentPassword: z.string().min(1, "Enter your current password"),
+      newPassword,
+      confirmPassword: z.string(),
+    })
     .refine(sameAs("newPassword"), mismatch)
     .superRefine(strongPassword(check, "newPassword", () => account));
 }

@@ -10,7 +10,11 @@ export const taskDescription = storableText().trim().max(5000, "Description is a
 export const taskPriority = z.enum(TASK_PRIORITIES);
 export const taskId = z.uuid("Not a task id");
 /** Versions count from 1 in a 32-bit column: a larger number could never match, and the query would fail. */
-export const taskVersion = z.number().int().positive().max(2 ** 31 - 1);
+export const taskVersion = z
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 
 export const pageInput = {
   cursor: z.string().max(200).optional(),
@@ -39,4 +43,3 @@ export const taskUpdateInput = z.strictObject({
 });
 
 export const taskIdInput = z.strictObject({ id: taskId });
-

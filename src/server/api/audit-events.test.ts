@@ -8,7 +8,8 @@ describe("user.authEvents", () => {
   it("pages through the caller's own events, newest first", async () => {
     const user = await createUser();
     const other = await createUser();
-    for (let i = 0; i < 4; i++) await db.authEvent.create({ data: { type: "sign-in", userId: user.id, detail: { i } } });
+    for (let i = 0; i < 4; i++)
+      await db.authEvent.create({ data: { type: "sign-in", userId: user.id, detail: { i } } });
     await db.authEvent.create({ data: { type: "sign-in", userId: other.id } });
     const caller = await createTestCaller(user);
     const first = await caller.user.authEvents({ limit: 3 });
@@ -47,7 +48,9 @@ describe("the address in an audit event", () => {
     const caller = await callerWithHeaders(headers);
     await caller.user.ban({ userId: target.id, reason: "spam" });
     await caller.session.revokeOthers();
-    const events = await db.authEvent.findMany({ where: { type: { in: ["banned", "session-revoked"] }, userId: { in: [admin.id, target.id] } } });
+    const events = await db.authEvent.findMany({
+      where: { type: { in: ["banned", "session-revoked"] }, userId: { in: [admin.id, target.id] } },
+    });
     expect(events.map((event) => event.ip)).toEqual(["198.51.100.77", "198.51.100.77"]);
   });
 });

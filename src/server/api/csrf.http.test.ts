@@ -22,7 +22,9 @@ describe("cookie-authenticated tRPC mutations", () => {
     const { user, cookie } = await cookieOfNewUser();
     const response = await createTask(cookie, { origin: "https://evil.example" });
     expect(response.status).toBe(403);
-    expect(((await response.json()) as { error: { json: { data: { code: string } } } }).error.json.data.code).toBe("FORBIDDEN");
+    expect(((await response.json()) as { error: { json: { data: { code: string } } } }).error.json.data.code).toBe(
+      "FORBIDDEN",
+    );
     expect(await db.task.count({ where: { userId: user.id } })).toBe(0);
   });
 
@@ -31,15 +33,17 @@ describe("cookie-authenticated tRPC mutations", () => {
     expect((await createTask(cookie, { "sec-fetch-site": "cross-site" })).status).toBe(403);
   });
 
-  it.each(["multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "text/plain", "application/octet-stream"])(
-    "refuse a %s body (a form can send it without a preflight)",
-    async (contentType) => {
-      const { user, cookie } = await cookieOfNewUser();
-      const response = await createTask(cookie, { "content-type": contentType });
-      expect(response.status).toBe(415);
-      expect(await db.task.count({ where: { userId: user.id } })).toBe(0);
-    },
-  );
+  it.each([
+    "multipart/form-data; boundary=x",
+    "application/x-www-form-urlencoded",
+    "text/plain",
+    "application/octet-stream",
+  ])("refuse a %s body (a form can send it without a preflight)", async (contentType) => {
+    const { user, cookie } = await cookieOfNewUser();
+    const response = await createTask(cookie, { "content-type": contentType });
+    expect(response.status).toBe(415);
+    expect(await db.task.count({ where: { userId: user.id } })).toBe(0);
+  });
 
   it("refuse a body over the size limit", async () => {
     const { cookie } = await cookieOfNewUser();

@@ -7,7 +7,8 @@ import { formatError } from "@/server/api/error-formatter";
 async function call(path: "crash" | "refuse", production: boolean) {
   const t = initTRPC.context<{ requestId: string }>().create({
     isDev: !production,
-    errorFormatter: ({ shape, error, ctx }) => formatError({ shape, error, requestId: ctx?.requestId ?? null, production }),
+    errorFormatter: ({ shape, error, ctx }) =>
+      formatError({ shape, error, requestId: ctx?.requestId ?? null, production }),
   });
   const router = t.router({
     crash: t.procedure.query(() => {

@@ -68,7 +68,10 @@ async function serveTrpc(incoming: Request, scope: ApiRequestScope): Promise<Res
     },
     // A call refused for now (a rate limit) says when to come back; in a batch, the latest time wins.
     responseMeta({ errors }) {
-      const seconds = Math.max(0, ...errors.map((error) => (error.cause instanceof RetryLater ? error.cause.seconds : 0)));
+      const seconds = Math.max(
+        0,
+        ...errors.map((error) => (error.cause instanceof RetryLater ? error.cause.seconds : 0)),
+      );
       return seconds > 0 ? { headers: { "retry-after": String(seconds) } } : {};
     },
     onError({ error, path }) {

@@ -10,7 +10,13 @@ type Position = { createdAt: Date; id: string };
  * so `id` is the shape of the table's ids (a UUID for tasks and audit events).
  */
 const positionShape = (id: z.ZodType<string>) =>
-  z.tuple([z.iso.datetime().transform((iso) => new Date(iso)).pipe(storableDate()), id]);
+  z.tuple([
+    z.iso
+      .datetime()
+      .transform((iso) => new Date(iso))
+      .pipe(storableDate()),
+    id,
+  ]);
 
 export function encodeCursor({ createdAt, id }: Position): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString("base64url");

@@ -19,7 +19,9 @@ describe("an unexpected error in production", () => {
     await db.$executeRawUnsafe("ALTER TABLE tasks RENAME TO tasks_gone");
     const logs = captureLogs();
     try {
-      const response = await trpcRequest("task.list", { headers: { cookie: headers.get("cookie") ?? "", "x-request-id": "prod-err-1" } });
+      const response = await trpcRequest("task.list", {
+        headers: { cookie: headers.get("cookie") ?? "", "x-request-id": "prod-err-1" },
+      });
       const text = await response.text();
       expect(response.status).toBe(500);
       const body = JSON.parse(text) as { error: { json: { message: string; data: Record<string, unknown> } } };
@@ -27,7 +29,14 @@ describe("an unexpected error in production", () => {
       expect(body.error.json.data).toMatchObject({ code: "INTERNAL_SERVER_ERROR", requestId: "prod-err-1" });
       expect(body.error.json.data).not.toHaveProperty("stack");
       expect(text).not.toMatch(/tasks|relation|prisma|SELECT|\.ts\b/i);
-      expect(logs.lines().some((line) => line.requestId === "prod-err-1" && line.level === "error" && JSON.stringify(line).includes("tasks"))).toBe(true);
+      expect(
+        logs
+          .lines()
+          .some(
+            (line) =>
+              line.requestId === "prod-err-1" && line.level === "error" && JSON.stringify(line).includes("tasks"),
+          ),
+      ).toBe(true);
     } finally {
       logs.stop();
       await db.$executeRawUnsafe("ALTER TABLE tasks_gone RENAME TO tasks");

@@ -29,8 +29,21 @@ const target = fc.oneof(
     weight: 1,
     arbitrary: fc
       .oneof(
-        anyString.map((text) => [...Buffer.from(text)].map((byte) => `%${byte.toString(16).padStart(2, "0")}`).join("")),
-        fc.constantFrom("%E0%A4%A", "%", "task.create%00", "..%2F..%2Fhealth.check", ",", "task.list,,task.list", "__proto__", "constructor.prototype", "task", "task.list.x"),
+        anyString.map((text) =>
+          [...Buffer.from(text)].map((byte) => `%${byte.toString(16).padStart(2, "0")}`).join(""),
+        ),
+        fc.constantFrom(
+          "%E0%A4%A",
+          "%",
+          "task.create%00",
+          "..%2F..%2Fhealth.check",
+          ",",
+          "task.list,,task.list",
+          "__proto__",
+          "constructor.prototype",
+          "task",
+          "task.list.x",
+        ),
       )
       .map((path) => ({ calls: [{ path, input: undefined as unknown }], batch: false })),
   },
@@ -90,59 +103,65 @@ describe("tRPC over HTTP, any request", () => {
   });
   afterAll(() => server.close());
 
-  it("never a 5xx, every error carries the request id, a refused request changes nothing", async () => {
-    const statuses = new Map<number, number>();
-    await fc.assert(
-      fc.asyncProperty(requestArbitrary, async (generated) => {
-        const before = await fixtures.prepare();
-        const { kind, target, encoding, junk } = generated;
-        const natural = typeOf(target.calls[0]?.path) === "query" ? "GET" : "POST";
-        const method = generated.method === "natural" ? natural : generated.method;
-        const inputs = target.calls.map(({ input }) => encode(fixtures.resolve(input), encoding));
-        const json =
-          encoding === "not-json" || encoding === "huge"
-            ? junk
-            : target.batch
-              ? `{${inputs.map((input, i) => `"${i}":${input}`).join(",")}}`
-              : (inputs[0] ?? "");
-        const query = new URLSearchParams(target.batch ? { batch: "1" } : {});
-        const sendsBody = method !== "GET" && method !== "HEAD";
-        if (!sendsBody) query.set("input", json);
-        const headers: Record<string, string> = {};
-        for (const [name, value] of fixtures.headersOf(kind)) headers[name] = value;
-        if (generated.contentType) headers["content-type"] = generated.contentType;
-        if (generated.origin) headers.origin = generated.origin;
-        if (generated.secFetchSite) headers["sec-fetch-site"] = generated.secFetchSite;
+  it(
+    "never a 5xx, every error carries the request id, a refused request changes nothing",
+    async () => {
+      const statuses = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(requestArbitrary, async (generated) => {
+          const before = await fixtures.prepare();
+          const { kind, target, encoding, junk } = generated;
+          const natural = typeOf(target.calls[0]?.path) === "query" ? "GET" : "POST";
+          const method = generated.method === "natural" ? natural : generated.method;
+          const inputs = target.calls.map(({ input }) => encode(fixtures.resolve(input), encoding));
+          const json =
+            encoding === "not-json" || encoding === "huge"
+              ? junk
+              : target.batch
+                ? `{${inputs.map((input, i) => `"${i}":${input}`).join(",")}}`
+                : (inputs[0] ?? "");
+          const query = new URLSearchParams(target.batch ? { batch: "1" } : {});
+          const sendsBody = method !== "GET" && method !== "HEAD";
+          if (!sendsBody) query.set("input", json);
+          const headers: Record<string, string> = {};
+          for (const [name, value] of fixtures.headersOf(kind)) headers[name] = value;
+          if (generated.contentType) headers["content-type"] = generated.contentType;
+          if (generated.origin) headers.origin = generated.origin;
+          if (generated.secFetchSite) headers["sec-fetch-site"] = generated.secFetchSite;
 
-        const response = await rawRequest(server.url, {
-          method,
-          path: `/api/trpc/${target.calls.map(({ path }) => path).join(",")}?${query}`,
-          headers,
-          body: sendsBody ? Buffer.from(json) : undefined,
-        });
-        const after = await snapshotDatabase();
-        fixtures.remember(after);
-        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          const response = await rawRequest(server.url, {
+            method,
+            path: `/api/trpc/${target.calls.map(({ path }) => path).join(",")}?${query}`,
+            headers,
+            body: sendsBody ? Buffer.from(json) : undefined,
+          });
+          const after = await snapshotDatabase();
+          fixtures.remember(after);
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
 
-        expect(response.status, response.body.slice(0, 500)).toBeLessThan(500);
-        if (response.status >= 400) {
-          const changes = describeChanges(changesBetween(before, after), fixtures.nameOf);
-          expect(changes, `answered ${response.status} yet changed`).toEqual([]);
-        }
-        // Node itself refuses a request line or headers past its limit (431) before any handler sees them.
-        if (response.status === 431) return;
-        const requestId = response.headers["x-request-id"];
-        expect(typeof requestId, `no request id on a ${response.status}`).toBe("string");
-        if (response.status >= 400 && method !== "HEAD") {
-          const body: unknown = JSON.parse(response.body);
-          const errors = (Array.isArray(body) ? body : [body]) as { error?: { json?: { data?: { requestId?: string } } } }[];
-          for (const entry of errors) if (entry.error) expect(entry.error.json?.data?.requestId).toBe(requestId);
-        }
-      }),
-      propertyParameters(RUNS),
-    );
-    // The requests reached the procedures, not only the refusals in front of them.
-    expect(statuses.get(200)).toBeGreaterThan(0);
-    expect([...statuses.keys()].filter((status) => status >= 400).length).toBeGreaterThan(3);
-  }, propertyTimeout(RUNS));
+          expect(response.status, response.body.slice(0, 500)).toBeLessThan(500);
+          if (response.status >= 400) {
+            const changes = describeChanges(changesBetween(before, after), fixtures.nameOf);
+            expect(changes, `answered ${response.status} yet changed`).toEqual([]);
+          }
+          // Node itself refuses a request line or headers past its limit (431) before any handler sees them.
+          if (response.status === 431) return;
+          const requestId = response.headers["x-request-id"];
+          expect(typeof requestId, `no request id on a ${response.status}`).toBe("string");
+          if (response.status >= 400 && method !== "HEAD") {
+            const body: unknown = JSON.parse(response.body);
+            const errors = (Array.isArray(body) ? body : [body]) as {
+              error?: { json?: { data?: { requestId?: string } } };
+            }[];
+            for (const entry of errors) if (entry.error) expect(entry.error.json?.data?.requestId).toBe(requestId);
+          }
+        }),
+        propertyParameters(RUNS),
+      );
+      // The requests reached the procedures, not only the refusals in front of them.
+      expect(statuses.get(200)).toBeGreaterThan(0);
+      expect([...statuses.keys()].filter((status) => status >= 400).length).toBeGreaterThan(3);
+    },
+    propertyTimeout(RUNS),
+  );
 });

@@ -10,7 +10,14 @@ import { ADMIN_ONLY_MESSAGE } from "@/server/api/trpc";
 import { type CallerKind, CallerFixtures } from "@/test/caller-fixtures";
 import { changesBetween, describeChanges, snapshotDatabase } from "@/test/database-snapshot";
 import { propertyParameters, propertyTimeout } from "@/test/input-arbitraries";
-import { ADMIN_PROCEDURES, PUBLIC_PROCEDURES, callerFor, inputFor, nearValid, validCall } from "@/test/procedure-inputs";
+import {
+  ADMIN_PROCEDURES,
+  PUBLIC_PROCEDURES,
+  callerFor,
+  inputFor,
+  nearValid,
+  validCall,
+} from "@/test/procedure-inputs";
 
 /* Rules -------------------------------------------------------------------------------------------------------- */
 
@@ -81,43 +88,49 @@ describe("every procedure, any input, any caller", () => {
     expect(Object.keys(validCall).sort()).toEqual(PROCEDURES);
   });
 
-  it.each(PROCEDURES)("%s: never an internal error, no change when refused, only its own changes when not", async (path) => {
-    let runs = 0;
-    let refused = 0;
-    await fc.assert(
-      fc.asyncProperty(callerFor(path), inputFor(path), async (kind, generated) => {
-        const before = await fixtures.prepare();
-        const input = fixtures.resolve(generated);
-        const outcome = await fixtures.call(kind, path, input);
-        if (runs++ === 0) expect(outcome, "the valid call, run first, must succeed").toMatchObject({ ok: true });
-        const after = await snapshotDatabase();
-        fixtures.remember(after);
-        const changes = describeChanges(changesBetween(before, after), fixtures.nameOf);
+  it.each(PROCEDURES)(
+    "%s: never an internal error, no change when refused, only its own changes when not",
+    async (path) => {
+      let runs = 0;
+      let refused = 0;
+      await fc.assert(
+        fc.asyncProperty(callerFor(path), inputFor(path), async (kind, generated) => {
+          const before = await fixtures.prepare();
+          const input = fixtures.resolve(generated);
+          const outcome = await fixtures.call(kind, path, input);
+          if (runs++ === 0) expect(outcome, "the valid call, run first, must succeed").toMatchObject({ ok: true });
+          const after = await snapshotDatabase();
+          fixtures.remember(after);
+          const changes = describeChanges(changesBetween(before, after), fixtures.nameOf);
 
-        if (!outcome.ok) {
-          refused++;
-          const { error } = outcome;
-          if (!(error instanceof TRPCError)) throw error;
-          expect(error.code, `${error.message}\n${error.cause?.stack ?? error.stack}`).not.toBe("INTERNAL_SERVER_ERROR");
-          const refusal = refusalOf(path, kind);
-          if (refusal) expect(refusal).toContain(error.code);
-          // …and the other way round: a procedure that turns non-admins away must be in ADMIN_PROCEDURES.
-          else expect(error.message, `${path} refused ${kind} as a non-admin`).not.toBe(ADMIN_ONLY_MESSAGE);
-          expect(changes, `refused with ${error.code} (${error.message}) yet changed`).toEqual([]);
-          return;
-        }
+          if (!outcome.ok) {
+            refused++;
+            const { error } = outcome;
+            if (!(error instanceof TRPCError)) throw error;
+            expect(error.code, `${error.message}\n${error.cause?.stack ?? error.stack}`).not.toBe(
+              "INTERNAL_SERVER_ERROR",
+            );
+            const refusal = refusalOf(path, kind);
+            if (refusal) expect(refusal).toContain(error.code);
+            // …and the other way round: a procedure that turns non-admins away must be in ADMIN_PROCEDURES.
+            else expect(error.message, `${path} refused ${kind} as a non-admin`).not.toBe(ADMIN_ONLY_MESSAGE);
+            expect(changes, `refused with ${error.code} (${error.message}) yet changed`).toEqual([]);
+            return;
+          }
 
-        expect(refusalOf(path, kind), `${kind} may not call ${path}`).toBeNull();
-        const me = fixtures.nameOf(fixtures.userIdOf(kind));
-        const targetId = (input as { userId?: unknown } | null)?.userId;
-        const target = fixtures.nameOf(typeof targetId === "string" ? targetId : null);
-        const allowed = kind === "deletedUserJwt" ? [] : allowedChanges(path, me, target);
-        const unexpected = changes.filter((line) => !allowed.some((pattern) => pattern.test(line)));
-        expect(unexpected, `${kind} called ${path} and changed more than it may`).toEqual([]);
-      }),
-      { ...propertyParameters(RUNS), examples: validCall[path] ? [validCall[path]] : [] },
-    );
-    // Both sides of each rule were exercised: the valid call got through, and (but for the public probe) some did not.
-    if (!PUBLIC_PROCEDURES.includes(path)) expect(refused).toBeGreaterThan(0);
-  }, propertyTimeout(RUNS));
+          expect(refusalOf(path, kind), `${kind} may not call ${path}`).toBeNull();
+          const me = fixtures.nameOf(fixtures.userIdOf(kind));
+          const targetId = (input as { userId?: unknown } | null)?.userId;
+          const target = fixtures.nameOf(typeof targetId === "string" ? targetId : null);
+          const allowed = kind === "deletedUserJwt" ? [] : allowedChanges(path, me, target);
+          const unexpected = changes.filter((line) => !allowed.some((pattern) => pattern.test(line)));
+          expect(unexpected, `${kind} called ${path} and changed more than it may`).toEqual([]);
+        }),
+        { ...propertyParameters(RUNS), examples: validCall[path] ? [validCall[path]] : [] },
+      );
+      // Both sides of each rule were exercised: the valid call got through, and (but for the public probe) some did not.
+      if (!PUBLIC_PROCEDURES.includes(path)) expect(refused).toBeGreaterThan(0);
+    },
+    propertyTimeout(RUNS),
+  );
 });

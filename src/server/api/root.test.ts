@@ -4,7 +4,6 @@ import { appRouter, createCaller } from "@/server/api/root";
 import { codeOf, createTestCaller, createTestContext, createUser, procedureAt } from "@/test/helpers";
 import { ADMIN_PROCEDURES, PUBLIC_PROCEDURES } from "@/test/procedure-inputs";
 
-
 const allProcedures = Object.keys(appRouter._def.procedures).sort();
 
 describe("appRouter protection", () => {

@@ -43,8 +43,14 @@ describe("superjson input does not stall other requests", () => {
     const { result, worstMs, probes } = await latencyDuring(() => createTask(cookie, hostile), healthCheck);
     // As many probes alone, after: the worst of many calls is compared with the worst of as many.
     const alone = await latencyAlone(healthCheck, Math.min(Math.max(probes, 10), 2_000));
-    console.info(`health.check: ${alone.toFixed(1)} ms alone, ${worstMs.toFixed(1)} ms at worst during the input (${probes} probes)`);
-    expect(result).toMatchObject({ status: 400, code: "BAD_REQUEST", message: expect.stringContaining("referential equalities") });
+    console.info(
+      `health.check: ${alone.toFixed(1)} ms alone, ${worstMs.toFixed(1)} ms at worst during the input (${probes} probes)`,
+    );
+    expect(result).toMatchObject({
+      status: 400,
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("referential equalities"),
+    });
     expect(worstMs / alone).toBeLessThan(MAX_SLOWDOWN);
   });
 });
@@ -52,18 +58,37 @@ describe("superjson input does not stall other requests", () => {
 describe("superjson input: only what our clients send", () => {
   it.each([
     ["a Set", { json: { title: "x", s: [] }, meta: { values: { s: ["set"] }, v: 1 } }, "only Date and undefined"],
-    ["a Map inside a Date's place", { json: { title: "x", dueAt: [] }, meta: { values: { dueAt: ["map", {}] }, v: 1 } }, "only Date and undefined"],
+    [
+      "a Map inside a Date's place",
+      { json: { title: "x", dueAt: [] }, meta: { values: { dueAt: ["map", {}] }, v: 1 } },
+      "only Date and undefined",
+    ],
     [
       "too many annotations",
       {
         json: { title: "x" },
-        meta: { values: Object.fromEntries(Array.from({ length: MAX_INPUT_ANNOTATIONS + 1 }, (_, i) => [`a${i}`, ["undefined"]])), v: 1 },
+        meta: {
+          values: Object.fromEntries(
+            Array.from({ length: MAX_INPUT_ANNOTATIONS + 1 }, (_, i) => [`a${i}`, ["undefined"]]),
+          ),
+          v: 1,
+        },
       },
       `more than ${MAX_INPUT_ANNOTATIONS}`,
     ],
     [
       "a path too deep",
-      { json: { title: "x" }, meta: { values: { [Array(MAX_INPUT_PATH_DEPTH + 1).fill("a").join(".")]: ["Date"] }, v: 1 } },
+      {
+        json: { title: "x" },
+        meta: {
+          values: {
+            [Array(MAX_INPUT_PATH_DEPTH + 1)
+              .fill("a")
+              .join(".")]: ["Date"],
+          },
+          v: 1,
+        },
+      },
       "deeper than",
     ],
     ["an unknown meta key", { json: { title: "x" }, meta: { values: {}, custom: {}, v: 1 } }, "unknown key"],
@@ -75,7 +100,10 @@ describe("superjson input: only what our clients send", () => {
   it("our clients' inputs (superjson with a Date and undefined) still pass", async () => {
     const cookie = await signedInCookie();
     const dueAt = new Date("2030-01-02T03:04:05.000Z");
-    const result = await createTask(cookie, superjson.serialize({ title: "with a date", description: undefined, dueAt }));
+    const result = await createTask(
+      cookie,
+      superjson.serialize({ title: "with a date", description: undefined, dueAt }),
+    );
     expect(result.status).toBe(200);
     const batch = await trpcRequest("task.create,task.create?batch=1", {
       body: { 0: superjson.serialize({ title: "one", dueAt }), 1: superjson.serialize({ title: "two", dueAt: null }) },

@@ -70,7 +70,12 @@ describe("transformer.serialize", () => {
 
   it("keeps shared references, invalid dates and special numbers through superjson", () => {
     const shared = { id: 1 };
-    for (const value of [{ a: shared, b: shared }, { d: new Date(Number.NaN) }, { n: -0, m: Number.NaN, i: Infinity }, [1n]]) {
+    for (const value of [
+      { a: shared, b: shared },
+      { d: new Date(Number.NaN) },
+      { n: -0, m: Number.NaN, i: Infinity },
+      [1n],
+    ]) {
       expect(bytes(transformer.serialize(value))).toBe(bytes(superjson.serialize(value)));
     }
   });

@@ -7,7 +7,9 @@ import { counters } from "@/server/rate-limit/counters";
 import { createUser, signIn } from "@/test/helpers";
 import { trpcRequest } from "@/test/http";
 
-type TrpcError = { error: { json: { message: string; code: number; data: { code: string; zodError: unknown; stack?: string } } } };
+type TrpcError = {
+  error: { json: { message: string; code: number; data: { code: string; zodError: unknown; stack?: string } } };
+};
 
 describe("/api/trpc", () => {
   it("answers health.check over GET", async () => {
@@ -35,7 +37,9 @@ describe("/api/trpc", () => {
   it("refuses a mutation over GET", async () => {
     const { headers } = await signIn(await createUser());
     const input = encodeURIComponent(JSON.stringify({ json: { title: "x" } }));
-    const response = await trpcRequest(`task.create?input=${input}`, { headers: { cookie: headers.get("cookie") ?? "" } });
+    const response = await trpcRequest(`task.create?input=${input}`, {
+      headers: { cookie: headers.get("cookie") ?? "" },
+    });
     expect(response.status).toBe(405);
   });
 
@@ -60,7 +64,8 @@ describe("/api/trpc", () => {
 
   it("caps batches at 10 calls", async () => {
     const paths = (count: number) => Array.from({ length: count }, () => "health.check").join(",");
-    const input = (count: number) => encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: count }, (_, i) => [i, {}]))));
+    const input = (count: number) =>
+      encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: count }, (_, i) => [i, {}]))));
     expect((await trpcRequest(`${paths(10)}?batch=1&input=${input(10)}`)).status).toBe(200);
     expect((await trpcRequest(`${paths(11)}?batch=1&input=${input(11)}`)).status).toBe(400);
   });
@@ -79,7 +84,10 @@ describe("/api/trpc", () => {
     const key = failedPasswordKey(user.email) ?? "";
     for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++) await counters.hit(key, PASSWORD_FAILURE_WINDOW_MS);
     await counters.reset(mutationCounterKey(user.id));
-    const remove = await trpcRequest("account.delete", { body: { json: { password: user.password } }, headers: { cookie } });
+    const remove = await trpcRequest("account.delete", {
+      body: { json: { password: user.password } },
+      headers: { cookie },
+    });
     expect(remove.status).toBe(429);
     expect(retryAfter(remove)).toBeGreaterThan(60);
     expect(retryAfter(remove)).toBeLessThanOrEqual(PASSWORD_FAILURE_WINDOW_MS / 1000);

@@ -75,7 +75,9 @@ describe("GET /api/auth/token", () => {
     const { headers } = await signIn(user);
     const response = await authRequest("/token", { headers: { cookie: headers.get("cookie") ?? "" } });
     expect(response.status).toBe(200);
-    expect(await verifyIndependently(((await response.json()) as { token: string }).token)).toMatchObject({ sub: user.id });
+    expect(await verifyIndependently(((await response.json()) as { token: string }).token)).toMatchObject({
+      sub: user.id,
+    });
   });
 
   it("signs sub, email, name, role, iat, exp, iss and aud with EdDSA for at most 15 minutes, checked by fast-jwt", async () => {
@@ -135,7 +137,10 @@ describe("GET /api/auth/jwks", () => {
 describe("tRPC with Authorization: Bearer <JWT>", () => {
   it("serves procedures as the token's user, from the claims alone", async () => {
     const { user, jwt } = await signedInUser();
-    expect(await callWithBearer(jwt, "task.create", { input: { title: "from a JWT" }, method: "POST" })).toEqual({ status: 200, code: "OK" });
+    expect(await callWithBearer(jwt, "task.create", { input: { title: "from a JWT" }, method: "POST" })).toEqual({
+      status: 200,
+      code: "OK",
+    });
     expect(await db.task.count({ where: { userId: user.id, title: "from a JWT" } })).toBe(1);
 
     const ctx = await createTRPCContext({ headers: new Headers({ authorization: `Bearer ${jwt}` }) });
@@ -179,29 +184,67 @@ describe("tRPC with Authorization: Bearer <JWT>", () => {
     });
 
     const signature = (token: string) => token.split(".")[2];
-    const publicPem = () => createPublicKey({ key: { ...f.publicKey, kty: "OKP" }, format: "jwk" }).export({ format: "pem", type: "spki" });
-    const hmacWith = (secret: string | Buffer) => (input: Buffer) => createHmac("sha256", secret).update(input).digest();
+    const publicPem = () =>
+      createPublicKey({ key: { ...f.publicKey, kty: "OKP" }, format: "jwk" }).export({ format: "pem", type: "spki" });
+    const hmacWith = (secret: string | Buffer) => (input: Buffer) =>
+      createHmac("sha256", secret).update(input).digest();
     const kid = () => String(f.header.kid);
 
     const cases: Array<[string, () => Promise<string> | string]> = [
-      ["tampered payload (role raised to admin, signature kept)", () => `${encode(f.header)}.${encode({ ...f.payload, role: "admin" })}.${signature(f.jwt)}`],
-      ["tampered payload (sub changed, signature kept)", () => `${encode(f.header)}.${encode({ ...f.payload, sub: "someone-else" })}.${signature(f.jwt)}`],
+      [
+        "tampered payload (role raised to admin, signature kept)",
+        () => `${encode(f.header)}.${encode({ ...f.payload, role: "admin" })}.${signature(f.jwt)}`,
+      ],
+      [
+        "tampered payload (sub changed, signature kept)",
+        () => `${encode(f.header)}.${encode({ ...f.payload, sub: "someone-else" })}.${signature(f.jwt)}`,
+      ],
       ["another token's signature", () => `${f.jwt.split(".").slice(0, 2).join(".")}.${signature(f.otherJwt)}`],
       ["alg: none without a signature", () => forge({ alg: "none", typ: "JWT" }, f.claims)],
       ["alg: none with the real kid", () => forge({ alg: "none", kid: kid() }, f.claims)],
-      ["HS256 signed with the public key (PEM) as the HMAC secret", () => forge({ alg: "HS256", kid: kid() }, f.claims, hmacWith(publicPem()))],
-      ["HS256 signed with the raw public key bytes", () => forge({ alg: "HS256", kid: kid() }, f.claims, hmacWith(Buffer.from(String(f.publicKey.x), "base64url")))],
+      [
+        "HS256 signed with the public key (PEM) as the HMAC secret",
+        () => forge({ alg: "HS256", kid: kid() }, f.claims, hmacWith(publicPem())),
+      ],
+      [
+        "HS256 signed with the raw public key bytes",
+        () => forge({ alg: "HS256", kid: kid() }, f.claims, hmacWith(Buffer.from(String(f.publicKey.x), "base64url"))),
+      ],
       ["expired (exp in the past)", () => signWithAppKey({ ...f.claims, iat: now() - 1200, exp: now() - 600 })],
       ["not yet valid (nbf in the future)", () => signWithAppKey({ ...f.claims, nbf: now() + 3600 })],
       ["wrong audience", () => signWithAppKey({ ...f.claims, aud: "https://other-service.example" })],
       ["wrong issuer", () => signWithAppKey({ ...f.claims, iss: "https://attacker.example" })],
-      ["without exp (signed with the app's key)", () => signWithDecryptedAppKey({ alg: "EdDSA", kid: kid() }, { ...f.claims, exp: undefined })],
-      ["unknown kid, signed with an attacker's key", () => forge({ alg: "EdDSA", kid: "attacker-key" }, f.claims, signedByAttacker)],
+      [
+        "without exp (signed with the app's key)",
+        () => signWithDecryptedAppKey({ alg: "EdDSA", kid: kid() }, { ...f.claims, exp: undefined }),
+      ],
+      [
+        "unknown kid, signed with an attacker's key",
+        () => forge({ alg: "EdDSA", kid: "attacker-key" }, f.claims, signedByAttacker),
+      ],
       ["no kid, signed with an attacker's key", () => forge({ alg: "EdDSA" }, f.claims, signedByAttacker)],
-      ["jku header pointing at the attacker's JWKS", () => forge({ alg: "EdDSA", kid: "attacker-key", jku: "https://attacker.example/jwks.json" }, f.claims, signedByAttacker)],
-      ["jwk header embedding the attacker's key", () => forge({ alg: "EdDSA", kid: kid(), jwk: attackerJwk }, f.claims, signedByAttacker)],
-      ["jwk header embedding the attacker's key, no kid", () => forge({ alg: "EdDSA", jwk: attackerJwk }, f.claims, signedByAttacker)],
-      ["jku header on a token signed with the app's key", () => signWithDecryptedAppKey({ alg: "EdDSA", kid: kid(), jku: "https://attacker.example/jwks.json" }, f.claims)],
+      [
+        "jku header pointing at the attacker's JWKS",
+        () =>
+          forge(
+            { alg: "EdDSA", kid: "attacker-key", jku: "https://attacker.example/jwks.json" },
+            f.claims,
+            signedByAttacker,
+          ),
+      ],
+      [
+        "jwk header embedding the attacker's key",
+        () => forge({ alg: "EdDSA", kid: kid(), jwk: attackerJwk }, f.claims, signedByAttacker),
+      ],
+      [
+        "jwk header embedding the attacker's key, no kid",
+        () => forge({ alg: "EdDSA", jwk: attackerJwk }, f.claims, signedByAttacker),
+      ],
+      [
+        "jku header on a token signed with the app's key",
+        () =>
+          signWithDecryptedAppKey({ alg: "EdDSA", kid: kid(), jku: "https://attacker.example/jwks.json" }, f.claims),
+      ],
       ["not a JWT", () => "eyJhbGciOiJFZERTQSJ9.bm90IGpzb24.c2ln"],
     ];
 
@@ -225,7 +268,10 @@ describe("tRPC with Authorization: Bearer <JWT>", () => {
       ["session.revokeAll", undefined],
       ["account.export", undefined],
     ] as const) {
-      expect(await callWithBearer(jwt, path, { input, method: "POST" }), path).toEqual({ status: 401, code: "UNAUTHORIZED" });
+      expect(await callWithBearer(jwt, path, { input, method: "POST" }), path).toEqual({
+        status: 401,
+        code: "UNAUTHORIZED",
+      });
     }
   });
 
@@ -273,16 +319,38 @@ describe("tRPC with Authorization: Bearer <session token>", () => {
 
 describe("the public key cache", () => {
   const keyPair = generateKeyPairSync("ed25519");
-  const jwk = (kid: string, key: KeyObject = keyPair.publicKey) => ({ ...key.export({ format: "jwk" }), kid, alg: "EdDSA" });
+  const jwk = (kid: string, key: KeyObject = keyPair.publicKey) => ({
+    ...key.export({ format: "jwk" }),
+    kid,
+    alg: "EdDSA",
+  });
   const token = (kid: string, exp = now() + 60) =>
-    forge({ alg: "EdDSA", kid }, { sub: "u1", sid: "s1", email: "a@example.com", name: "A", role: "user", iat: now(), exp, iss: "iss", aud: "aud" }, (input) =>
-      sign(null, input, keyPair.privateKey),
+    forge(
+      { alg: "EdDSA", kid },
+      {
+        sub: "u1",
+        sid: "s1",
+        email: "a@example.com",
+        name: "A",
+        role: "user",
+        iat: now(),
+        exp,
+        iss: "iss",
+        aud: "aud",
+      },
+      (input) => sign(null, input, keyPair.privateKey),
     );
 
   it("loads the keys once, and again only for an unknown kid, at most once per interval", async () => {
     let clock = Date.now();
     const loadKeys = vi.fn(async () => ({ keys: [jwk("k1")] }));
-    const verify = createAccessTokenVerifier({ loadKeys, algorithm: "EdDSA", issuer: "iss", audience: "aud", now: () => clock });
+    const verify = createAccessTokenVerifier({
+      loadKeys,
+      algorithm: "EdDSA",
+      issuer: "iss",
+      audience: "aud",
+      now: () => clock,
+    });
 
     expect(await verify(token("k1"))).toMatchObject({ sub: "u1" });
     expect(await verify(token("k1"))).toMatchObject({ sub: "u1" });
@@ -302,7 +370,13 @@ describe("the public key cache", () => {
   describe("remembering verified tokens", () => {
     /** A verifier trusting key k1, with `options` on top. */
     const verifierWith = (options: Partial<Parameters<typeof createAccessTokenVerifier>[0]> = {}) =>
-      createAccessTokenVerifier({ loadKeys: async () => ({ keys: [jwk("k1")] }), algorithm: "EdDSA", issuer: "iss", audience: "aud", ...options });
+      createAccessTokenVerifier({
+        loadKeys: async () => ({ keys: [jwk("k1")] }),
+        algorithm: "EdDSA",
+        issuer: "iss",
+        audience: "aud",
+        ...options,
+      });
 
     it("still refuses a remembered token once it expires", async () => {
       let clock = Date.now();
@@ -318,7 +392,14 @@ describe("the public key cache", () => {
     it("still refuses a remembered token once its key is no longer published", async () => {
       let clock = Date.now();
       const loadKeys = vi.fn(async () => ({ keys: [jwk("k1")] }));
-      const verify = createAccessTokenVerifier({ loadKeys, algorithm: "EdDSA", issuer: "iss", audience: "aud", maxKeyAgeMs: 1_000, now: () => clock });
+      const verify = createAccessTokenVerifier({
+        loadKeys,
+        algorithm: "EdDSA",
+        issuer: "iss",
+        audience: "aud",
+        maxKeyAgeMs: 1_000,
+        now: () => clock,
+      });
       const t = token("k1");
       expect(await verify(t)).toMatchObject({ sub: "u1" });
       loadKeys.mockResolvedValue({ keys: [jwk("k2")] });
@@ -327,8 +408,10 @@ describe("the public key cache", () => {
     });
 
     const tokenFor = (sub: string, exp: number, name = "A") =>
-      forge({ alg: "EdDSA", kid: "k1" }, { sub, sid: "s1", email: "a@example.com", name, role: "user", iat: exp - 60, exp, iss: "iss", aud: "aud" }, (input) =>
-        sign(null, input, keyPair.privateKey),
+      forge(
+        { alg: "EdDSA", kid: "k1" },
+        { sub, sid: "s1", email: "a@example.com", name, role: "user", iat: exp - 60, exp, iss: "iss", aud: "aud" },
+        (input) => sign(null, input, keyPair.privateKey),
       );
 
     it("keeps within its size: large tokens push out the oldest, and every token still verifies", async () => {
@@ -356,7 +439,12 @@ describe("the public key cache", () => {
     });
 
     it("does not remember a token by anything but its exact bytes", async () => {
-      const verify = createAccessTokenVerifier({ loadKeys: async () => ({ keys: [jwk("k1")] }), algorithm: "EdDSA", issuer: "iss", audience: "aud" });
+      const verify = createAccessTokenVerifier({
+        loadKeys: async () => ({ keys: [jwk("k1")] }),
+        algorithm: "EdDSA",
+        issuer: "iss",
+        audience: "aud",
+      });
       const t = token("k1");
       expect(await verify(t)).toMatchObject({ sub: "u1" });
       const [header, payload, sig = ""] = t.split(".");

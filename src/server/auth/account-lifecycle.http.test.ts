@@ -29,7 +29,10 @@ describe("email verification", () => {
     expect(mail.html).toContain("<a href=");
     const token = new URL(linkIn(mail, `${BASE_URL}/verify-email?token=`)).searchParams.get("token");
 
-    const response = await authRequest("/confirm-email", { body: { token, password: STRONG_PASSWORD }, ip: nextClientIp() });
+    const response = await authRequest("/confirm-email", {
+      body: { token, password: STRONG_PASSWORD },
+      ip: nextClientIp(),
+    });
     expect(response.status).toBe(200);
     const user = await db.user.findUniqueOrThrow({ where: { email } });
     expect(user.emailVerified).toBe(true);
@@ -38,7 +41,10 @@ describe("email verification", () => {
 
   it("the mail sent when an unconfirmed user signs in links to the same page", async () => {
     const email = uniqueEmail("verify-on-sign-in");
-    await authRequest("/sign-up/email", { body: { email, name: "Vera", password: STRONG_PASSWORD }, ip: nextClientIp() });
+    await authRequest("/sign-up/email", {
+      body: { email, name: "Vera", password: STRONG_PASSWORD },
+      ip: nextClientIp(),
+    });
     await mailTo(email, /confirm your email/);
     const signInAttempt = await authRequest("/sign-in/email", {
       body: { email, password: STRONG_PASSWORD, callbackURL: "/settings" },
@@ -51,10 +57,14 @@ describe("email verification", () => {
 
   it("resending is limited to 3 per 15 minutes per client", async () => {
     const email = uniqueEmail("resend");
-    await authRequest("/sign-up/email", { body: { email, name: "Rae", password: STRONG_PASSWORD }, ip: nextClientIp() });
+    await authRequest("/sign-up/email", {
+      body: { email, name: "Rae", password: STRONG_PASSWORD },
+      ip: nextClientIp(),
+    });
     const ip = nextClientIp();
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await authRequest("/send-verification-email", { body: { email }, ip })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await authRequest("/send-verification-email", { body: { email }, ip })).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
@@ -104,9 +114,15 @@ describe("password reset", () => {
     expect(await sessionOf(headers.get("cookie") ?? "")).toBeNull();
     expect(await db.authEvent.count({ where: { userId: user.id, type: "password-reset" } })).toBe(1);
 
-    const again = await authRequest("/reset-password", { body: { newPassword: "other-Velvet-orbit-205", token }, ip: nextClientIp() });
+    const again = await authRequest("/reset-password", {
+      body: { newPassword: "other-Velvet-orbit-205", token },
+      ip: nextClientIp(),
+    });
     expect(again.status).toBe(400);
-    const signInResponse = await authRequest("/sign-in/email", { body: { email: user.email, password: newPassword }, ip: nextClientIp() });
+    const signInResponse = await authRequest("/sign-in/email", {
+      body: { email: user.email, password: newPassword },
+      ip: nextClientIp(),
+    });
     expect(signInResponse.status).toBe(200);
   });
 
@@ -114,10 +130,16 @@ describe("password reset", () => {
     const user = await createUser();
     await requestReset(user.email);
     const token = await resetToken(user.email);
-    const weak = await authRequest("/reset-password", { body: { newPassword: "password123", token }, ip: nextClientIp() });
+    const weak = await authRequest("/reset-password", {
+      body: { newPassword: "password123", token },
+      ip: nextClientIp(),
+    });
     expect(weak.status).toBe(400);
     expect(((await weak.json()) as { code: string }).code).toBe("PASSWORD_TOO_WEAK");
-    const strong = await authRequest("/reset-password", { body: { newPassword: "velvet-Lantern-orbit-204", token }, ip: nextClientIp() });
+    const strong = await authRequest("/reset-password", {
+      body: { newPassword: "velvet-Lantern-orbit-204", token },
+      ip: nextClientIp(),
+    });
     expect(strong.status).toBe(200);
   });
 
@@ -128,8 +150,12 @@ describe("password reset", () => {
       const token = await resetToken(user.email);
       vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + minutes * 60_000 });
       try {
-        return (await authRequest("/reset-password", { body: { newPassword: "velvet-Lantern-orbit-204", token }, ip: nextClientIp() }))
-          .status;
+        return (
+          await authRequest("/reset-password", {
+            body: { newPassword: "velvet-Lantern-orbit-204", token },
+            ip: nextClientIp(),
+          })
+        ).status;
       } finally {
         vi.useRealTimers();
       }
@@ -173,7 +199,10 @@ describe("change password", () => {
   it("refuses a weak new password", async () => {
     const user = await createUser({ name: "Carol Jones" });
     const { headers } = await signIn(user);
-    const response = await changePassword(headers.get("cookie") ?? "", { currentPassword: user.password, newPassword: "caroljones1" });
+    const response = await changePassword(headers.get("cookie") ?? "", {
+      currentPassword: user.password,
+      newPassword: "caroljones1",
+    });
     expect(response.status).toBe(400);
   });
 });
@@ -184,7 +213,11 @@ describe("audit log", () => {
     const ip = nextClientIp();
     const headers = { "user-agent": "AuditTest/1.0" };
     await authRequest("/sign-in/email", { body: { email: user.email, password: "wrong-Password-000" }, ip, headers });
-    const ok = await authRequest("/sign-in/email", { body: { email: user.email, password: user.password }, ip, headers });
+    const ok = await authRequest("/sign-in/email", {
+      body: { email: user.email, password: user.password },
+      ip,
+      headers,
+    });
     await authRequest("/sign-out", { body: {}, ip, headers: { ...headers, cookie: cookiesFrom(ok) } });
 
     const events = await db.authEvent.findMany({
@@ -202,7 +235,10 @@ describe("audit log", () => {
 
   it("records a sign-up", async () => {
     const email = uniqueEmail("audit-signup");
-    await authRequest("/sign-up/email", { body: { email, name: "Sam", password: STRONG_PASSWORD }, ip: nextClientIp() });
+    await authRequest("/sign-up/email", {
+      body: { email, name: "Sam", password: STRONG_PASSWORD },
+      ip: nextClientIp(),
+    });
     const user = await db.user.findUniqueOrThrow({ where: { email } });
     expect(await db.authEvent.count({ where: { userId: user.id, type: "sign-up" } })).toBe(1);
   });

@@ -8,7 +8,12 @@ import { authRequest } from "@/test/http";
 describe("the admin plugin's own endpoints", () => {
   it("cover every admin action Better Auth serves", () => {
     expect(adminPluginPaths).toEqual(
-      expect.arrayContaining(["/admin/set-role", "/admin/ban-user", "/admin/impersonate-user", "/admin/set-user-password"]),
+      expect.arrayContaining([
+        "/admin/set-role",
+        "/admin/ban-user",
+        "/admin/impersonate-user",
+        "/admin/set-user-password",
+      ]),
     );
   });
 
@@ -21,7 +26,11 @@ describe("the admin plugin's own endpoints", () => {
     const body = { userId: target.id, role: "admin", newPassword: "another-strong-passphrase-42", banReason: "x" };
     for (const path of adminPluginPaths) {
       for (const method of ["GET", "POST"] as const) {
-        const response = await authRequest(path, { method, body: method === "POST" ? body : undefined, headers: { cookie } });
+        const response = await authRequest(path, {
+          method,
+          body: method === "POST" ? body : undefined,
+          headers: { cookie },
+        });
         expect({ path, method, status: response.status }).toEqual({ path, method, status: 404 });
       }
     }

@@ -51,7 +51,8 @@ export function auditHooks(db: Database): BetterAuthPlugin {
           handler: createAuthMiddleware(async (ctx) => {
             const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase();
             const user = email ? await db.user.findUnique({ where: { email }, select: { id: true } }) : null;
-            if (user) await recordAuthEvent(db, { type: "password-reset-requested", userId: user.id, headers: ctx.headers });
+            if (user)
+              await recordAuthEvent(db, { type: "password-reset-requested", userId: user.id, headers: ctx.headers });
           }),
         },
         {

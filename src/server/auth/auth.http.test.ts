@@ -22,7 +22,10 @@ describe("sign-up", () => {
     const email = `Mixed.Case-${Date.now()}@Example.com`;
     const response = await signUp({ email });
     expect(response.status).toBe(200);
-    const user = await db.user.findUniqueOrThrow({ where: { email: email.toLowerCase() }, include: { accounts: true } });
+    const user = await db.user.findUniqueOrThrow({
+      where: { email: email.toLowerCase() },
+      include: { accounts: true },
+    });
     expect(user.emailVerified).toBe(false);
     expect(user.role).toBe("user");
     expect(user.accounts[0]?.password).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
@@ -43,7 +46,9 @@ describe("sign-up", () => {
     expect(body.suggestions).toContain("Add more words that are less common.");
     expect(await db.user.count({ where: { email } })).toBe(0);
     // The same password is fine for someone else.
-    expect((await signUp({ email: `someone-else-${Date.now()}@example.com`, name: "Someone Else", password })).status).toBe(200);
+    expect(
+      (await signUp({ email: `someone-else-${Date.now()}@example.com`, name: "Someone Else", password })).status,
+    ).toBe(200);
   });
 
   it("refuses passwords under 8 or over 128 characters", async () => {
@@ -67,7 +72,9 @@ describe("sign-up", () => {
     const email = `bad-name-${Date.now()}@example.com`;
     const response = await signUp({ email, name });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { message: string }).message).toMatch(/\[body\.name\] Name (is required|is at most 100 characters)/);
+    expect(((await response.json()) as { message: string }).message).toMatch(
+      /\[body\.name\] Name (is required|is at most 100 characters)/,
+    );
     expect(await db.user.count({ where: { email } })).toBe(0);
   });
 
@@ -90,8 +97,12 @@ describe("sign-up", () => {
     const taken = await signUp({ email: owner.email, name: "Someone", password: "another-Quiet-harbor-58" });
     expect(taken.status).toBe(fresh.status);
     const shape = (body: Record<string, unknown>) =>
-      JSON.stringify(body, (key, value) => (["id", "email", "createdAt", "updatedAt"].includes(key) ? typeof value : value));
-    expect(shape((await taken.json()) as Record<string, unknown>)).toBe(shape((await fresh.json()) as Record<string, unknown>));
+      JSON.stringify(body, (key, value) =>
+        ["id", "email", "createdAt", "updatedAt"].includes(key) ? typeof value : value,
+      );
+    expect(shape((await taken.json()) as Record<string, unknown>)).toBe(
+      shape((await fresh.json()) as Record<string, unknown>),
+    );
     expect(taken.headers.getSetCookie()).toEqual(fresh.headers.getSetCookie());
 
     const after = await db.user.findUniqueOrThrow({ where: { id: owner.id }, include: { accounts: true } });
@@ -101,7 +112,11 @@ describe("sign-up", () => {
 
 describe("profile update (/update-user)", () => {
   const updateUser = async (user: { id: string }, body: Record<string, unknown>) =>
-    authRequest("/update-user", { body, headers: { cookie: (await signIn(user)).headers.get("cookie") ?? "" }, ip: nextIp() });
+    authRequest("/update-user", {
+      body,
+      headers: { cookie: (await signIn(user)).headers.get("cookie") ?? "" },
+      ip: nextIp(),
+    });
 
   it.each([
     ["empty", ""],
@@ -111,7 +126,9 @@ describe("profile update (/update-user)", () => {
     const user = await createUser({ name: "Kept Name" });
     const response = await updateUser(user, { name });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { message: string }).message).toMatch(/\[body\.name\] Name (is required|is at most 100 characters)/);
+    expect(((await response.json()) as { message: string }).message).toMatch(
+      /\[body\.name\] Name (is required|is at most 100 characters)/,
+    );
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).name).toBe("Kept Name");
   });
 
@@ -124,7 +141,13 @@ describe("profile update (/update-user)", () => {
   it("ignores role, ban and emailVerified sent by the client", async () => {
     const user = await createUser();
     await db.user.update({ where: { id: user.id }, data: { emailVerified: false } });
-    const protectedFields = { role: true, banned: true, banReason: true, banExpires: true, emailVerified: true } as const;
+    const protectedFields = {
+      role: true,
+      banned: true,
+      banReason: true,
+      banExpires: true,
+      emailVerified: true,
+    } as const;
     const before = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: protectedFields });
     const response = await updateUser(user, {
       name: "Still Me",
@@ -135,7 +158,10 @@ describe("profile update (/update-user)", () => {
       banExpires: new Date(Date.now() + 86_400_000).toISOString(),
     });
     expect(response.status).toBe(200);
-    const after = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { ...protectedFields, name: true } });
+    const after = await db.user.findUniqueOrThrow({
+      where: { id: user.id },
+      select: { ...protectedFields, name: true },
+    });
     expect(after).toEqual({ ...before, name: "Still Me" });
   });
 });

@@ -74,7 +74,9 @@ describe("confirming an address someone else signed up with", () => {
     const email = uniqueEmail("click");
     await signUp(email, STRANGER_PASSWORD);
     const token = await confirmationToken(email);
-    const response = await authRequest(`/verify-email?token=${encodeURIComponent(token)}&callbackURL=/`, { ip: nextClientIp() });
+    const response = await authRequest(`/verify-email?token=${encodeURIComponent(token)}&callbackURL=/`, {
+      ip: nextClientIp(),
+    });
     expect(response.status).toBe(404);
     expect((await db.user.findUniqueOrThrow({ where: { email } })).emailVerified).toBe(false);
   });
@@ -94,7 +96,10 @@ describe("confirming an address someone else signed up with", () => {
     await signUp(email, OWNER_PASSWORD);
     const token = await confirmationToken(email);
     expect((await confirm({ token, password: OWNER_PASSWORD })).status).toBe(200);
-    for (const body of [{ token, password: OWNER_PASSWORD }, { token, newPassword: "another-Quiet-harbor-58" }]) {
+    for (const body of [
+      { token, password: OWNER_PASSWORD },
+      { token, newPassword: "another-Quiet-harbor-58" },
+    ]) {
       const replay = await confirm(body);
       expect(replay.status).toBe(400);
       expect(((await replay.json()) as { code: string }).code).toBe("ALREADY_CONFIRMED");
@@ -108,7 +113,12 @@ describe("confirming an address someone else signed up with", () => {
     const token = await confirmationToken(email);
     const [header, payload] = token.split(".");
     const otherPayload = Buffer.from(JSON.stringify({ email, userId: "someone-else" })).toString("base64url");
-    for (const forged of [`${token}x`, `${header}.${otherPayload}.${token.split(".")[2]}`, "forged.token.value", `${header}.${payload}.`]) {
+    for (const forged of [
+      `${token}x`,
+      `${header}.${otherPayload}.${token.split(".")[2]}`,
+      "forged.token.value",
+      `${header}.${payload}.`,
+    ]) {
       const response = await confirm({ token: forged, newPassword: "another-Quiet-harbor-58" });
       expect(response.status).toBe(400);
       expect(((await response.json()) as { code: string }).code).toBe("INVALID_TOKEN");

@@ -60,7 +60,9 @@ export function emailConfirmation() {
         }
         let payload: z.infer<typeof tokenPayload>;
         try {
-          const verified = await jwtVerify(token, new TextEncoder().encode(ctx.context.secret), { algorithms: ["HS256"] });
+          const verified = await jwtVerify(token, new TextEncoder().encode(ctx.context.secret), {
+            algorithms: ["HS256"],
+          });
           payload = tokenPayload.parse(verified.payload);
         } catch (error) {
           if (error instanceof JWTExpired) throw refuse("TOKEN_EXPIRED", "This confirmation link has expired.");

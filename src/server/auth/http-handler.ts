@@ -96,7 +96,8 @@ async function guardInput(request: Request): Promise<Request | Response> {
 
 async function serveAuth(incoming: Request, { requestId, log }: ApiRequestScope): Promise<Response> {
   if (hasSeveralSessionCookies(incoming.headers)) {
-    const message = "This request carries two session cookies, so it is signed in as nobody. Clear this site's cookies.";
+    const message =
+      "This request carries two session cookies, so it is signed in as nobody. Clear this site's cookies.";
     return withRequestIdInBody(refuse(401, "UNAUTHORIZED", message), requestId);
   }
   const request = await guardInput(incoming);
@@ -109,7 +110,8 @@ async function serveAuth(incoming: Request, { requestId, log }: ApiRequestScope)
   const retryAfter = response.headers.get("x-retry-after");
   if (response.status === 429 && retryAfter) response.headers.set("retry-after", retryAfter);
   if (response.status < 400) return response;
-  if (response.status >= 500) log.error({ path: authRouteOf(pathOf(request.url)), status: response.status }, "auth endpoint failed");
+  if (response.status >= 500)
+    log.error({ path: authRouteOf(pathOf(request.url)), status: response.status }, "auth endpoint failed");
   return withRequestIdInBody(response, requestId);
 }
 

@@ -50,8 +50,13 @@ describe("answers that mail only when an account exists", () => {
 
   it("confirmation mail: the same time for an unconfirmed account as for no account", async () => {
     const email = `unconfirmed-${Date.now()}@example.com`;
-    await authRequest("/sign-up/email", { body: { email, name: "Una", password: STRONG_PASSWORD }, ip: nextClientIp() });
-    const { withAccount, without } = await mediansFor("/send-verification-email", email, (address) => ({ email: address }));
+    await authRequest("/sign-up/email", {
+      body: { email, name: "Una", password: STRONG_PASSWORD },
+      ip: nextClientIp(),
+    });
+    const { withAccount, without } = await mediansFor("/send-verification-email", email, (address) => ({
+      email: address,
+    }));
     expect(Math.abs(withAccount - without)).toBeLessThan(SMTP_DELAY_MS / 4);
     await waitForMail(slowSmtp.apiUrl, email, /confirm your email/, { nth: 2 });
   });

@@ -96,7 +96,7 @@ describe("Better Auth's endpoints with two session cookies", () => {
     const { headers } = await twoSessions();
     const response = await authRequest("/token", { headers: { cookie: headers["the same name twice"] } });
     expect(response.status).toBe(401);
-    expect(await response.text()).not.toContain("token\":");
+    expect(await response.text()).not.toContain('token":');
   });
 
   it("sign-out ends neither session and clears no cookie", async () => {

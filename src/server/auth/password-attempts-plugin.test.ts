@@ -12,7 +12,12 @@ const SETS_A_PASSWORD_ONLY: Record<string, string> = {
 };
 
 type Endpoint = { path?: string; options?: { body?: unknown; metadata?: { SERVER_ONLY?: boolean } } };
-type JsonSchema = { properties?: Record<string, unknown>; allOf?: JsonSchema[]; anyOf?: JsonSchema[]; oneOf?: JsonSchema[] };
+type JsonSchema = {
+  properties?: Record<string, unknown>;
+  allOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+};
 
 /** Every field name a body schema accepts, through intersections and unions. */
 function fieldsOf(schema: JsonSchema): string[] {

@@ -106,7 +106,11 @@ export function passwordAttemptsPlugin(db: Database, counters: CounterStore): Be
               return;
             }
             if (ctx.path === "/sign-in/email") {
-              await recordAuthEvent(db, { type: "sign-in-throttled", headers: ctx.headers, detail: { failures: attempt.count.count - 1 } });
+              await recordAuthEvent(db, {
+                type: "sign-in-throttled",
+                headers: ctx.headers,
+                detail: { failures: attempt.count.count - 1 },
+              });
             }
             const retryAfter = retryAfterSeconds(attempt.count);
             throw new APIError(

@@ -52,7 +52,10 @@ export function passwordAttempts(counters: CounterStore) {
   }
 
   /** One whole attempt, for a check made in one place: `throttled` when the account is over its limit (nothing checked). */
-  async function check(email: unknown, isRight: () => Promise<boolean>): Promise<{ right: boolean } | { throttled: Count }> {
+  async function check(
+    email: unknown,
+    isRight: () => Promise<boolean>,
+  ): Promise<{ right: boolean } | { throttled: Count }> {
     const attempt = await begin(email);
     if (!attempt.allowed) return { throttled: attempt.count };
     let outcome: PasswordOutcome = "unchecked";

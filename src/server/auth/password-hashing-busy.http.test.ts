@@ -51,13 +51,19 @@ describe("a full password hashing queue", () => {
   it("sign-in answers 503 with Retry-After, and the attempt does not count as a wrong password", async () => {
     const user = await createUser();
     await withHeldHashes(2, async () => {
-      const response = await authRequest("/sign-in/email", { body: { email: user.email, password: "wrong-Password-000" }, ip: nextClientIp() });
+      const response = await authRequest("/sign-in/email", {
+        body: { email: user.email, password: "wrong-Password-000" },
+        ip: nextClientIp(),
+      });
       expect(response.status).toBe(503);
       expect(response.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
     });
     // Ten wrong passwords still get their ten answers: the refused attempt was not counted.
     for (let i = 0; i < 10; i++) {
-      const wrong = await authRequest("/sign-in/email", { body: { email: user.email, password: "wrong-Password-000" }, ip: nextClientIp() });
+      const wrong = await authRequest("/sign-in/email", {
+        body: { email: user.email, password: "wrong-Password-000" },
+        ip: nextClientIp(),
+      });
       expect(wrong.status).toBe(401);
     }
   });

@@ -32,7 +32,10 @@ describe("the password hashing queue", () => {
   it("answers 503 with Retry-After beyond PASSWORD_HASH_QUEUE_MAX waiting, and serves the others", async () => {
     // One hashing, three waiting: the queue is full.
     const accepted = Array.from({ length: 4 }, () => hashPassword("plaid-otter-quarry-91"));
-    const refused = await Promise.allSettled([hashPassword("plaid-otter-quarry-91"), verifyPassword({ hash: "x", password: "y" })]);
+    const refused = await Promise.allSettled([
+      hashPassword("plaid-otter-quarry-91"),
+      verifyPassword({ hash: "x", password: "y" }),
+    ]);
     for (const outcome of refused) {
       expect(outcome.status).toBe("rejected");
       const error = outcome.status === "rejected" ? (outcome.reason as unknown) : undefined;
@@ -50,7 +53,9 @@ describe("the password hashing queue", () => {
     const request = new Request("http://localhost/api/auth/sign-up/email", { method: "POST", signal: client.signal });
     const before = hashed.count;
     const first = hashPassword("plaid-otter-quarry-91");
-    const abandoned = runWithEndpointContext({ request, context: {} as AuthContext }, () => hashPassword("plaid-otter-quarry-91"));
+    const abandoned = runWithEndpointContext({ request, context: {} as AuthContext }, () =>
+      hashPassword("plaid-otter-quarry-91"),
+    );
     client.abort();
     await first;
     await expect(abandoned).rejects.toSatisfy((error: unknown) => statusOf(error) === 408);

@@ -29,7 +29,10 @@ async function inTurn<T>(work: () => Promise<T>): Promise<T> {
   const signal = tryGetCurrentAuthEndpointContext()?.request?.signal;
   return hashing(() => {
     if (signal?.aborted) {
-      throw new APIError("REQUEST_TIMEOUT", { code: "CLIENT_CLOSED_REQUEST", message: "The client closed the request." });
+      throw new APIError("REQUEST_TIMEOUT", {
+        code: "CLIENT_CLOSED_REQUEST",
+        message: "The client closed the request.",
+      });
     }
     return work();
   });

@@ -26,6 +26,9 @@ describe("the password strength worker", () => {
   it("judges a password's length without the worker", async () => {
     const check = createStrengthChecker({ queueLimit: -1 }); // any check that reached the queue would be refused
     expect(await check("short", [])).toMatchObject({ acceptable: false, warning: "Use at least 8 characters." });
-    expect(await check("x".repeat(129), [])).toMatchObject({ acceptable: false, warning: "Use at most 128 characters." });
+    expect(await check("x".repeat(129), [])).toMatchObject({
+      acceptable: false,
+      warning: "Use at most 128 characters.",
+    });
   });
 });

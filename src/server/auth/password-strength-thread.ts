@@ -27,7 +27,8 @@ export class StrengthCheckBusy extends Error {
  */
 function startWorker(): Worker {
   // eslint-disable-next-line no-restricted-syntax -- not configuration: a constant Next's bundler writes into its build
-  if (process.env.NEXT_RUNTIME === "nodejs") return new Worker(new URL("./password-strength-worker.ts", import.meta.url));
+  if (process.env.NEXT_RUNTIME === "nodejs")
+    return new Worker(new URL("./password-strength-worker.ts", import.meta.url));
   const href = JSON.stringify(new URL("./password-strength-worker.ts", import.meta.url).href);
   return new Worker(`import("tsx/esm/api").then(({ tsImport }) => tsImport(${href}, ${href}));`, { eval: true });
 }

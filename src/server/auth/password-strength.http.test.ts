@@ -35,7 +35,9 @@ describe("a password strength check does not stall other requests", () => {
     );
     // As many probes alone, after: the worst of many calls is compared with the worst of as many.
     const alone = await latencyAlone(healthCheck, Math.min(Math.max(probes, 10), 2_000));
-    console.info(`health.check: ${alone.toFixed(1)} ms alone, ${worstMs.toFixed(1)} ms at worst during the change (${probes} probes)`);
+    console.info(
+      `health.check: ${alone.toFixed(1)} ms alone, ${worstMs.toFixed(1)} ms at worst during the change (${probes} probes)`,
+    );
     expect(result.status).toBe(200);
     expect(worstMs / alone).toBeLessThan(MAX_SLOWDOWN);
   }, 120_000); // hashing twice and the check: seconds of CPU on a loaded machine, though not on the event loop
@@ -56,7 +58,10 @@ describe("the strength rule's answer is unchanged", () => {
 
   it("a reset with an unknown token is INVALID_TOKEN, whatever the password: the token is checked first", async () => {
     for (const newPassword of ["password123", randomPassword(128)]) {
-      const response = await authRequest("/reset-password", { body: { token: "no-such-token", newPassword }, ip: nextClientIp() });
+      const response = await authRequest("/reset-password", {
+        body: { token: "no-such-token", newPassword },
+        ip: nextClientIp(),
+      });
       expect(response.status).toBe(400);
       expect(((await response.json()) as { code: string }).code).toBe("INVALID_TOKEN");
     }

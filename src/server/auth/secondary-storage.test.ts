@@ -21,7 +21,12 @@ describe.skipIf(!redisUrl)("Redis secondary storage under failure", () => {
     const { hostname, port } = new URL(redisUrl ?? "");
     proxy = await startTcpProxy({ host: hostname, port: Number(port || 6379) });
     direct = new Redis(redisUrl ?? "", { keyPrefix: prefix });
-    viaProxy = new Redis(proxy.through(redisUrl ?? ""), { keyPrefix: prefix, lazyConnect: true, commandTimeout: 200, maxRetriesPerRequest: 1 });
+    viaProxy = new Redis(proxy.through(redisUrl ?? ""), {
+      keyPrefix: prefix,
+      lazyConnect: true,
+      commandTimeout: 200,
+      maxRetriesPerRequest: 1,
+    });
   });
   afterAll(async () => {
     viaProxy.disconnect();

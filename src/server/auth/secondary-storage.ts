@@ -9,14 +9,26 @@ import type { RedisFailover } from "@/server/redis/failover";
 
 const NAMESPACE = "auth:";
 
-export function redisSecondaryStorage(redis: Redis, failover: RedisFailover, databaseCounters: CounterStore): SecondaryStorage {
+export function redisSecondaryStorage(
+  redis: Redis,
+  failover: RedisFailover,
+  databaseCounters: CounterStore,
+): SecondaryStorage {
   const at = (key: string) => `${NAMESPACE}${key}`;
   failover.beforeReturning(async () => {
     await forgetCachedCopies(redis);
   });
   return {
-    get: (key) => failover.use(() => redis.get(at(key)), () => null),
-    getAndDelete: (key) => failover.use(() => redis.getdel(at(key)), () => null),
+    get: (key) =>
+      failover.use(
+        () => redis.get(at(key)),
+        () => null,
+      ),
+    getAndDelete: (key) =>
+      failover.use(
+        () => redis.getdel(at(key)),
+        () => null,
+      ),
     increment: (key, ttl) =>
       failover.use(
         async () => {

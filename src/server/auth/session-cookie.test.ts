@@ -42,7 +42,10 @@ describe("sessionFromCookie", () => {
   it("gives an ordinary session and its user straight away", async () => {
     const user = await createUser();
     const { headers } = await signIn(user);
-    expect(await sessionFromCookie(headers)).toMatchObject({ user: { id: user.id, email: user.email }, session: { userId: user.id } });
+    expect(await sessionFromCookie(headers)).toMatchObject({
+      user: { id: user.id, email: user.email },
+      session: { userId: user.id },
+    });
   });
 
   it("gives nothing for no cookie, another cookie, or a forged one", async () => {

@@ -32,7 +32,9 @@ describe("session lifetime", () => {
     const cookie = await newSession();
     advance(env.SESSION_UPDATE_AGE * 1000 + HOUR);
     const session = await sessionOf(cookie);
-    expect(new Date(session?.session.expiresAt ?? 0).getTime()).toBeGreaterThan(Date.now() + env.SESSION_IDLE_TIMEOUT * 1000 - HOUR);
+    expect(new Date(session?.session.expiresAt ?? 0).getTime()).toBeGreaterThan(
+      Date.now() + env.SESSION_IDLE_TIMEOUT * 1000 - HOUR,
+    );
   });
 
   it("an idle session past its expiry is refused", async () => {

@@ -51,7 +51,11 @@ describe("stricter per-IP limits on account endpoints", () => {
     return rule;
   };
   const bodies: Record<string, () => Record<string, unknown>> = {
-    "/sign-up/email": () => ({ name: "Limit Tester", email: `limited-${randomUUID()}@example.com`, password: STRONG_PASSWORD }),
+    "/sign-up/email": () => ({
+      name: "Limit Tester",
+      email: `limited-${randomUUID()}@example.com`,
+      password: STRONG_PASSWORD,
+    }),
     "/request-password-reset": () => ({ email: `reset-${randomUUID()}@example.com`, redirectTo: "/reset-password" }),
     "/reset-password": () => ({ token: randomUUID(), newPassword: STRONG_PASSWORD }),
     "/send-verification-email": () => ({ email: `verify-${randomUUID()}@example.com` }),
@@ -76,7 +80,8 @@ describe("stricter per-IP limits on account endpoints", () => {
 describe("failed sign-ins per account", () => {
   it("throttles an existing account after 10 failures from any IPs, with Retry-After, even for the right password", async () => {
     const user = await createUser();
-    for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++) expect((await signInFrom(user.email, "wrong-Password-000")).status).toBe(401);
+    for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++)
+      expect((await signInFrom(user.email, "wrong-Password-000")).status).toBe(401);
     expect(retryAfterOf(await signInFrom(user.email, user.password))).toBeGreaterThan(0);
   });
 
@@ -118,7 +123,8 @@ describe("failed sign-ins per account", () => {
   it("an answer that is no wrong password (email not verified yet) does not count as a failure", async () => {
     const user = await createUser();
     await db.user.update({ where: { id: user.id }, data: { emailVerified: false } });
-    for (let i = 0; i <= PASSWORD_FAILURE_LIMIT; i++) expect((await signInFrom(user.email, user.password)).status).toBe(403);
+    for (let i = 0; i <= PASSWORD_FAILURE_LIMIT; i++)
+      expect((await signInFrom(user.email, user.password)).status).toBe(403);
   });
 
   it("does not lock the owner out for long: 15 minutes at most, and a success clears the count", async () => {
@@ -153,7 +159,8 @@ describe("wrong passwords re-entered while signed in, per account", () => {
     async (path) => {
       const user = await createUser();
       const headers = await cookieOf(user);
-      for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++) expect((await reenter(path, "wrong-Password-000", headers)).status).toBe(400);
+      for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++)
+        expect((await reenter(path, "wrong-Password-000", headers)).status).toBe(400);
       const retryAfter = retryAfterOf(await reenter(path, user.password, headers));
       expect(retryAfter).toBeGreaterThan(0);
       expect(retryAfter).toBeLessThanOrEqual(PASSWORD_FAILURE_WINDOW_MS / 1000);
@@ -166,7 +173,8 @@ describe("wrong passwords re-entered while signed in, per account", () => {
     const headers = await cookieOf(user);
     const third = Math.floor(PASSWORD_FAILURE_LIMIT / 3);
     for (let i = 0; i < third; i++) expect((await signInFrom(user.email, "wrong-Password-000")).status).toBe(401);
-    for (let i = 0; i < third; i++) expect((await reenter("/change-password", "wrong-Password-000", headers)).status).toBe(400);
+    for (let i = 0; i < third; i++)
+      expect((await reenter("/change-password", "wrong-Password-000", headers)).status).toBe(400);
     for (let i = 2 * third; i < PASSWORD_FAILURE_LIMIT; i++) {
       expect((await reenter("/verify-password", "wrong-Password-000", headers)).status).toBe(400);
     }
@@ -178,7 +186,8 @@ describe("wrong passwords re-entered while signed in, per account", () => {
   it("a session token sent as Authorization: Bearer counts against the same account as the cookie", async () => {
     const user = await createUser();
     const bearer = { authorization: `Bearer ${(await signIn(user)).signedToken}` };
-    for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++) expect((await reenter("/verify-password", "wrong-Password-000", bearer)).status).toBe(400);
+    for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++)
+      expect((await reenter("/verify-password", "wrong-Password-000", bearer)).status).toBe(400);
     expect(retryAfterOf(await reenter("/verify-password", user.password, bearer))).toBeGreaterThan(0);
   });
 
@@ -186,7 +195,9 @@ describe("wrong passwords re-entered while signed in, per account", () => {
     const user = await createUser();
     const headers = await cookieOf(user);
     const responses = await Promise.all(
-      Array.from({ length: 3 * PASSWORD_FAILURE_LIMIT }, () => reenter("/verify-password", "wrong-Password-000", headers)),
+      Array.from({ length: 3 * PASSWORD_FAILURE_LIMIT }, () =>
+        reenter("/verify-password", "wrong-Password-000", headers),
+      ),
     );
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 400)).toHaveLength(PASSWORD_FAILURE_LIMIT);
@@ -197,10 +208,12 @@ describe("wrong passwords re-entered while signed in, per account", () => {
     const user = await createUser();
     const headers = await cookieOf(user);
     for (let round = 0; round < 2; round++) {
-      for (let i = 0; i < PASSWORD_FAILURE_LIMIT - 1; i++) await reenter("/verify-password", "wrong-Password-000", headers);
+      for (let i = 0; i < PASSWORD_FAILURE_LIMIT - 1; i++)
+        await reenter("/verify-password", "wrong-Password-000", headers);
       expect((await reenter("/verify-password", user.password, headers)).status).toBe(200);
     }
-    for (let i = 0; i < PASSWORD_FAILURE_LIMIT - 1; i++) await reenter("/verify-password", "wrong-Password-000", headers);
+    for (let i = 0; i < PASSWORD_FAILURE_LIMIT - 1; i++)
+      await reenter("/verify-password", "wrong-Password-000", headers);
     for (let i = 0; i < 3; i++) expect((await reenter("/verify-password", "wrong-Password-000", {})).status).toBe(401);
     expect((await reenter("/verify-password", user.password, headers)).status).toBe(200);
   });
@@ -209,7 +222,9 @@ describe("wrong passwords re-entered while signed in, per account", () => {
 describe("tRPC mutations per user", () => {
   it("answers TOO_MANY_REQUESTS past MUTATION_RATE_LIMIT a minute, and nothing is written", async () => {
     const caller = await createTestCaller(await createUser());
-    const results = await Promise.all(Array.from({ length: 125 }, (_, i) => codeOf(caller.task.create({ title: `burst ${i}` }))));
+    const results = await Promise.all(
+      Array.from({ length: 125 }, (_, i) => codeOf(caller.task.create({ title: `burst ${i}` }))),
+    );
     expect(results.filter((code) => code === "OK")).toHaveLength(120);
     expect(results.filter((code) => code === "TOO_MANY_REQUESTS")).toHaveLength(5);
     expect((await caller.task.stats()).total).toBe(120);

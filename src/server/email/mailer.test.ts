@@ -51,7 +51,12 @@ describe("mail without SMTP_URL outside development", () => {
       const { sendMail } = await import("@/server/email/mailer");
       const before = logs.raw.length;
       const link = "http://localhost:3000/api/auth/reset-password/secret-token-in-the-path-123?callbackURL=%2F";
-      await sendMail({ to: "quiet@example.com", subject: "Taskforge: reset", text: `Reset: ${link}`, html: `<a href="${link}">x</a>` });
+      await sendMail({
+        to: "quiet@example.com",
+        subject: "Taskforge: reset",
+        text: `Reset: ${link}`,
+        html: `<a href="${link}">x</a>`,
+      });
       const written = logs.raw.slice(before).join("");
       expect(logs.lines().slice(before)).toEqual([
         expect.objectContaining({ level: "error", mail: { to: "quiet@example.com", subject: "Taskforge: reset" } }),

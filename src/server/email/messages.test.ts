@@ -38,7 +38,14 @@ describe("the name in a mail", () => {
   });
 
   it("is left out when it reads like a link or an address", () => {
-    for (const name of ["https://evil.example/x", "evil.example", "www.evil", "mallory@evil.example", "a/b", "<b>Bob</b>"]) {
+    for (const name of [
+      "https://evil.example/x",
+      "evil.example",
+      "www.evil",
+      "mallory@evil.example",
+      "a/b",
+      "<b>Bob</b>",
+    ]) {
       expect(greeting(name)).toBe("Hello,");
     }
     expect(greeting("\n\n")).toBe("Hello,");
@@ -46,7 +53,7 @@ describe("the name in a mail", () => {
 
   it("is bounded and escaped in HTML", () => {
     expect(greeting("x".repeat(100))).toBe(`Hello ${"x".repeat(60)},`);
-    const [mail] = mailsFor("Tom & \"Jerry\"");
+    const [mail] = mailsFor('Tom & "Jerry"');
     expect(mail?.html).toContain("<p>Hello Tom &#38; &#34;Jerry&#34;,</p>");
   });
 });

@@ -23,28 +23,42 @@ describe("api listener", () => {
 
   it.each([
     ["a body of the wrong type", { "content-type": "text/plain" }, 415, "UNSUPPORTED_MEDIA_TYPE"],
-    ["a body past the limit, announced", { "content-type": "application/json", "content-length": String(LARGE.byteLength) }, 413, "PAYLOAD_TOO_LARGE"],
+    [
+      "a body past the limit, announced",
+      { "content-type": "application/json", "content-length": String(LARGE.byteLength) },
+      413,
+      "PAYLOAD_TOO_LARGE",
+    ],
     ["a body past the limit, chunked", { "content-type": "application/json" }, 413, "PAYLOAD_TOO_LARGE"],
-  ])("answers %s before reading it, and the same connection serves the next request", async (_, headers, status, code) => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    try {
-      const refused = await rawRequest(server.url, { method: "POST", path: "/api/trpc/task.create", headers, body: LARGE, agent });
-      expect(refused.status).toBe(status);
-      expect(codeOf(refused)).toBe(code);
-      const next = await rawRequest(server.url, { path: "/api/trpc/health.check", agent });
-      expect(next.status).toBe(200);
-      expect(next.reusedSocket).toBe(true);
-    } finally {
-      agent.destroy();
-    }
-  });
+  ])(
+    "answers %s before reading it, and the same connection serves the next request",
+    async (_, headers, status, code) => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const refused = await rawRequest(server.url, {
+          method: "POST",
+          path: "/api/trpc/task.create",
+          headers,
+          body: LARGE,
+          agent,
+        });
+        expect(refused.status).toBe(status);
+        expect(codeOf(refused)).toBe(code);
+        const next = await rawRequest(server.url, { path: "/api/trpc/health.check", agent });
+        expect(next.status).toBe(200);
+        expect(next.reusedSocket).toBe(true);
+      } finally {
+        agent.destroy();
+      }
+    },
+  );
 
   it("survives a client that goes away halfway through a body, and serves the next one", async () => {
     const { hostname, port } = new URL(server.url);
     const socket = connect(Number(port), hostname);
     await new Promise((resolve) => socket.once("connect", resolve));
     socket.write(
-      "POST /api/trpc/task.create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"json\":",
+      'POST /api/trpc/task.create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"json":',
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     socket.destroy();
@@ -147,18 +161,23 @@ describe("api listener: every method gets an answer", () => {
     ["GET", "http://localhost:99999/", 400],
     ["GET", "http://[::1/", 400],
     ["GET", "ftp://localhost/", 400],
-  ])("%s %s, a target that is no path: %i from the listener, not left to Next (a 500 and a stack trace for some)", async (method, target, status) => {
-    const request = `${method} ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`;
-    const answer = await exchange(await openSocket(server.url), (socket) => socket.write(request));
-    expect(statusOf(answer.text)).toBe(status);
-    if (status === 204) expect(headerOf(answer.text, "allow")).toBe("GET, HEAD, POST");
-    expect(consoleError).not.toHaveBeenCalled();
-  });
+  ])(
+    "%s %s, a target that is no path: %i from the listener, not left to Next (a 500 and a stack trace for some)",
+    async (method, target, status) => {
+      const request = `${method} ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`;
+      const answer = await exchange(await openSocket(server.url), (socket) => socket.write(request));
+      expect(statusOf(answer.text)).toBe(status);
+      if (status === 204) expect(headerOf(answer.text, "allow")).toBe("GET, HEAD, POST");
+      expect(consoleError).not.toHaveBeenCalled();
+    },
+  );
 
   it("the same connection serves the next request after a 405", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      expect((await rawRequest(server.url, { method: "TRACE", path: "/api/trpc/health.check", agent })).status).toBe(405);
+      expect((await rawRequest(server.url, { method: "TRACE", path: "/api/trpc/health.check", agent })).status).toBe(
+        405,
+      );
       const next = await rawRequest(server.url, { path: "/api/trpc/health.check", agent });
       expect(next.status).toBe(200);
       expect(next.reusedSocket).toBe(true);
@@ -168,9 +187,12 @@ describe("api listener: every method gets an answer", () => {
   });
 
   it.each([
-    ["throws", () => {
-      throw new Error("boom");
-    }],
+    [
+      "throws",
+      () => {
+        throw new Error("boom");
+      },
+    ],
     ["rejects", () => Promise.reject(new Error("boom"))],
   ])("a page handler that %s: a 500 with a request id, the error in the app's log only", async (_, fallback) => {
     const failing = await startTestServer(fallback);
@@ -192,7 +214,11 @@ describe("api listener: every method gets an answer", () => {
 describe("api listener: slow clients are cut", () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   beforeAll(async () => {
-    server = await startTestServer(undefined, { headersTimeoutMs: 400, requestTimeoutMs: 800, timeoutCheckIntervalMs: 100 });
+    server = await startTestServer(undefined, {
+      headersTimeoutMs: 400,
+      requestTimeoutMs: 800,
+      timeoutCheckIntervalMs: 100,
+    });
   });
   afterAll(() => server.close());
 
@@ -215,7 +241,8 @@ describe("api listener: slow clients are cut", () => {
   });
 
   it("a body sent a few bytes at a time: closed once the request timeout passes", async () => {
-    const head = "POST /api/trpc/task.create HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n";
+    const head =
+      "POST /api/trpc/task.create HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n";
     const answer = await exchange(await openSocket(server.url), (socket) => {
       socket.write(head);
       trickle("x".repeat(10_000), 20)(socket);

@@ -73,7 +73,13 @@ function trustSocketAddress(req: IncomingMessage): string | undefined {
  * A web Request for `url` from Node's message, with `forwardedFor` as its X-Forwarded-For. X-Request-Id is the id
  * chosen here, so the handler uses the same one.
  */
-function toRequest(req: IncomingMessage, res: ServerResponse, url: URL, forwardedFor: string | undefined, requestId: string): Request {
+function toRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  forwardedFor: string | undefined,
+  requestId: string,
+): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
@@ -130,7 +136,13 @@ function answerTargetWithoutPath(req: IncomingMessage, res: ServerResponse): voi
 }
 
 /** Logs `error` and, unless a response has started, answers 500, both with `requestId`. */
-function failRequest(req: IncomingMessage, res: ServerResponse, requestId: string, endpoint: string, error: unknown): void {
+function failRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  endpoint: string,
+  error: unknown,
+): void {
   // The access line (with the route) is already written when a handler failed; the path itself may carry a token.
   logger.error({ requestId, err: error, method: req.method, endpoint }, "request failed");
   if (res.headersSent) return void res.end();
@@ -151,7 +163,8 @@ export function createApiListener(origin: string, fallback: RequestListener): Re
     const fail = (error: unknown) =>
       failRequest(req, res, (requestId ??= requestIdFrom(req.headers[REQUEST_ID_HEADER])), endpoint, error);
     try {
-      if (UNSERVED_METHODS.has(req.method ?? "")) return answer(res, 405, "Method Not Allowed", { allow: SERVED_METHODS });
+      if (UNSERVED_METHODS.has(req.method ?? ""))
+        return answer(res, 405, "Method Not Allowed", { allow: SERVED_METHODS });
       const forwardedFor = trustSocketAddress(req);
       const url = req.url ?? "/";
       const path = normalisedPath(url);

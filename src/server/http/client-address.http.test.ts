@@ -45,25 +45,30 @@ describe("through the production listener, with Next's route handlers behind it"
   });
   afterAll(() => server.close());
 
-  it.each(AUTH_SPELLINGS)("%s… keeps the per-IP limit of the real address however X-Forwarded-For is forged", async (prefix) => {
-    const localAddress = nextLoopback();
-    const rules: Record<string, { max: number } | undefined> = auth.options.rateLimit.customRules;
-    const max = rules["/request-password-reset"]?.max ?? 0;
-    const statuses: number[] = [];
-    for (let n = 0; n <= max; n++) {
-      const body = Buffer.from(JSON.stringify({ email: `nobody-${randomUUID()}@example.com`, redirectTo: "/reset-password" }));
-      const response = await rawRequest(server.url, {
-        method: "POST",
-        path: `${prefix}request-password-reset`,
-        headers: forged(n),
-        body,
-        localAddress,
-      });
-      statuses.push(response.status);
-    }
-    expect(statuses.slice(0, max).every((status) => status === 200)).toBe(true);
-    expect(statuses.at(-1)).toBe(429);
-  });
+  it.each(AUTH_SPELLINGS)(
+    "%s… keeps the per-IP limit of the real address however X-Forwarded-For is forged",
+    async (prefix) => {
+      const localAddress = nextLoopback();
+      const rules: Record<string, { max: number } | undefined> = auth.options.rateLimit.customRules;
+      const max = rules["/request-password-reset"]?.max ?? 0;
+      const statuses: number[] = [];
+      for (let n = 0; n <= max; n++) {
+        const body = Buffer.from(
+          JSON.stringify({ email: `nobody-${randomUUID()}@example.com`, redirectTo: "/reset-password" }),
+        );
+        const response = await rawRequest(server.url, {
+          method: "POST",
+          path: `${prefix}request-password-reset`,
+          headers: forged(n),
+          body,
+          localAddress,
+        });
+        statuses.push(response.status);
+      }
+      expect(statuses.slice(0, max).every((status) => status === 200)).toBe(true);
+      expect(statuses.at(-1)).toBe(429);
+    },
+  );
 
   it.each(["/./api/auth/", "/%2e/api/auth/", "//api/auth/"])(
     "%s… records the real address in the audit log and on the session",
@@ -86,21 +91,27 @@ describe("through the production listener, with Next's route handlers behind it"
     },
   );
 
-  it.each(["/./api/trpc/", "/%2e/api/trpc/", "//api/trpc/"])("%s… records the real address of a tRPC call", async (prefix) => {
-    const localAddress = nextLoopback();
-    const user = await createUser();
-    const { headers } = await signIn(user);
-    const response = await rawRequest(server.url, {
-      method: "POST",
-      path: `${prefix}session.revokeOthers`,
-      headers: { ...forged(9), cookie: headers.get("cookie") ?? "" },
-      body: Buffer.from("{}"),
-      localAddress,
-    });
-    expect(response.status).toBe(200);
-    const events = await db.authEvent.findMany({ where: { userId: user.id, type: "session-revoked" }, select: { ip: true } });
-    expect(events).toEqual([{ ip: localAddress }]);
-  });
+  it.each(["/./api/trpc/", "/%2e/api/trpc/", "//api/trpc/"])(
+    "%s… records the real address of a tRPC call",
+    async (prefix) => {
+      const localAddress = nextLoopback();
+      const user = await createUser();
+      const { headers } = await signIn(user);
+      const response = await rawRequest(server.url, {
+        method: "POST",
+        path: `${prefix}session.revokeOthers`,
+        headers: { ...forged(9), cookie: headers.get("cookie") ?? "" },
+        body: Buffer.from("{}"),
+        localAddress,
+      });
+      expect(response.status).toBe(200);
+      const events = await db.authEvent.findMany({
+        where: { userId: user.id, type: "session-revoked" },
+        select: { ip: true },
+      });
+      expect(events).toEqual([{ ip: localAddress }]);
+    },
+  );
 });
 
 describe("what the listener hands to Next", () => {

@@ -70,8 +70,8 @@ describe("request ids", () => {
 
   it("without X-Request-Id each request gets its own UUID", async () => {
     const ids = await Promise.all(
-      ["/api/trpc/health.check", "/api/trpc/health.check", "/api/auth/get-session"].map(
-        async (path) => (await send(path)).headers.get(REQUEST_ID_HEADER),
+      ["/api/trpc/health.check", "/api/trpc/health.check", "/api/auth/get-session"].map(async (path) =>
+        (await send(path)).headers.get(REQUEST_ID_HEADER),
       ),
     );
     for (const id of ids) expect(id).toMatch(UUID);
@@ -94,7 +94,13 @@ describe("error responses carry the request id", () => {
     const body = (await response.json()) as TrpcErrorBody;
     expect(body.error.json.data.requestId).toBe("trace-401");
     expect(accessLineOf("trace-401")).toEqual([
-      expect.objectContaining({ level: "info", method: "GET", path: "/api/trpc/user.me", status: 401, authMethod: null }),
+      expect.objectContaining({
+        level: "info",
+        method: "GET",
+        path: "/api/trpc/user.me",
+        status: 401,
+        authMethod: null,
+      }),
     ]);
   });
 
@@ -139,7 +145,9 @@ describe("unexpected errors", () => {
   it("in a procedure: logged at error level with the id, the procedure and the stack; the body names the id", async () => {
     const { headers } = await signIn(await createUser());
     const response = await databaseFailsDuring(() =>
-      send("/api/trpc/task.stats", { headers: { cookie: headers.get("cookie") ?? "", [REQUEST_ID_HEADER]: "boom-trpc" } }),
+      send("/api/trpc/task.stats", {
+        headers: { cookie: headers.get("cookie") ?? "", [REQUEST_ID_HEADER]: "boom-trpc" },
+      }),
     );
     expect(response.status).toBe(500);
     expect(response.headers.get(REQUEST_ID_HEADER)).toBe("boom-trpc");
@@ -148,7 +156,11 @@ describe("unexpected errors", () => {
     // The session lookup failed: logged once by Better Auth where it happened, once by us, both with the id.
     const failed = linesOf("boom-trpc").filter((line) => line.msg === "procedure failed");
     expect(failed).toEqual([
-      expect.objectContaining({ level: "error", procedure: "task.stats", err: expect.objectContaining({ stack: expect.any(String) }) }),
+      expect.objectContaining({
+        level: "error",
+        procedure: "task.stats",
+        err: expect.objectContaining({ stack: expect.any(String) }),
+      }),
     ]);
     expect(JSON.stringify(failed)).toContain("Connection terminated unexpectedly");
     expect(accessLineOf("boom-trpc")).toEqual([expect.objectContaining({ status: 500 })]);
@@ -170,7 +182,9 @@ describe("unexpected errors", () => {
     const errors = linesOf("boom-auth").filter((line) => line.level === "error");
     expect(errors.length).toBeGreaterThan(0);
     expect(JSON.stringify(errors)).toContain("Connection terminated unexpectedly");
-    expect(accessLineOf("boom-auth")).toEqual([expect.objectContaining({ path: "/api/auth/sign-in/email", status: 500 })]);
+    expect(accessLineOf("boom-auth")).toEqual([
+      expect.objectContaining({ path: "/api/auth/sign-in/email", status: 500 }),
+    ]);
   });
 });
 
@@ -207,18 +221,25 @@ describe("secrets never reach the log", () => {
 
     const user = await createUser();
     const wrongPassword = "wrong-horse-battery-77";
-    expect((await send("/api/auth/sign-in/email", { body: { email: user.email, password: wrongPassword } })).status).toBe(401);
+    expect(
+      (await send("/api/auth/sign-in/email", { body: { email: user.email, password: wrongPassword } })).status,
+    ).toBe(401);
     const signedIn = await send("/api/auth/sign-in/email", { body: { email: user.email, password: STRONG_PASSWORD } });
     expect(signedIn.status).toBe(200);
     const sessionToken = signedIn.headers.get("set-auth-token") ?? "";
-    const cookie = signedIn.headers.getSetCookie().map((entry) => entry.split(";")[0] ?? "").join("; ");
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .map((entry) => entry.split(";")[0] ?? "")
+      .join("; ");
     const cookieValue = decodeURIComponent(cookie.split("=").slice(1).join("="));
 
     const minted = await send("/api/auth/token", { headers: { authorization: `Bearer ${sessionToken}` } });
     const { token: jwt } = (await minted.json()) as { token: string };
     expect((await send("/api/trpc/user.me", { headers: { authorization: `Bearer ${jwt}` } })).status).toBe(200);
     expect((await send("/api/trpc/user.me", { headers: { cookie } })).status).toBe(200);
-    expect((await send("/api/trpc/task.create", { body: { json: { title: "t" } }, headers: { cookie } })).status).toBe(200);
+    expect((await send("/api/trpc/task.create", { body: { json: { title: "t" } }, headers: { cookie } })).status).toBe(
+      200,
+    );
 
     const written = logs.raw.slice(before).join("");
     // Not vacuous: every one of those requests was logged.
@@ -252,13 +273,17 @@ describe("secrets never reach the log", () => {
     // Sign-up, and the address confirmed with the mailed token (which signs the user in).
     const email = `flows-${Date.now()}@example.com`;
     const firstPassword = keep("amber-quarry-lantern-83");
-    expect((await send("/api/auth/sign-up/email", { body: { name: "Flow", email, password: firstPassword } })).status).toBe(200);
+    expect(
+      (await send("/api/auth/sign-up/email", { body: { name: "Flow", email, password: firstPassword } })).status,
+    ).toBe(200);
     const confirmLink = new URL(linkIn(await mailTo(email, /confirm your email/), `${BASE_URL}/verify-email`));
     const confirmToken = keep(confirmLink.searchParams.get("token"));
     const confirmed = await send("/api/auth/confirm-email", { body: { token: confirmToken, password: firstPassword } });
     expect(confirmed.status).toBe(200);
     keepCookies(confirmed);
-    expect((await send("/api/auth/confirm-email", { body: { token: `${confirmToken}x`, password: firstPassword } })).status).toBe(400);
+    expect(
+      (await send("/api/auth/confirm-email", { body: { token: `${confirmToken}x`, password: firstPassword } })).status,
+    ).toBe(400);
 
     // Sign-in (a wrong password first), the session token as a bearer credential, a JWT, signed-in calls.
     const wrongPassword = keep("copper-wrong-meadow-19");
@@ -282,16 +307,26 @@ describe("secrets never reach the log", () => {
     cookie = keepCookies(changed);
 
     // Reset: the link's token travels in the path, then in the page's query, then in a body.
-    expect((await auth("/request-password-reset", { body: { email, redirectTo: "/reset-password" } })).status).toBe(200);
-    const resetLink = new URL(linkIn(await mailTo(email, /reset your password/), `${BASE_URL}/api/auth/reset-password/`));
+    expect((await auth("/request-password-reset", { body: { email, redirectTo: "/reset-password" } })).status).toBe(
+      200,
+    );
+    const resetLink = new URL(
+      linkIn(await mailTo(email, /reset your password/), `${BASE_URL}/api/auth/reset-password/`),
+    );
     const resetToken = keep(resetLink.pathname.split("/").at(-1));
-    const opened = await send(`${resetLink.pathname}${resetLink.search}`, { headers: { [REQUEST_ID_HEADER]: "flow-reset-link" } });
+    const opened = await send(`${resetLink.pathname}${resetLink.search}`, {
+      headers: { [REQUEST_ID_HEADER]: "flow-reset-link" },
+    });
     expect(opened.status).toBe(302);
     expect(opened.headers.get("location")).toContain(resetToken);
     expect((await auth(`/reset-password/${resetToken}${resetLink.search}`)).status).toBe(302);
     const thirdPassword = keep("saffron-canyon-ledger-52");
-    expect((await auth("/reset-password", { body: { token: resetToken, newPassword: thirdPassword } })).status).toBe(200);
-    expect((await send("/api/auth/reset-password", { body: { token: resetToken, newPassword: thirdPassword } })).status).toBe(400);
+    expect((await auth("/reset-password", { body: { token: resetToken, newPassword: thirdPassword } })).status).toBe(
+      200,
+    );
+    expect(
+      (await send("/api/auth/reset-password", { body: { token: resetToken, newPassword: thirdPassword } })).status,
+    ).toBe(400);
     expect((await send(`/api/auth/reset-password/${resetToken}?callbackURL=%2Freset-password`)).status).toBe(302);
 
     // Sign-in with the new password, and sign-out.
@@ -306,7 +341,8 @@ describe("secrets never reach the log", () => {
     for (const secret of secrets) {
       expect(secret.length).toBeGreaterThanOrEqual(16);
       for (const form of new Set([secret, encodeURIComponent(secret)])) {
-        if (written.includes(form)) throw new Error(`a secret reached the log: ${written.split("\n").find((line) => line.includes(form))}`);
+        if (written.includes(form))
+          throw new Error(`a secret reached the log: ${written.split("\n").find((line) => line.includes(form))}`);
       }
     }
     // Not vacuous: the reset link was logged, by its route, and Better Auth's own lines were written too.
@@ -319,9 +355,15 @@ describe("secrets never reach the log", () => {
   it("fields named like secrets are redacted wherever a library puts them", () => {
     const before = logs.raw.length;
     const { log } = betterAuthLogger();
-    log?.("warn", "something happened", { password: "p4ssw0rd-xyz", token: "tok-xyz-123", headers: { cookie: "sid=abc123xyz" } });
+    log?.("warn", "something happened", {
+      password: "p4ssw0rd-xyz",
+      token: "tok-xyz-123",
+      headers: { cookie: "sid=abc123xyz" },
+    });
     const [line] = logs.lines().slice(before);
-    expect(line).toMatchObject({ detail: { password: "[redacted]", token: "[redacted]", headers: { cookie: "[redacted]" } } });
+    expect(line).toMatchObject({
+      detail: { password: "[redacted]", token: "[redacted]", headers: { cookie: "[redacted]" } },
+    });
     expect(logs.raw.slice(before).join("")).not.toMatch(/p4ssw0rd-xyz|tok-xyz-123|abc123xyz/);
   });
 });

@@ -17,7 +17,10 @@ describe("requestIdFrom", () => {
   it("replaces anything else (too long, other characters, several values, none) with a new UUID", () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.string({ maxLength: 300 }), fc.string({ minLength: 129, maxLength: 300 }).map((s) => s.replace(/./g, "a"))),
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.string({ minLength: 129, maxLength: 300 }).map((s) => s.replace(/./g, "a")),
+        ),
         (incoming) => {
           fc.pre(!SANE.test(incoming));
           expect(requestIdFrom(incoming)).toMatch(UUID);

@@ -18,7 +18,7 @@ function pathOfTarget(target: string): string | null {
  */
 export function normalisedPath(target: string): string | null {
   let path = pathOfTarget(target);
-  for (let previous = null; path !== null && path !== previous; ) {
+  for (let previous = null; path !== null && path !== previous;) {
     previous = path;
     const resolved: string = new URL(`http://host${path.replace(/[\\/]+/g, "/")}`).pathname;
     path = resolved.replace(UNRESERVED_ESCAPE, (escape) => String.fromCharCode(parseInt(escape.slice(1), 16)));

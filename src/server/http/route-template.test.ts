@@ -17,7 +17,13 @@ describe("routeTemplates", () => {
   });
 
   it("writes any other path below the endpoint as the endpoint and a placeholder", () => {
-    for (const path of [`/api/x/${TOKEN}`, `/api/x/items/${TOKEN}/more`, `/api/x/plain/${TOKEN}`, "/api/x", `/elsewhere/${TOKEN}`]) {
+    for (const path of [
+      `/api/x/${TOKEN}`,
+      `/api/x/items/${TOKEN}/more`,
+      `/api/x/plain/${TOKEN}`,
+      "/api/x",
+      `/elsewhere/${TOKEN}`,
+    ]) {
       expect(routeOf(path)).toBe(`/api/x/${UNMATCHED_ROUTE}`);
     }
   });

@@ -38,9 +38,25 @@ describe("security headers from the API listener", () => {
 
   const requests: [string, Parameters<typeof rawRequest>[1]][] = [
     ["a tRPC query", { path: "/api/trpc/health.check" }],
-    ["a tRPC refusal", { method: "POST", path: "/api/trpc/task.create", headers: { "content-type": "text/plain" }, body: Buffer.from("x") }],
+    [
+      "a tRPC refusal",
+      {
+        method: "POST",
+        path: "/api/trpc/task.create",
+        headers: { "content-type": "text/plain" },
+        body: Buffer.from("x"),
+      },
+    ],
     ["an auth answer", { path: "/api/auth/get-session" }],
-    ["an auth refusal", { method: "POST", path: "/api/auth/sign-in/email", headers: { "content-type": "application/json" }, body: Buffer.from("{}") }],
+    [
+      "an auth refusal",
+      {
+        method: "POST",
+        path: "/api/auth/sign-in/email",
+        headers: { "content-type": "application/json" },
+        body: Buffer.from("{}"),
+      },
+    ],
   ];
 
   it.each(requests)("on %s", async (_, request) => {

@@ -41,7 +41,9 @@ const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 function refuseConnect(_req: IncomingMessage, socket: Duplex): void {
   socket.on("error", () => socket.destroy());
-  socket.end(`HTTP/1.1 405 Method Not Allowed\r\nAllow: ${SERVED_METHODS}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+  socket.end(
+    `HTTP/1.1 405 Method Not Allowed\r\nAllow: ${SERVED_METHODS}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+  );
 }
 
 /**

@@ -3,7 +3,12 @@
 import Redis from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { type CounterStore, databaseCounterStore, failoverCounterStore, redisCounterStore } from "@/server/rate-limit/counter-store";
+import {
+  type CounterStore,
+  databaseCounterStore,
+  failoverCounterStore,
+  redisCounterStore,
+} from "@/server/rate-limit/counter-store";
 import { createRedisFailover } from "@/server/redis/failover";
 import { startTcpProxy } from "@/test/tcp-proxy";
 
@@ -81,7 +86,10 @@ describe.skipIf(!redisUrl)("failover counter store", () => {
       maxRetriesPerRequest: 1,
     });
     const warnings: string[] = [];
-    const failover = createRedisFailover(viaProxy, { probeIntervalMs: 50, log: { warn: (line) => warnings.push(line), info: () => {} } });
+    const failover = createRedisFailover(viaProxy, {
+      probeIntervalMs: 50,
+      log: { warn: (line) => warnings.push(line), info: () => {} },
+    });
     const store = failoverCounterStore(failover, redisCounterStore(viaProxy), databaseCounterStore(db));
     const k = `contract:failover:${Math.random().toString(36).slice(2)}`;
     try {

@@ -32,7 +32,9 @@ export function databaseCounterStore(db: Database): CounterStore {
     async peek(key, windowMs) {
       const row = await db.rateLimit.findUnique({ where: { key }, select: { count: true, lastRequest: true } });
       const start = Number(row?.lastRequest ?? 0);
-      return start + windowMs > Date.now() && row ? { count: row.count, resetAt: start + windowMs } : { count: 0, resetAt: 0 };
+      return start + windowMs > Date.now() && row
+        ? { count: row.count, resetAt: start + windowMs }
+        : { count: 0, resetAt: 0 };
     },
     async release(key, windowMs) {
       await db.$executeRaw`
@@ -55,7 +57,11 @@ export function redisCounterStore(redis: Redis): CounterStore {
     async hit(key, windowMs) {
       const result = await redis.multi().incr(key).pexpire(key, windowMs, "NX").pttl(key).exec();
       if (!result) throw new Error("Redis transaction aborted");
-      const [[incrError, count], , [ttlError, ttl]] = result as [[Error | null, number], unknown, [Error | null, number]];
+      const [[incrError, count], , [ttlError, ttl]] = result as [
+        [Error | null, number],
+        unknown,
+        [Error | null, number],
+      ];
       if (incrError || ttlError) throw incrError ?? ttlError;
       return { count, resetAt: Date.now() + Math.max(ttl, 0) };
     },
@@ -77,12 +83,32 @@ export function redisCounterStore(redis: Redis): CounterStore {
  * Redis while it answers, the database while it does not: a limit is never skipped. Counts do not move between
  * the stores, so a window that spans a switch starts again in the other one.
  */
-export function failoverCounterStore(failover: RedisFailover, redisStore: CounterStore, databaseStore: CounterStore): CounterStore {
+export function failoverCounterStore(
+  failover: RedisFailover,
+  redisStore: CounterStore,
+  databaseStore: CounterStore,
+): CounterStore {
   return {
-    hit: (key, windowMs) => failover.use(() => redisStore.hit(key, windowMs), () => databaseStore.hit(key, windowMs)),
-    peek: (key, windowMs) => failover.use(() => redisStore.peek(key, windowMs), () => databaseStore.peek(key, windowMs)),
-    release: (key, windowMs) => failover.use(() => redisStore.release(key, windowMs), () => databaseStore.release(key, windowMs)),
-    reset: (key) => failover.use(() => redisStore.reset(key), () => databaseStore.reset(key)),
+    hit: (key, windowMs) =>
+      failover.use(
+        () => redisStore.hit(key, windowMs),
+        () => databaseStore.hit(key, windowMs),
+      ),
+    peek: (key, windowMs) =>
+      failover.use(
+        () => redisStore.peek(key, windowMs),
+        () => databaseStore.peek(key, windowMs),
+      ),
+    release: (key, windowMs) =>
+      failover.use(
+        () => redisStore.release(key, windowMs),
+        () => databaseStore.release(key, windowMs),
+      ),
+    reset: (key) =>
+      failover.use(
+        () => redisStore.reset(key),
+        () => databaseStore.reset(key),
+      ),
   };
 }
 

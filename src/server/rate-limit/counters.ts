@@ -7,4 +7,6 @@ import { redis, redisFailover } from "@/server/redis";
 export const databaseCounters = databaseCounterStore(db);
 
 export const counters =
-  redis && redisFailover ? failoverCounterStore(redisFailover, redisCounterStore(redis), databaseCounters) : databaseCounters;
+  redis && redisFailover
+    ? failoverCounterStore(redisFailover, redisCounterStore(redis), databaseCounters)
+    : databaseCounters;

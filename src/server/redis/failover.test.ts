@@ -9,7 +9,11 @@ const redisUrl = process.env.REDIS_URL;
 /** A log that keeps what it is told, to check the warnings. */
 function memoryLog() {
   const lines: string[] = [];
-  return { lines, warn: (line: string) => lines.push(`warn ${line}`), info: (line: string) => lines.push(`info ${line}`) };
+  return {
+    lines,
+    warn: (line: string) => lines.push(`warn ${line}`),
+    info: (line: string) => lines.push(`info ${line}`),
+  };
 }
 
 async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
@@ -35,7 +39,11 @@ describe.skipIf(!redisUrl)("Redis failover", () => {
 
   function setup() {
     proxy.restore();
-    const redis = new Redis(proxy.through(redisUrl ?? ""), { lazyConnect: true, commandTimeout: 200, maxRetriesPerRequest: 1 });
+    const redis = new Redis(proxy.through(redisUrl ?? ""), {
+      lazyConnect: true,
+      commandTimeout: 200,
+      maxRetriesPerRequest: 1,
+    });
     clients.push(redis);
     const log = memoryLog();
     return { redis, log, failover: createRedisFailover(redis, { probeIntervalMs: 50, log }) };

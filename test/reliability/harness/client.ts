@@ -53,7 +53,13 @@ async function send(url: string, options: Options): Promise<Reply> {
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
     const body = await response.text();
-    return { status: response.status, ms: performance.now() - started, body, headers: response.headers, code: trpcCode(body) };
+    return {
+      status: response.status,
+      ms: performance.now() - started,
+      body,
+      headers: response.headers,
+      code: trpcCode(body),
+    };
   } catch (error) {
     const failure =
       error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")
@@ -104,9 +110,11 @@ export function appClient(base: string, origin: string) {
     base,
     signUp: (email: string, password = PASSWORD, ip = nextIp()) =>
       auth("/sign-up/email", { body: { name: "Reliability", email, password }, ip }),
-    signIn: (email: string, password = PASSWORD, ip = nextIp()) => auth("/sign-in/email", { body: { email, password }, ip }),
+    signIn: (email: string, password = PASSWORD, ip = nextIp()) =>
+      auth("/sign-in/email", { body: { email, password }, ip }),
     /** Confirms an address with the token of its confirmation link and the password chosen at sign-up. */
-    confirmEmail: (token: string, password = PASSWORD, ip = nextIp()) => auth("/confirm-email", { body: { token, password }, ip }),
+    confirmEmail: (token: string, password = PASSWORD, ip = nextIp()) =>
+      auth("/confirm-email", { body: { token, password }, ip }),
     signOut: (cookie: string) => auth("/sign-out", { body: {}, cookie }),
     changePassword: (cookie: string, currentPassword: string, newPassword: string) =>
       auth("/change-password", { body: { currentPassword, newPassword, revokeOtherSessions: true }, cookie }),

@@ -35,9 +35,12 @@ export class Report {
     const width = Math.max(...this.figures.map(([name]) => name.length), 10);
     for (const [name, value] of this.figures) console.info(`  ${name.padEnd(width)}  ${value}`);
     const passed = this.claims.length - this.failed;
-    console.info(`  ${"claims".padEnd(width)}  ${passed}/${this.claims.length} passed${this.failed ? `, ${this.failed} FAILED` : ""}`);
+    console.info(
+      `  ${"claims".padEnd(width)}  ${passed}/${this.claims.length} passed${this.failed ? `, ${this.failed} FAILED` : ""}`,
+    );
     console.info(`  ${"duration".padEnd(width)}  ${seconds.toFixed(0)} s`);
-    for (const c of this.claims.filter((claim) => !claim.ok)) console.info(`  FAILED: ${c.claim}${c.detail ? ` (${c.detail})` : ""}`);
+    for (const c of this.claims.filter((claim) => !claim.ok))
+      console.info(`  FAILED: ${c.claim}${c.detail ? ` (${c.detail})` : ""}`);
   }
 }
 
@@ -48,7 +51,10 @@ export async function runScript(report: Report, body: () => Promise<void>): Prom
     await body();
   } catch (error) {
     crashed = true;
-    console.error(`\n${report.title}: the script stopped:`, error instanceof Error ? (error.stack ?? error.message) : error);
+    console.error(
+      `\n${report.title}: the script stopped:`,
+      error instanceof Error ? (error.stack ?? error.message) : error,
+    );
   } finally {
     await cleanUp();
   }
@@ -65,7 +71,8 @@ export async function runScript(report: Report, body: () => Promise<void>): Prom
 
 /** How a reply ended, for "errors by kind": `200`, `500 INTERNAL_SERVER_ERROR`, `timeout`, `network: …`. */
 export function kindOf(reply: Reply): string {
-  if (reply.status === 0) return reply.failure?.startsWith("network") ? "network error" : (reply.failure ?? "no answer");
+  if (reply.status === 0)
+    return reply.failure?.startsWith("network") ? "network error" : (reply.failure ?? "no answer");
   return reply.code ? `${reply.status} ${reply.code}` : String(reply.status);
 }
 

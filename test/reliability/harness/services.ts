@@ -108,7 +108,18 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     port,
     async start() {
-      await asPostgres(`${PG_BIN}/pg_ctl`, ["-D", data, "-l", path.join(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
+      await asPostgres(`${PG_BIN}/pg_ctl`, [
+        "-D",
+        data,
+        "-l",
+        path.join(dir, "server.log"),
+        "-o",
+        options,
+        "-w",
+        "-t",
+        "60",
+        "start",
+      ]);
     },
     async stop(mode) {
       await asPostgres(`${PG_BIN}/pg_ctl`, ["-D", data, "-m", mode, "-w", "-t", "60", "stop"]);
@@ -133,14 +144,20 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 /** A fresh database on `serverUrl`, dropped at cleanup. */
 export async function createDatabase(serverUrl: string, name: string): Promise<string> {
   await sql(serverUrl, `CREATE DATABASE ${name}`);
-  onCleanup(`database ${name}`, () => sql(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined));
+  onCleanup(`database ${name}`, () =>
+    sql(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined),
+  );
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
 /** One statement on a connection of its own. */
-export async function sql<Row extends object = Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<Row[]> {
+export async function sql<Row extends object = Record<string, unknown>>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
@@ -166,14 +183,29 @@ export type RedisServer = {
 export async function startRedisServer(): Promise<RedisServer> {
   const dir = await tempDir("redis");
   const port = await freePort(6390, 6420);
-  const cli = async (...args: string[]) => (await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args])).stdout.trim();
+  const cli = async (...args: string[]) =>
+    (await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args])).stdout.trim();
   const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,
     port,
     async start() {
       await run("redis-server", [
-        "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "yes",
-        "--dir", dir, "--pidfile", path.join(dir, "redis.pid"), "--logfile", path.join(dir, "redis.log"),
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "yes",
+        "--dir",
+        dir,
+        "--pidfile",
+        path.join(dir, "redis.pid"),
+        "--logfile",
+        path.join(dir, "redis.log"),
       ]);
       for (let i = 0; i < 100; i++) {
         if ((await cli("ping").catch(() => "")) === "PONG") return;
@@ -198,7 +230,8 @@ export async function startRedisServer(): Promise<RedisServer> {
 /* Processes ----------------------------------------------------------------------------------- */
 
 /** Variables the app reads. */
-const APP_VARIABLES = /^(DATABASE_|PGLITE_|BETTER_AUTH_|TRUSTED_|ADMIN_EMAILS|REQUIRE_EMAIL|SMTP_|EMAIL_FROM|REDIS_|MUTATION_|SESSION_|NODE_ENV$|PORT$|HOSTNAME$)/;
+const APP_VARIABLES =
+  /^(DATABASE_|PGLITE_|BETTER_AUTH_|TRUSTED_|ADMIN_EMAILS|REQUIRE_EMAIL|SMTP_|EMAIL_FROM|REDIS_|MUTATION_|SESSION_|NODE_ENV$|PORT$|HOSTNAME$)/;
 
 export type Service = { name: string; child: ChildProcess; log: () => string };
 
@@ -208,7 +241,8 @@ const services: Service[] = [];
 export async function keepLogs(): Promise<string | null> {
   if (services.length === 0) return null;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "taskforge-reliability-logs-"));
-  for (const service of services) await fs.writeFile(path.join(dir, `${service.name.replace(/[^\w.-]+/g, "_")}.log`), service.log());
+  for (const service of services)
+    await fs.writeFile(path.join(dir, `${service.name.replace(/[^\w.-]+/g, "_")}.log`), service.log());
   return dir;
 }
 
@@ -217,7 +251,12 @@ function startProcess(name: string, command: string, args: string[], env: Record
   // The app's own settings never leak in from the caller's shell: only what `env` sets.
   const inherited: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(inherited)) if (APP_VARIABLES.test(key)) delete inherited[key];
-  const child = spawn(command, args, { cwd: ROOT, env: { ...inherited, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...inherited, ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const chunks: string[] = [];
   child.stdout?.on("data", (chunk: Buffer) => chunks.push(chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => chunks.push(chunk.toString()));
@@ -281,12 +320,32 @@ ${upstreams.map((upstream) => `    server ${upstream} max_fails=0;`).join("\n")}
 }
 `;
   await fs.writeFile(path.join(dir, "nginx.conf"), config);
-  await run("/usr/sbin/nginx", ["-t", "-q", "-p", dir, "-e", path.join(dir, "error.log"), "-c", path.join(dir, "nginx.conf")]);
-  const service = startProcess(`nginx on :${port}`, "/usr/sbin/nginx", ["-p", dir, "-e", path.join(dir, "error.log"), "-c", path.join(dir, "nginx.conf")], {});
+  await run("/usr/sbin/nginx", [
+    "-t",
+    "-q",
+    "-p",
+    dir,
+    "-e",
+    path.join(dir, "error.log"),
+    "-c",
+    path.join(dir, "nginx.conf"),
+  ]);
+  const service = startProcess(
+    `nginx on :${port}`,
+    "/usr/sbin/nginx",
+    ["-p", dir, "-e", path.join(dir, "error.log"), "-c", path.join(dir, "nginx.conf")],
+    {},
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (service.child.exitCode !== null) throw new Error(`nginx exited: ${service.log()}`);
-    if (await fetch(url).then(() => true, () => false)) return { url, service };
+    if (
+      await fetch(url).then(
+        () => true,
+        () => false,
+      )
+    )
+      return { url, service };
     await sleep(50);
   }
   throw new Error("nginx did not start listening");
@@ -302,7 +361,8 @@ export const proxyPort = () => freePort(3390, 3399);
 
 /** `npm start` (migrations first, then the production server) on `port`; resolves once health.check answers. */
 export async function startApp(name: string, port: number, env: Record<string, string>): Promise<AppInstance> {
-  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) throw new Error("No production build in .next: run `npm run build` first.");
+  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID")))
+    throw new Error("No production build in .next: run `npm run build` first.");
   const service = startProcess(`${name} (npm start on :${port})`, "npm", ["start", "--silent"], {
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(port),
@@ -312,7 +372,8 @@ export async function startApp(name: string, port: number, env: Record<string, s
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) throw new Error(`${name} exited with ${service.child.exitCode}:\n${service.log()}`);
+    if (service.child.exitCode !== null)
+      throw new Error(`${name} exited with ${service.child.exitCode}:\n${service.log()}`);
     const healthy = await fetch(`${url}/api/trpc/health.check`, { signal: AbortSignal.timeout(2000) }).then(
       (response) => response.ok,
       () => false,

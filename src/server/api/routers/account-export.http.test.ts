@@ -13,7 +13,9 @@ describe("account.export over HTTP", () => {
     const cookie = (await signIn(user)).headers.get("cookie") ?? "";
     const input = encodeURIComponent(JSON.stringify({ json: null }));
     for (const path of ["account.export", `account.export?input=${input}`]) {
-      const response = await trpcRequest(path, { headers: { cookie, origin: "https://elsewhere.example", "sec-fetch-site": "cross-site" } });
+      const response = await trpcRequest(path, {
+        headers: { cookie, origin: "https://elsewhere.example", "sec-fetch-site": "cross-site" },
+      });
       expect(response.status, path).toBe(405);
       expect(JSON.stringify(await response.json())).not.toContain(user.email);
     }

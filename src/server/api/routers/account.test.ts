@@ -49,7 +49,9 @@ describe("account.delete", () => {
     const user = await createUser();
     const caller = await createTestCaller(user);
     const codes = await Promise.all(
-      Array.from({ length: 3 * PASSWORD_FAILURE_LIMIT }, () => codeOf(caller.account.delete({ password: "not-the-Password-77" }))),
+      Array.from({ length: 3 * PASSWORD_FAILURE_LIMIT }, () =>
+        codeOf(caller.account.delete({ password: "not-the-Password-77" })),
+      ),
     );
     expect(codes.filter((code) => code === "BAD_REQUEST")).toHaveLength(PASSWORD_FAILURE_LIMIT);
     expect(codes.filter((code) => code === "TOO_MANY_REQUESTS")).toHaveLength(2 * PASSWORD_FAILURE_LIMIT);
@@ -72,9 +74,14 @@ describe("account.delete", () => {
 
   it("two admins deleting their accounts at once leave one usable admin", async () => {
     const admins = [await createUser({ role: "admin" }), await createUser({ role: "admin" })];
-    await db.user.updateMany({ where: { role: "admin", id: { notIn: admins.map((admin) => admin.id) } }, data: { role: "user" } });
+    await db.user.updateMany({
+      where: { role: "admin", id: { notIn: admins.map((admin) => admin.id) } },
+      data: { role: "user" },
+    });
     const callers = await Promise.all(admins.map((admin) => createTestCaller(admin)));
-    const codes = await Promise.all(callers.map((caller, i) => codeOf(caller.account.delete({ password: admins[i]?.password ?? "" }))));
+    const codes = await Promise.all(
+      callers.map((caller, i) => codeOf(caller.account.delete({ password: admins[i]?.password ?? "" }))),
+    );
     expect(codes.sort()).toEqual(["OK", "PRECONDITION_FAILED"]);
     expect(await db.user.count({ where: { role: "admin", banned: false } })).toBe(1);
   });

@@ -37,31 +37,36 @@ export const accountRouter = {
    * against the same per-account limit as sign-in, so this is no side door for guessing. The last usable admin
    * cannot leave: the app keeps an admin, as with demotions and bans.
    */
-  delete: protectedProcedure
-    .input(deleteAccountInput)
-    .mutation(async ({ ctx, input }) => {
-      const attempt = await passwordAttempts(counters)
-        .check(ctx.user.email, async () => {
-          const hash = (
-            await ctx.db.account.findFirst({ where: { userId: ctx.user.id, providerId: "credential" }, select: { password: true } })
-          )?.password;
-          return hash ? verifyPassword({ hash, password: input.password }) : false;
-        })
-        .catch((error: unknown) => {
-          // A full hashing queue is a busy server, not a wrong password (the attempt is not counted).
-          if (!(error instanceof PasswordHashingBusy)) throw error;
-          throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: error.message, cause: new RetryLater(error.retryAfterSeconds) });
+  delete: protectedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
+    const attempt = await passwordAttempts(counters)
+      .check(ctx.user.email, async () => {
+        const hash = (
+          await ctx.db.account.findFirst({
+            where: { userId: ctx.user.id, providerId: "credential" },
+            select: { password: true },
+          })
+        )?.password;
+        return hash ? verifyPassword({ hash, password: input.password }) : false;
+      })
+      .catch((error: unknown) => {
+        // A full hashing queue is a busy server, not a wrong password (the attempt is not counted).
+        if (!(error instanceof PasswordHashingBusy)) throw error;
+        throw new TRPCError({
+          code: "SERVICE_UNAVAILABLE",
+          message: error.message,
+          cause: new RetryLater(error.retryAfterSeconds),
         });
-      if ("throttled" in attempt) throw tooManyRequests(attempt.throttled, tooManyWrongPasswordsMessage);
-      if (!attempt.right) throw new TRPCError({ code: "BAD_REQUEST", message: "The password is not right." });
-      // The rows (tasks, accounts and sessions cascade) under the admins' lock, so two admins leaving at once cannot
-      // both go; then every session through Better Auth, so copies in Redis go too.
-      await ctx.db.$transaction(async (tx) => {
-        await keepAnAdmin(tx, { targetId: ctx.user.id });
-        await tx.user.delete({ where: { id: ctx.user.id } });
       });
-      await (await auth.$context).internalAdapter.deleteUserSessions(ctx.user.id);
-      await recordAuthEvent(ctx.db, { type: "account-deleted", headers: ctx.headers, detail: { userId: ctx.user.id } });
-      return { id: ctx.user.id };
-    }),
+    if ("throttled" in attempt) throw tooManyRequests(attempt.throttled, tooManyWrongPasswordsMessage);
+    if (!attempt.right) throw new TRPCError({ code: "BAD_REQUEST", message: "The password is not right." });
+    // The rows (tasks, accounts and sessions cascade) under the admins' lock, so two admins leaving at once cannot
+    // both go; then every session through Better Auth, so copies in Redis go too.
+    await ctx.db.$transaction(async (tx) => {
+      await keepAnAdmin(tx, { targetId: ctx.user.id });
+      await tx.user.delete({ where: { id: ctx.user.id } });
+    });
+    await (await auth.$context).internalAdapter.deleteUserSessions(ctx.user.id);
+    await recordAuthEvent(ctx.db, { type: "account-deleted", headers: ctx.headers, detail: { userId: ctx.user.id } });
+    return { id: ctx.user.id };
+  }),
 } satisfies TRPCRouterRecord;

@@ -10,7 +10,10 @@ describe("session.list", () => {
     const user = await createUser();
     const current = await signIn(user);
     const other = await signIn(user);
-    await db.session.update({ where: { token: other.token }, data: { userAgent: FIREFOX_MAC, ipAddress: "198.51.100.7" } });
+    await db.session.update({
+      where: { token: other.token },
+      data: { userAgent: FIREFOX_MAC, ipAddress: "198.51.100.7" },
+    });
     await signIn(await createUser()); // someone else's
 
     const sessions = await (await callerWithHeaders(current.headers)).session.list();
@@ -56,7 +59,8 @@ describe("session.revokeOthers and session.revokeAll", () => {
     const mine = await signIn(user);
     const others = [await signIn(user), await signIn(user)];
     expect(await (await callerWithHeaders(mine.headers)).session.revokeOthers()).toEqual({ count: 2 });
-    for (const other of others) expect(await codeOf((await callerWithHeaders(other.headers)).user.me())).toBe("UNAUTHORIZED");
+    for (const other of others)
+      expect(await codeOf((await callerWithHeaders(other.headers)).user.me())).toBe("UNAUTHORIZED");
     expect(await codeOf((await callerWithHeaders(mine.headers)).user.me())).toBe("OK");
     expect(await db.authEvent.count({ where: { userId: user.id, type: "session-revoked" } })).toBe(1);
   });

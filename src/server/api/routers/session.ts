@@ -38,16 +38,23 @@ export const sessionRouter = {
     }));
   }),
 
-  revoke: protectedProcedure.input(z.strictObject({ id: storableText().min(1).max(64) })).mutation(async ({ ctx, input }) => {
-    const session = await ctx.db.session.findFirst({
-      where: { id: input.id, userId: ctx.user.id },
-      select: { token: true },
-    });
-    if (!session) throw new TRPCError({ code: "NOT_FOUND", message: "No such session." });
-    await revokeTokens([session.token]);
-    await recordAuthEvent(ctx.db, { type: "session-revoked", userId: ctx.user.id, headers: ctx.headers, detail: { count: 1 } });
-    return { id: input.id };
-  }),
+  revoke: protectedProcedure
+    .input(z.strictObject({ id: storableText().min(1).max(64) }))
+    .mutation(async ({ ctx, input }) => {
+      const session = await ctx.db.session.findFirst({
+        where: { id: input.id, userId: ctx.user.id },
+        select: { token: true },
+      });
+      if (!session) throw new TRPCError({ code: "NOT_FOUND", message: "No such session." });
+      await revokeTokens([session.token]);
+      await recordAuthEvent(ctx.db, {
+        type: "session-revoked",
+        userId: ctx.user.id,
+        headers: ctx.headers,
+        detail: { count: 1 },
+      });
+      return { id: input.id };
+    }),
 
   revokeOthers: protectedProcedure.input(noInput).mutation(async ({ ctx }) => {
     const others = await ctx.db.session.findMany({

@@ -65,6 +65,8 @@ describe("task.list query plan", () => {
   it("filtered, a later page starts at the cursor too", async () => {
     const { nextCursor } = await caller.task.list({ limit: 20, completed: false });
     expect(nextCursor).not.toBeNull();
-    expectStartsAtCursor(expectIndexWalk(await planOfList({ completed: false, cursor: nextCursor ?? undefined }), BY_COMPLETION));
+    expectStartsAtCursor(
+      expectIndexWalk(await planOfList({ completed: false, cursor: nextCursor ?? undefined }), BY_COMPLETION),
+    );
   });
 });

@@ -27,7 +27,13 @@ const dueDate = (when: "past" | "future" | null) =>
 
 const operation = fc.oneof(
   fc.record({ op: fc.constant("create" as const), user: fc.nat(1), due }),
-  fc.record({ op: fc.constant("update" as const), user: fc.nat(1), pick: fc.nat(), completed: fc.option(fc.boolean()), due: fc.option(due) }),
+  fc.record({
+    op: fc.constant("update" as const),
+    user: fc.nat(1),
+    pick: fc.nat(),
+    completed: fc.option(fc.boolean()),
+    due: fc.option(due),
+  }),
   fc.record({ op: fc.constant("rename" as const), user: fc.nat(1), pick: fc.nat() }),
   fc.record({ op: fc.constant("delete" as const), user: fc.nat(1), pick: fc.nat() }),
   fc.record({ op: fc.constant("bulk-insert" as const), user: fc.nat(1), count: fc.integer({ min: 1, max: 30 }) }),
@@ -40,7 +46,11 @@ type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
 async function apply(operation: Operation, users: TestUser[], callers: Caller[]) {
   const user = users[operation.user] as TestUser;
   const caller = callers[operation.user] as Caller;
-  const tasks = await db.task.findMany({ where: { userId: user.id }, select: { id: true, version: true }, orderBy: { id: "asc" } });
+  const tasks = await db.task.findMany({
+    where: { userId: user.id },
+    select: { id: true, version: true },
+    orderBy: { id: "asc" },
+  });
   const picked = "pick" in operation ? tasks[operation.pick % Math.max(tasks.length, 1)] : undefined;
   switch (operation.op) {
     case "create":
@@ -134,7 +144,9 @@ describe("task.stats query plan", () => {
     const indexes = new Set(plan.flatMap((node) => node["Index Name"] ?? []));
     expect(indexes, describePlan(plan)).toContain("tasks_open_user_id_due_at_idx");
     // No other index of tasks, and no Seq Scan of it: nothing reads the tasks that are done or have no due date.
-    expect([...indexes].filter((index) => index.startsWith("tasks_") && index !== "tasks_open_user_id_due_at_idx")).toEqual([]);
+    expect(
+      [...indexes].filter((index) => index.startsWith("tasks_") && index !== "tasks_open_user_id_due_at_idx"),
+    ).toEqual([]);
     expect(plan.filter((node) => node["Node Type"] === "Seq Scan" && node["Relation Name"] === "tasks")).toEqual([]);
     expect(await caller.task.stats()).toEqual(await recount((await caller.user.me()).id));
   });

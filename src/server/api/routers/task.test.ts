@@ -5,7 +5,6 @@ import { codeOf, createTestCaller, createUser, type TestUser } from "@/test/help
 
 type Caller = Awaited<ReturnType<typeof createTestCaller>>;
 
-
 let owner: TestUser;
 let ownerCaller: Caller;
 let otherCaller: Caller;
@@ -144,9 +143,9 @@ describe("task.delete", () => {
     expect(await codeOf(otherCaller.task.delete({ id: task.id }))).toBe("FORBIDDEN");
     expect(await codeOf(anonymous.task.delete({ id: task.id }))).toBe("UNAUTHORIZED");
     expect(await ownerCaller.task.byId({ id: task.id })).toBeTruthy();
-    expect(await codeOf(ownerCaller.task.delete({ id: task.id }).then(() => ownerCaller.task.delete({ id: task.id })))).toBe(
-      "NOT_FOUND",
-    );
+    expect(
+      await codeOf(ownerCaller.task.delete({ id: task.id }).then(() => ownerCaller.task.delete({ id: task.id }))),
+    ).toBe("NOT_FOUND");
   });
 });
 

@@ -48,9 +48,9 @@ export const taskRouter = {
     return task;
   }),
 
-  create: protectedProcedure.input(taskCreateInput).mutation(({ ctx, input }) =>
-    ctx.db.task.create({ data: { ...input, userId: ctx.user.id }, select: taskSelect }),
-  ),
+  create: protectedProcedure
+    .input(taskCreateInput)
+    .mutation(({ ctx, input }) => ctx.db.task.create({ data: { ...input, userId: ctx.user.id }, select: taskSelect })),
 
   /** Optimistic concurrency: the write applies only to the version the client read. */
   update: protectedProcedure.input(taskUpdateInput).mutation(async ({ ctx, input }) => {
@@ -94,6 +94,10 @@ export const taskRouter = {
                SELECT count(*) FROM tasks WHERE user_id = ${ctx.user.id} AND NOT completed AND due_at >= now()
              ) AS overdue
       FROM task_counts c WHERE c.user_id = ${ctx.user.id}`;
-    return { total: Number(row?.total ?? 0), completed: Number(row?.completed ?? 0), overdue: Number(row?.overdue ?? 0) };
+    return {
+      total: Number(row?.total ?? 0),
+      completed: Number(row?.completed ?? 0),
+      overdue: Number(row?.overdue ?? 0),
+    };
   }),
 } satisfies TRPCRouterRecord;

@@ -9,7 +9,6 @@ import { authRequest } from "@/test/http";
 
 type Caller = Awaited<ReturnType<typeof createTestCaller>>;
 
-
 let user: TestUser;
 let admin: TestUser;
 let userCaller: Caller;
@@ -50,7 +49,10 @@ describe("user.updateProfile", () => {
   it("renames the user, trimmed, and returns the profile", async () => {
     const someone = await createUser();
     const caller = await createTestCaller(someone);
-    expect(await caller.user.updateProfile({ name: "  New Name " })).toMatchObject({ id: someone.id, name: "New Name" });
+    expect(await caller.user.updateProfile({ name: "  New Name " })).toMatchObject({
+      id: someone.id,
+      name: "New Name",
+    });
   });
 
   it("refuses role or other unknown fields and changes nothing", async () => {
@@ -65,7 +67,12 @@ describe("user.updateProfile", () => {
     expect(error.code).toBe("BAD_REQUEST");
     expect(await codeOf(userCaller.user.updateProfile({ name: "x".repeat(101) }))).toBe("BAD_REQUEST");
     expect(await codeOf(userCaller.user.updateProfile({ name: "Ada\u0000" }))).toBe("BAD_REQUEST");
-    for (const name of ["Carol.\n\nSECURITY ALERT https://evil.example/x", "Ada\u2028Lovelace", "Ada\tLovelace", "Ada\u202Eecalevol"]) {
+    for (const name of [
+      "Carol.\n\nSECURITY ALERT https://evil.example/x",
+      "Ada\u2028Lovelace",
+      "Ada\tLovelace",
+      "Ada\u202Eecalevol",
+    ]) {
       expect(await codeOf(userCaller.user.updateProfile({ name })), JSON.stringify(name)).toBe("BAD_REQUEST");
     }
     expect(await codeOf(anonymous.user.updateProfile({ name: "x" }))).toBe("UNAUTHORIZED");
@@ -99,7 +106,8 @@ describe("user.list", () => {
     const underscore = await createUser({ email: `${tag}_x@example.com` });
     const backslash = await createUser({ name: `${tag} back\\slash` });
     const plain = await createUser({ name: `${tag} plain`, email: `${tag}-yx@example.com` });
-    const found = async (search: string) => (await adminCaller.user.list({ search, limit: 100 })).items.map((u) => u.id).sort();
+    const found = async (search: string) =>
+      (await adminCaller.user.list({ search, limit: 100 })).items.map((u) => u.id).sort();
     expect(await found("%")).toContain(percent.id);
     expect(await found("%")).not.toContain(plain.id);
     expect(await found(`${tag}_`)).toEqual([underscore.id]);
@@ -149,7 +157,11 @@ describe("user.setRole", () => {
       await db.user.updateMany({ where: { role: "admin", id: { notIn: [a.id, b.id] } }, data: { role: "user" } });
       const [callerA, callerB] = [await createTestCaller(a), await createTestCaller(b)];
       const act = (caller: Caller, target: TestUser) =>
-        codeOf(action === "demote" ? caller.user.setRole({ userId: target.id, role: "user" }) : caller.user.ban({ userId: target.id }));
+        codeOf(
+          action === "demote"
+            ? caller.user.setRole({ userId: target.id, role: "user" })
+            : caller.user.ban({ userId: target.id }),
+        );
       const codes = await Promise.all([act(callerA, b), act(callerB, a)]);
       expect(codes.sort()).toEqual(["FORBIDDEN", "OK"]);
       const usable = await db.user.count({ where: { id: { in: [a.id, b.id] }, role: "admin", banned: false } });

@@ -91,13 +91,15 @@ export const userRouter = {
     return me;
   }),
 
-  updateProfile: protectedProcedure
-    .input(updateProfileInput)
-    .mutation(async ({ ctx, input }) => {
-      const me = await ctx.db.user.update({ where: { id: ctx.user.id }, data: { name: input.name }, select: profileSelect });
-      await refreshSessionCopies(ctx.user.id);
-      return me;
-    }),
+  updateProfile: protectedProcedure.input(updateProfileInput).mutation(async ({ ctx, input }) => {
+    const me = await ctx.db.user.update({
+      where: { id: ctx.user.id },
+      data: { name: input.name },
+      select: profileSelect,
+    });
+    await refreshSessionCopies(ctx.user.id);
+    return me;
+  }),
 
   /** The signed-in user's own account events. */
   authEvents: protectedProcedure
@@ -170,7 +172,12 @@ export const userRouter = {
   unban: adminProcedure.input(unbanInput).mutation(async ({ ctx, input }) => {
     const user = await updateUser(ctx.db, input.userId, { banned: false, banReason: null, banExpires: null });
     await refreshSessionCopies(input.userId);
-    await recordAuthEvent(ctx.db, { type: "unbanned", userId: input.userId, headers: ctx.headers, detail: { by: ctx.user.id } });
+    await recordAuthEvent(ctx.db, {
+      type: "unbanned",
+      userId: input.userId,
+      headers: ctx.headers,
+      detail: { by: ctx.user.id },
+    });
     return user;
   }),
 } satisfies TRPCRouterRecord;

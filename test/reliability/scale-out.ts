@@ -24,7 +24,7 @@ import { Report, countBy, formatCounts, kindOf, runScript } from "./harness/repo
 import { appPort, createDatabase, onCleanup, proxyPort, startApp, startNginx } from "./harness/services";
 
 const MUTATION_LIMIT = 20;
-const SIGN_IN_IP_LIMIT = 10; // src/server/auth.ts: "/sign-in/email" 10 per 5 minutes per IP
+const SIGN_IN_IP_LIMIT = 10; // src/server/auth/index.ts: "/sign-in/email" 10 per 5 minutes per IP
 const SIGN_IN_ACCOUNT_LIMIT = 10; // src/server/auth/password-attempts.ts
 
 const report = new Report("Two instances behind nginx (PostgreSQL + Redis)");

@@ -3,7 +3,7 @@
 // new one: that replaces every credential and session the account had before its address was proven, so a stranger
 // who signed up first with someone else's address keeps nothing once the owner confirms it
 // (docs/decisions/014-confirming-an-address.md). Better Auth's GET /verify-email, which would confirm on a click and
-// keep the earlier password, is disabled in src/server/auth.ts.
+// keep the earlier password, is disabled in src/server/auth/index.ts.
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthEndpoint, createEmailVerificationToken } from "better-auth/api";
 import { setSessionCookie } from "better-auth/cookies";

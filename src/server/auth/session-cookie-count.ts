@@ -3,7 +3,7 @@
 // Auth would take the first, a Map the last; which one a browser puts first is up to whoever set it. No imports: the
 // Next proxy uses this too.
 
-/** Better Auth's session cookie name before the prefix production adds (src/server/auth.ts keeps its default). */
+/** Better Auth's session cookie name before the prefix production adds (src/server/auth/index.ts keeps its default). */
 export const SESSION_COOKIE_NAME = "better-auth.session_token";
 
 const PREFIXES = ["", "__Secure-", "__Host-"];

@@ -56,6 +56,11 @@ export const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default("taskforge:"),
   /** A Redis command not answered within this fails, and the database takes over until Redis answers again. */
   REDIS_COMMAND_TIMEOUT_MS: milliseconds(1000),
+  /**
+   * The pieces that redo a library's work faster (the cookie's session lookup, the response serialiser, the API
+   * served straight from node:http): on, or off for the libraries' own paths. docs/performance.md#fast-paths.
+   */
+  FAST_PATHS: z.enum(["on", "off"]).default("on"),
   /** Mutations one signed-in user may make per minute through tRPC. */
   MUTATION_RATE_LIMIT: z.coerce.number().int().positive().default(120),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),

@@ -1,10 +1,12 @@
 // tRPC's transformer: superjson, with a faster serialiser for what procedures return almost always (plain objects,
 // arrays, strings, finite numbers, booleans, null, undefined and valid Dates, no object twice). Its output is
 // byte-for-byte what superjson.serialize gives (proven by a property test), so every client keeps using superjson;
-// anything else is handed to superjson itself. Inputs are deserialised by superjson only once their `meta` asks for
-// no more than our clients send (deserializeInput below).
+// anything else is handed to superjson itself. A fast path: with FAST_PATHS=off responses are serialised by superjson
+// itself, and transformer.test.ts holds the fast one to superjson's output. Inputs are deserialised by
+// superjson only once their `meta` asks for no more than our clients send (deserializeInput below), either way.
 import { TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import { env } from "@/env";
 
 type Annotation = ["Date"] | ["undefined"];
 type SuperJSONResult = ReturnType<typeof superjson.serialize>;
@@ -16,7 +18,8 @@ const RISKY_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 const escapeKey = (key: string) => key.replace(/\\/g, "\\\\").replace(/\./g, "\\.");
 
-function fastSerialize(root: unknown): SuperJSONResult {
+/** superjson.serialize's exact output, faster for plain rows; what the differential test compares with superjson. */
+export function fastSerialize(root: unknown): SuperJSONResult {
   // Top-level scalars and non-plain values are rare: superjson handles them (its root annotations differ).
   if (root === null || typeof root !== "object" || !isPlainContainer(root)) return superjson.serialize(root);
   const values: Record<string, Annotation> = {};
@@ -131,6 +134,6 @@ function deserializeInput(payload: unknown): unknown {
 
 /** The server deserialises only inputs (what it reads back from clients), and serialises only outputs. */
 export const transformer = {
-  serialize: fastSerialize,
+  serialize: env.FAST_PATHS === "on" ? fastSerialize : (value: unknown) => superjson.serialize(value),
   deserialize: deserializeInput,
 };

@@ -258,7 +258,7 @@ function insertTasks(loader: Loader, client: pg.Client, step: string, userIds: s
 
 type App = {
   createCaller: typeof import("../src/server/api/root").createCaller;
-  createTRPCContext: typeof import("../src/server/api/trpc").createTRPCContext;
+  createTRPCContext: typeof import("../src/server/api/context").createTRPCContext;
   encodeCursor: typeof import("../src/server/api/pagination").encodeCursor;
   /** A Prisma client of the app's kind for another database. */
   openDatabase: (url: string) => import("../src/server/db").Database;
@@ -284,7 +284,7 @@ async function loadApp(url: string): Promise<App> {
   const [{ createCaller }, { createTRPCContext }, { encodeCursor }, { auth }, { db, createDatabase }, { PrismaPg }] =
     await Promise.all([
       import("../src/server/api/root"),
-      import("../src/server/api/trpc"),
+      import("../src/server/api/context"),
       import("../src/server/api/pagination"),
       import("../src/server/auth"),
       import("../src/server/db"),

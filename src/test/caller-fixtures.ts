@@ -2,7 +2,8 @@
 // and the repairs that put them back before every run, so one run's successful delete or ban never leaks into the next.
 import fc from "fast-check";
 import { createCaller } from "@/server/api/root";
-import { createTRPCContext, mutationCounterKey } from "@/server/api/trpc";
+import { createTRPCContext } from "@/server/api/context";
+import { mutationCounterKey } from "@/server/api/middlewares/mutation-limit";
 import { failedPasswordKey } from "@/server/auth/password-attempts";
 import { db } from "@/server/db";
 import { counters } from "@/server/rate-limit/counters";

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { makeSignature } from "better-auth/crypto";
 import { createCaller } from "@/server/api/root";
-import { createTRPCContext } from "@/server/api/trpc";
+import { createTRPCContext } from "@/server/api/context";
 import { auth } from "@/server/auth";
 import { hashPassword } from "@/server/auth/password-hashing";
 import { db } from "@/server/db";

@@ -9,7 +9,7 @@ import { cache } from "react";
 import { signInPath } from "@/lib/callback-url";
 import { type AppRouter, createCaller } from "@/server/api/root";
 import { logUnexpectedError } from "@/server/api/error-formatter";
-import { createTRPCContext } from "@/server/api/trpc";
+import { createTRPCContext } from "@/server/api/context";
 import { logger } from "@/server/logger";
 import { createQueryClient } from "@/trpc/query-client";
 

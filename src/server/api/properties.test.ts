@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "@/server/api/root";
-import { ADMIN_ONLY_MESSAGE } from "@/server/api/trpc";
+import { ADMIN_ONLY_MESSAGE } from "@/server/services/user-administration";
 import { type CallerKind, CallerFixtures } from "@/test/caller-fixtures";
 import { changesBetween, describeChanges, snapshotDatabase } from "@/test/database-snapshot";
 import { propertyParameters, propertyTimeout } from "@/test/input-arbitraries";

@@ -1,7 +1,7 @@
 // The tRPC endpoint over HTTP: transport rules, error shapes, and the session cookie.
 import { describe, expect, it } from "vitest";
 import { env } from "@/env";
-import { mutationCounterKey } from "@/server/api/trpc";
+import { mutationCounterKey } from "@/server/api/middlewares/mutation-limit";
 import { PASSWORD_FAILURE_LIMIT, PASSWORD_FAILURE_WINDOW_MS, failedPasswordKey } from "@/server/auth/password-attempts";
 import { counters } from "@/server/rate-limit/counters";
 import { createUser, signIn } from "@/test/helpers";

@@ -2,7 +2,7 @@
 import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { symmetricDecrypt } from "better-auth/crypto";
 import { beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
-import { createTRPCContext } from "@/server/api/trpc";
+import { createTRPCContext } from "@/server/api/context";
 import { auth } from "@/server/auth";
 import { createAccessTokenVerifier, verifyAccessToken } from "@/server/auth/access-token";
 import { ACCESS_TOKEN } from "@/server/auth/token-plugins";

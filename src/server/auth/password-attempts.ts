@@ -4,6 +4,8 @@
 // Each attempt reserves its failure before the password is checked (one atomic increment), so parallel attempts
 // cannot all pass a count read before any of them failed; an attempt that did not fail gives its reservation back.
 import { createHash } from "node:crypto";
+import { verifyPassword } from "@/server/auth/password-hashing";
+import type { Database } from "@/server/db";
 import type { Count, CounterStore } from "@/server/rate-limit/counter-store";
 
 export const PASSWORD_FAILURE_LIMIT = 10;
@@ -68,4 +70,24 @@ export function passwordAttempts(counters: CounterStore) {
   }
 
   return { begin, check };
+}
+
+/**
+ * The signed-in user's own password entered again outside Better Auth's endpoints (account deletion), counted against
+ * the same per-account limit as sign-in, so it is no side door for guessing. Throws PasswordHashingBusy (not counted)
+ * when the hashing queue is full.
+ */
+export function checkOwnPassword(
+  db: Pick<Database, "account">,
+  counters: CounterStore,
+  user: { id: string; email: string },
+  password: string,
+): Promise<{ right: boolean } | { throttled: Count }> {
+  return passwordAttempts(counters).check(user.email, async () => {
+    const credential = await db.account.findFirst({
+      where: { userId: user.id, providerId: "credential" },
+      select: { password: true },
+    });
+    return credential?.password ? verifyPassword({ hash: credential.password, password }) : false;
+  });
 }

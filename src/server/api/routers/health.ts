@@ -1,6 +1,6 @@
 // Liveness of the API and its database.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
-import { publicProcedure } from "@/server/api/trpc";
+import { publicProcedure } from "@/server/api/procedures";
 import { noInput } from "@/lib/validation/no-input";
 
 export const healthRouter = {

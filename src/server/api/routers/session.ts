@@ -3,9 +3,10 @@ import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import Bowser from "bowser";
 import { z } from "zod";
 import { storableText } from "@/lib/validation/storable";
-import { protectedProcedure } from "@/server/api/trpc";
+import { protectedProcedure } from "@/server/api/procedures";
 import { recordAuthEvent } from "@/server/audit";
-import { auth } from "@/server/auth";
+import { revokeSessions, revokeUserSessions } from "@/server/auth/sessions";
+import { sessionSelect } from "@/server/db/selects";
 import { noInput } from "@/lib/validation/no-input";
 
 /** "Firefox 133 on macOS" from a user agent; what a person recognises their device by. */
@@ -18,17 +19,12 @@ export function describeDevice(userAgent: string | null): string {
   return [browser || "Unknown browser", os].filter(Boolean).join(" on ");
 }
 
-async function revokeTokens(tokens: string[]): Promise<void> {
-  // Through Better Auth, so Redis copies (when configured) go with the rows.
-  if (tokens.length) await (await auth.$context).internalAdapter.deleteSessions(tokens);
-}
-
 export const sessionRouter = {
   list: protectedProcedure.input(noInput).query(async ({ ctx }) => {
     const sessions = await ctx.db.session.findMany({
       where: { userId: ctx.user.id, expiresAt: { gt: new Date() } },
       orderBy: { updatedAt: "desc" },
-      select: { id: true, userAgent: true, ipAddress: true, createdAt: true, updatedAt: true, expiresAt: true },
+      select: sessionSelect,
     });
     return sessions.map(({ userAgent, updatedAt, ...session }) => ({
       ...session,
@@ -46,7 +42,7 @@ export const sessionRouter = {
         select: { token: true },
       });
       if (!session) throw new TRPCError({ code: "NOT_FOUND", message: "No such session." });
-      await revokeTokens([session.token]);
+      await revokeSessions([session.token]);
       await recordAuthEvent(ctx.db, {
         type: "session-revoked",
         userId: ctx.user.id,
@@ -61,7 +57,7 @@ export const sessionRouter = {
       where: { userId: ctx.user.id, id: { not: ctx.session.session.id } },
       select: { token: true },
     });
-    await revokeTokens(others.map((session) => session.token));
+    await revokeSessions(others.map((session) => session.token));
     await recordAuthEvent(ctx.db, {
       type: "session-revoked",
       userId: ctx.user.id,
@@ -74,7 +70,7 @@ export const sessionRouter = {
   /** Signs out everywhere, this device included. */
   revokeAll: protectedProcedure.input(noInput).mutation(async ({ ctx }) => {
     const count = await ctx.db.session.count({ where: { userId: ctx.user.id } });
-    await (await auth.$context).internalAdapter.deleteUserSessions(ctx.user.id);
+    await revokeUserSessions(ctx.user.id);
     await recordAuthEvent(ctx.db, {
       type: "session-revoked",
       userId: ctx.user.id,

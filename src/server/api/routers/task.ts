@@ -3,21 +3,10 @@ import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { Prisma } from "@/generated/prisma/client";
 import { taskCreateInput, taskId, taskIdInput, taskListInput, taskUpdateInput } from "@/lib/validation/task";
 import { afterCursor, newestFirst, toPage } from "@/server/api/pagination";
-import { protectedProcedure } from "@/server/api/trpc";
+import { protectedProcedure } from "@/server/api/procedures";
 import type { Database } from "@/server/db";
+import { taskSelect } from "@/server/db/selects";
 import { noInput } from "@/lib/validation/no-input";
-
-export const taskSelect = {
-  id: true,
-  title: true,
-  description: true,
-  completed: true,
-  priority: true,
-  dueAt: true,
-  createdAt: true,
-  updatedAt: true,
-  version: true,
-} satisfies Prisma.TaskSelect;
 
 function isRecordNotFound(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025";

@@ -1,7 +1,7 @@
 // The starters' route handler: the fetch adapter, a context with auth.api.getSession per request.
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
-import { type ContextSession, createInnerContext } from "@/server/api/trpc";
+import { type ContextSession, createInnerContext } from "@/server/api/context";
 import { starterAuth } from "../../../../auth";
 
 function handler(req: Request): Promise<Response> {

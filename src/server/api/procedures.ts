@@ -1,0 +1,16 @@
+// The procedures routers are built from, each a named stack of middlewares (in middlewares/, in the order a call
+// meets them):
+// - publicProcedure: anyone; a cookie-authenticated mutation must be same-site;
+// - protectedProcedure: a valid session (cookie, bearer session token or JWT); mutations limited per user;
+// - adminProcedure: and the role admin, re-read from the database on every call.
+import { limitMutations } from "@/server/api/middlewares/mutation-limit";
+import { requireAdmin } from "@/server/api/middlewares/require-admin";
+import { requireSession } from "@/server/api/middlewares/require-session";
+import { sameSiteMutations } from "@/server/api/middlewares/same-site";
+import { baseProcedure } from "@/server/api/trpc";
+
+export const publicProcedure = baseProcedure.use(sameSiteMutations);
+
+export const protectedProcedure = publicProcedure.use(requireSession).use(limitMutations);
+
+export const adminProcedure = protectedProcedure.use(requireAdmin);

@@ -34,6 +34,30 @@ const config = [
     ],
     rules: { "no-restricted-syntax": "off" },
   },
+  // One auth boundary: Better Auth's server side (its endpoints' context, adapter, cookies, plugins) is reached through
+  // src/server/auth/ only; everything else calls what that folder exports. The browser client is anyone's.
+  {
+    files: ["**/*.{ts,tsx,mjs}"],
+    ignores: ["src/server/auth/**", "bench/starter/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^better-auth(?!/(client|react)(/|$))",
+              message: "Better Auth's server side is used through src/server/auth/ only.",
+            },
+          ],
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        { property: "$context", message: "Better Auth's internals are used through src/server/auth/ only." },
+        { property: "internalAdapter", message: "Better Auth's internals are used through src/server/auth/ only." },
+      ],
+    },
+  },
   // Playwright fixtures call a function named `use`, which is not React's.
   { files: ["e2e/**"], rules: { "react-hooks/rules-of-hooks": "off" } },
   {

@@ -4,9 +4,7 @@
 // or sessions, and gets the seed's password instead.
 import { randomBytes } from "node:crypto";
 import { checkPasswordStrength } from "@/lib/password-strength";
-import { revokeUnprovenAccountAccess } from "better-auth/db";
-import { auth } from "@/server/auth";
-import { hashPassword } from "@/server/auth/password-hashing";
+import { createConfirmedAccount, reclaimUnconfirmedAccount } from "@/server/auth/accounts";
 import { db } from "@/server/db";
 
 export type SeedOptions = {
@@ -73,7 +71,6 @@ export async function seedDemoData(options: SeedOptions): Promise<SeededAccount[
     if (!strength.acceptable) throw new Error(`${variable} is refused: ${strength.warning}`);
   });
 
-  const ctx = await auth.$context;
   const seeded: SeededAccount[] = [];
   for (const [i, account] of accounts.entries()) {
     const found = existing[i];
@@ -85,23 +82,8 @@ export async function seedDemoData(options: SeedOptions): Promise<SeededAccount[
     }
     const password = account.password ?? `demo-${randomBytes(12).toString("base64url")}`;
     const user = found
-      ? // Every password, provider link and session made before the address was confirmed goes; it is confirmed now.
-        await revokeUnprovenAccountAccess(
-          { context: ctx } as Parameters<typeof revokeUnprovenAccountAccess>[0],
-          found.id,
-        )
-      : await ctx.internalAdapter.createUser(
-          { email: account.email, name: account.name, emailVerified: true },
-          { method: "admin" },
-        );
-    if (!user) throw new Error(`${account.email} disappeared while it was being seeded`);
-    await ctx.internalAdapter.linkAccount({
-      userId: user.id,
-      providerId: "credential",
-      accountId: user.id,
-      password: await hashPassword(password),
-    });
-    await db.user.update({ where: { id: user.id }, data: { role: account.role } });
+      ? await reclaimUnconfirmedAccount(found.id, password, account.role)
+      : await createConfirmedAccount({ email: account.email, name: account.name, password, role: account.role });
     if (!found) await db.task.createMany({ data: demoTasks().map((task) => ({ ...task, userId: user.id })) });
     const generatedPassword = account.password ? undefined : password;
     seeded.push({

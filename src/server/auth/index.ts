@@ -1,7 +1,7 @@
 // The Better Auth instance: options grouped by concern; plugins configured in src/server/auth/.
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { env } from "@/env";
+import { type Env, env } from "@/env";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-strength";
 import { recordAuthEvent } from "@/server/audit";
 import { adminPlugin, adminPluginPaths } from "@/server/auth/admin-plugin";
@@ -26,12 +26,33 @@ import { sendMail } from "@/server/email/mailer";
 import { messages } from "@/server/email/messages";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { trustedOrigins } from "@/server/http/origin";
+import type { CounterStore } from "@/server/rate-limit/counter-store";
 import { counters, databaseCounters } from "@/server/rate-limit/counters";
 import { redis, redisFailover } from "@/server/redis";
+import type { RedisFailover } from "@/server/redis/failover";
+import type Redis from "ioredis";
 
 const MINUTE = 60;
 
-export function createAuth(database: Database) {
+/** What the auth instance is built from; the app passes its own (below), a test or script may pass others. */
+export type AuthDependencies = {
+  env: Pick<
+    Env,
+    | "BETTER_AUTH_URL"
+    | "BETTER_AUTH_SECRET"
+    | "NODE_ENV"
+    | "REQUIRE_EMAIL_VERIFICATION"
+    | "SESSION_IDLE_TIMEOUT"
+    | "SESSION_UPDATE_AGE"
+  >;
+  database: Database;
+  /** Sessions and rate limits are kept in Redis when given, with the database standing in while it does not answer. */
+  redis: { client: Redis; failover: RedisFailover } | null;
+  /** The app's counters (wrong passwords per account), and the database's own for when Redis fails. */
+  counters: { shared: CounterStore; database: CounterStore };
+};
+
+export function initAuth({ env, database, redis, counters }: AuthDependencies) {
   return betterAuth({
     appName: "Taskforge",
     baseURL: env.BETTER_AUTH_URL,
@@ -113,8 +134,7 @@ export function createAuth(database: Database) {
       cookieCache: { enabled: false },
       storeSessionInDatabase: true,
     },
-    secondaryStorage:
-      redis && redisFailover ? redisSecondaryStorage(redis, redisFailover, databaseCounters) : undefined,
+    secondaryStorage: redis ? redisSecondaryStorage(redis.client, redis.failover, counters.database) : undefined,
     // Verification values (reset links) in the database too, so they keep working while Redis does not answer.
     verification: { storeInDatabase: true },
     databaseHooks: {
@@ -169,15 +189,20 @@ export function createAuth(database: Database) {
       adminPlugin,
       passwordPolicy(),
       emailConfirmation(),
-      passwordAttemptsPlugin(database, counters),
+      passwordAttemptsPlugin(database, counters.shared),
       auditHooks(database),
       ...tokenPlugins(),
     ],
   });
 }
 
-export type Auth = ReturnType<typeof createAuth>;
+export type Auth = ReturnType<typeof initAuth>;
 export type AuthSession = NonNullable<Awaited<ReturnType<Auth["api"]["getSession"]>>>;
 
 const globalForAuth = globalThis as unknown as { taskforgeAuth?: Auth };
-export const auth: Auth = (globalForAuth.taskforgeAuth ??= createAuth(db));
+export const auth: Auth = (globalForAuth.taskforgeAuth ??= initAuth({
+  env,
+  database: db,
+  redis: redis && redisFailover ? { client: redis, failover: redisFailover } : null,
+  counters: { shared: counters, database: databaseCounters },
+}));

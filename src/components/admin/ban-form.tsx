@@ -1,9 +1,9 @@
 "use client";
 import type { FormEvent } from "react";
-import { useFormState } from "@/components/auth/use-form-state";
+import { useFormState } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
-import { type Failure, validate } from "@/components/ui/form-validation";
+import { type Failure, validate } from "@/components/forms/form-validation";
 import { banInput } from "@/lib/validation/user";
 import type { RouterInputs } from "@/trpc/react";
 

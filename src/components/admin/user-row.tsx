@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import { BanForm } from "@/components/admin/ban-form";
 import { UserAuthEvents } from "@/components/audit-events";
 import { Button } from "@/components/ui/button";
-import type { Failure } from "@/components/ui/form-validation";
+import type { Failure } from "@/components/forms/form-validation";
 import { Notice } from "@/components/ui/notice";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { USER_ROLES } from "@/lib/validation/user";

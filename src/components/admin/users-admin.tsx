@@ -1,11 +1,11 @@
 "use client";
 // Administration of accounts: search, pages, role, ban and unban; every change is re-checked by the server.
 import { useState } from "react";
-import type { FormMessage } from "@/components/auth/use-form-state";
+import type { FormMessage } from "@/components/forms/use-form-state";
 import { userListInput } from "@/components/admin/user-list-input";
 import { type UserActions, UserRow } from "@/components/admin/user-row";
 import { Button } from "@/components/ui/button";
-import { describeFailure } from "@/components/ui/form-validation";
+import { describeFailure } from "@/components/forms/form-validation";
 import { Notice } from "@/components/ui/notice";
 import { api } from "@/trpc/react";
 

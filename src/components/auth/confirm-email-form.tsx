@@ -4,11 +4,11 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { FormMessageNotice } from "@/components/auth/form-message";
-import { NewPasswordFields } from "@/components/auth/new-password-fields";
-import { useFormState } from "@/components/auth/use-form-state";
+import { FormMessageNotice } from "@/components/forms/form-message";
+import { NewPasswordFields } from "@/components/forms/new-password-fields";
+import { useFormState } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
-import { validate } from "@/components/ui/form-validation";
+import { validate } from "@/components/forms/form-validation";
 import { PasswordField } from "@/components/ui/password-field";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
 import { loadPasswordChecker } from "@/lib/password-strength-loader";

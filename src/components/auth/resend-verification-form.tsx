@@ -1,10 +1,10 @@
 "use client";
 import { type FormEvent, useState } from "react";
-import { FormMessageNotice } from "@/components/auth/form-message";
-import { useFormState } from "@/components/auth/use-form-state";
+import { FormMessageNotice } from "@/components/forms/form-message";
+import { useFormState } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
-import { validate } from "@/components/ui/form-validation";
+import { validate } from "@/components/forms/form-validation";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
 import { emailOnlyInput } from "@/lib/validation/account";
 

@@ -1,11 +1,11 @@
 "use client";
 import Link from "next/link";
 import type { FormEvent } from "react";
-import { FormMessageNotice } from "@/components/auth/form-message";
-import { useFormState } from "@/components/auth/use-form-state";
+import { FormMessageNotice } from "@/components/forms/form-message";
+import { useFormState } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
-import { validate } from "@/components/ui/form-validation";
+import { validate } from "@/components/forms/form-validation";
 import { PasswordField } from "@/components/ui/password-field";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
 import { signInInput } from "@/lib/validation/account";

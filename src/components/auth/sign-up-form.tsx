@@ -1,13 +1,13 @@
 "use client";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
-import { FormMessageNotice } from "@/components/auth/form-message";
-import { PasswordStrengthMeter } from "@/components/auth/password-strength-meter";
+import { FormMessageNotice } from "@/components/forms/form-message";
+import { PasswordStrengthMeter } from "@/components/forms/password-strength-meter";
 import { ResendVerificationForm } from "@/components/auth/resend-verification-form";
-import { useFormState } from "@/components/auth/use-form-state";
+import { useFormState } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
-import { validate } from "@/components/ui/form-validation";
+import { validate } from "@/components/forms/form-validation";
 import { Notice } from "@/components/ui/notice";
 import { PasswordField } from "@/components/ui/password-field";
 import { authClient, authErrorMessage } from "@/lib/auth-client";

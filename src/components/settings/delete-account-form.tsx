@@ -1,10 +1,10 @@
 "use client";
 // "Delete my account": a second, deliberate step where the password is entered again (account.delete).
 import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
-import { FormMessageNotice } from "@/components/auth/form-message";
-import { useFormState } from "@/components/auth/use-form-state";
+import { FormMessageNotice } from "@/components/forms/form-message";
+import { useFormState } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
-import { serverFieldErrors, validate } from "@/components/ui/form-validation";
+import { serverFieldErrors, validate } from "@/components/forms/form-validation";
 import { PasswordField } from "@/components/ui/password-field";
 import { deleteAccountInput } from "@/lib/validation/account";
 import { api, errorCode } from "@/trpc/react";

@@ -1,7 +1,7 @@
 "use client";
 // "Download my data": everything the account holds (account.export), saved by the browser as one JSON file.
 import { useState } from "react";
-import type { FormMessage } from "@/components/auth/use-form-state";
+import type { FormMessage } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
 import { api, errorCode, type RouterOutputs } from "@/trpc/react";

@@ -1,11 +1,11 @@
 "use client";
 import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
-import { FormMessageNotice } from "@/components/auth/form-message";
-import { useFormState } from "@/components/auth/use-form-state";
+import { FormMessageNotice } from "@/components/forms/form-message";
+import { useFormState } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
-import { serverFieldErrors, validate } from "@/components/ui/form-validation";
+import { serverFieldErrors, validate } from "@/components/forms/form-validation";
 import { updateProfileInput } from "@/lib/validation/user";
 import { api } from "@/trpc/react";
 

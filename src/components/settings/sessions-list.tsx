@@ -1,7 +1,7 @@
 "use client";
 // Where the account is signed in, with a way to sign out any other device, all others, or everywhere.
 import { useState } from "react";
-import type { FormMessage } from "@/components/auth/use-form-state";
+import type { FormMessage } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
 import { RelativeTime } from "@/components/ui/relative-time";

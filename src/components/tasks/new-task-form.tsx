@@ -1,10 +1,10 @@
 "use client";
 import type { FormEvent } from "react";
-import { useFormState } from "@/components/auth/use-form-state";
+import { useFormState } from "@/components/forms/use-form-state";
 import { readTaskFields, TaskFields } from "@/components/tasks/task-fields";
 import type { TaskActions } from "@/components/tasks/use-task-mutations";
 import { Button } from "@/components/ui/button";
-import { validate } from "@/components/ui/form-validation";
+import { validate } from "@/components/forms/form-validation";
 import { taskCreateInput } from "@/lib/validation/task";
 
 export function NewTaskForm({ create }: { create: TaskActions["create"] }) {

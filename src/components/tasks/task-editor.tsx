@@ -1,11 +1,11 @@
 "use client";
 import { type FormEvent, type KeyboardEvent, useEffect, useRef } from "react";
-import { useFormState } from "@/components/auth/use-form-state";
+import { useFormState } from "@/components/forms/use-form-state";
 import type { Task } from "@/components/tasks/task-cache";
 import { readTaskFields, TaskFields } from "@/components/tasks/task-fields";
 import type { TaskActions } from "@/components/tasks/use-task-mutations";
 import { Button } from "@/components/ui/button";
-import { validate } from "@/components/ui/form-validation";
+import { validate } from "@/components/forms/form-validation";
 import { taskUpdateInput } from "@/lib/validation/task";
 
 /** Stays open until the save is confirmed, so a refused change keeps what was typed. */

@@ -3,7 +3,7 @@
 import { fromDateInput, toDateInput } from "@/components/tasks/due-date";
 import type { Task } from "@/components/tasks/task-cache";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
-import type { FieldErrors } from "@/components/ui/form-validation";
+import type { FieldErrors } from "@/components/forms/form-validation";
 import { TASK_PRIORITIES } from "@/lib/validation/task";
 
 export function TaskFields({

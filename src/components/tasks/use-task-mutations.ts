@@ -2,7 +2,7 @@
 // Optimistic create, update and delete on the list being shown. Each change appears at once; on error it is
 // undone and the reason shown. A CONFLICT (someone changed the task meanwhile) loads the current version.
 import { useRef, useState } from "react";
-import type { FormMessage } from "@/components/auth/use-form-state";
+import type { FormMessage } from "@/components/forms/use-form-state";
 import {
   draftTask,
   editTasks,
@@ -12,7 +12,7 @@ import {
   replaceTask,
   type Task,
 } from "@/components/tasks/task-cache";
-import { describeFailure, type Failure } from "@/components/ui/form-validation";
+import { describeFailure, type Failure } from "@/components/forms/form-validation";
 import { api, errorCode, type RouterInputs } from "@/trpc/react";
 
 type ListInput = { limit: number; completed?: boolean };

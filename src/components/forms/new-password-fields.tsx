@@ -1,8 +1,8 @@
 "use client";
 // A new password twice, with the live strength meter: shared by the reset and change-password forms.
 import { useState } from "react";
-import { PasswordStrengthMeter } from "@/components/auth/password-strength-meter";
-import type { FieldErrors } from "@/components/ui/form-validation";
+import { PasswordStrengthMeter } from "@/components/forms/password-strength-meter";
+import type { FieldErrors } from "@/components/forms/form-validation";
 import { PasswordField } from "@/components/ui/password-field";
 import { preloadPasswordChecker } from "@/lib/password-strength-loader";
 

@@ -1,7 +1,7 @@
 "use client";
 // The state every form shares: field errors, one form-level message, and whether a request runs.
 import { useEffect, useRef, useState } from "react";
-import type { FieldErrors } from "@/components/ui/form-validation";
+import type { FieldErrors } from "@/components/forms/form-validation";
 
 export type FormMessage = { tone: "error" | "success" | "info"; text: string } | null;
 

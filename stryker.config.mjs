@@ -19,8 +19,8 @@ const config = {
   testRunner: "vitest",
   // The project's own config, global setup included (a migrated database and the mail capture).
   vitest: { configFile: "vitest.config.ts", related: true },
-  // The tests that state the security rules of these modules (the rule table in docs/security.md). Most other test files
-  // import trpc.ts too; with them, every run would be most of the suite on one worker per runner.
+  // The tests that state the security rules of these modules (the rule table in docs/authentication.md). Most other
+  // test files import trpc.ts too; with them, every run would be most of the suite on one worker per runner.
   testFiles: [
     "src/lib/callback-url.test.ts",
     "src/proxy.test.ts",

@@ -45,7 +45,7 @@ const config = [
         {
           patterns: [
             {
-              regex: "^better-auth(?!/(client|react)(/|$))",
+              regex: "^(better-auth(?!/(client|react)(/|$))|@better-auth/(?!.*/client$))",
               message: "Better Auth's server side is used through src/server/auth/ only.",
             },
           ],

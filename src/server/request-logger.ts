@@ -1,16 +1,7 @@
-// The logger of the request being served, for code that runs inside a request without being handed its logger
-// (the mailer, Better Auth's own lines). Better Auth runs each endpoint inside an AsyncLocalStorage scope of its own
-// that holds the request's headers, where the HTTP handler puts x-request-id: the id is read from there, so serving
-// a request opens no scope of ours (everywhere else the request's logger is passed explicitly, as `ctx.log`).
-// `@better-auth/core` is the package better-auth itself is built on, installed at the exact same version.
-import { tryGetCurrentAuthEndpointContext } from "@better-auth/core/context";
-import { REQUEST_ID_HEADER } from "@/server/http/request-id";
+// The logger of the request being served, for code that runs inside a request without being handed its logger (the
+// mailer). Everywhere else the request's logger is passed explicitly, as `ctx.log`.
+import { currentRequestId } from "@/server/auth/endpoint-request-id";
 import { type Logger, logger } from "@/server/logger";
-
-/** The id of the Better Auth request being served, if any. */
-export function currentRequestId(): string | null {
-  return tryGetCurrentAuthEndpointContext()?.headers?.get(REQUEST_ID_HEADER) ?? null;
-}
 
 /** The logger of the request being served (its lines carry the request id), else the app's logger. */
 export function requestLogger(): Logger {

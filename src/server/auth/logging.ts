@@ -2,7 +2,7 @@
 import type { BetterAuthOptions } from "better-auth";
 import { env, type LogLevel } from "@/env";
 import { logger } from "@/server/logger";
-import { currentRequestId } from "@/server/request-logger";
+import { currentRequestId } from "@/server/auth/endpoint-request-id";
 
 /**
  * Better Auth's own threshold: its info lines are chatty (and name the email of every sign-up attempt), so they

@@ -3,12 +3,18 @@
 // its endpoint machinery. Nothing is cached, so a revoked session fails on its very next request. Whatever is not
 // the everyday case (an expired session whose cookie must be cleared, a session due for its sliding refresh and not
 // yet at its absolute cap, a "remember me" off session) is left to Better Auth's getSession, which knows how to answer it.
-// Two session cookies are no session (session-cookie-count.ts), and Better Auth is then not asked.
+// Two session cookies are no session (session-cookie-count.ts), and Better Auth is then not asked. A fast path: with
+// FAST_PATHS=off Better Auth decides every request but the two-cookie one, and session-cookie.differential.test.ts
+// holds the short way to Better Auth's answers.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { parseCookies } from "better-auth/cookies";
+import { env } from "@/env";
 import { type AuthSession, auth } from "@/server/auth";
 import { hasSeveralSessionCookies } from "@/server/auth/session-cookie-count";
 import { absoluteExpiry } from "@/server/auth/session-lifetime";
+
+/** A signature as Better Auth writes it: 32 bytes of HMAC-SHA256 in standard base64, padded. */
+const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
 
 /** The token of a cookie value `token.signature` whose signature is ours, otherwise null (as Better Auth checks it). */
 export function verifiedToken(value: string, secret: string): string | null {
@@ -16,7 +22,8 @@ export function verifiedToken(value: string, secret: string): string | null {
   if (dot < 1) return null;
   const token = value.slice(0, dot);
   const encoded = value.slice(dot + 1);
-  if (encoded.length !== 44 || !encoded.endsWith("=")) return null;
+  // Node's base64 decoder would also read the base64url spelling ("-" and "_"), which Better Auth's atob refuses.
+  if (!SIGNATURE.test(encoded)) return null;
   const signature = Buffer.from(encoded, "base64");
   const expected = createHmac("sha256", secret).update(token).digest();
   return signature.length === expected.length && timingSafeEqual(signature, expected) ? token : null;
@@ -24,9 +31,16 @@ export function verifiedToken(value: string, secret: string): string | null {
 
 /**
  * The cookie's session: `null` when there is no valid one, `undefined` when Better Auth's getSession must decide
- * (and possibly write: clear the cookie, slide the expiry).
+ * (and possibly write: clear the cookie, slide the expiry). With FAST_PATHS=off only the two-cookie rule is decided
+ * here; everything else is `undefined`.
  */
 export async function sessionFromCookie(headers: Headers): Promise<AuthSession | null | undefined> {
+  if (hasSeveralSessionCookies(headers)) return null;
+  return env.FAST_PATHS === "on" ? sessionFromCookieFastPath(headers) : undefined;
+}
+
+/** The short way itself, whatever FAST_PATHS says: what the differential test compares with Better Auth. */
+export async function sessionFromCookieFastPath(headers: Headers): Promise<AuthSession | null | undefined> {
   const cookieHeader = headers.get("cookie");
   if (!cookieHeader || hasSeveralSessionCookies(headers)) return null;
   const context = await auth.$context;

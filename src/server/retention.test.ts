@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { env } from "@/env";
 import { db } from "@/server/db";
-import { pruneExpiredRows } from "@/server/retention";
+import { OUTBOX_RETENTION_DAYS, pruneExpiredRows } from "@/server/retention";
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -37,5 +37,27 @@ describe("retention", () => {
     const deleted = await pruneExpiredRows(db, now);
     expect(deleted.rateLimits).toBe(1500);
     expect(await db.rateLimit.findMany({ select: { key: true } })).toEqual([{ key: "account:live" }]);
+  });
+
+  it(`deletes mails sent or given up over ${OUTBOX_RETENTION_DAYS} days ago, and never a mail still to send`, async () => {
+    const now = Date.now();
+    const old = new Date(now - (OUTBOX_RETENTION_DAYS + 1) * DAY);
+    const mail = { recipient: "r@example.com", template: "verify-email", subject: "s", createdAt: old };
+    await db.emailOutbox.createMany({
+      data: [
+        { ...mail, status: "sent" },
+        { ...mail, status: "failed" },
+        { ...mail, status: "pending", text: "still to send" },
+        { ...mail, status: "sent", createdAt: new Date(now - DAY) },
+      ],
+    });
+
+    const deleted = await pruneExpiredRows(db, now);
+    expect(deleted.mails).toBe(2);
+    expect(
+      (await db.emailOutbox.findMany({ select: { status: true }, orderBy: { status: "asc" } })).map(
+        (row) => row.status,
+      ),
+    ).toEqual(["pending", "sent"]);
   });
 });

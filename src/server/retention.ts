@@ -1,6 +1,6 @@
 // Retention: rows that only accumulate are deleted by every app process, hourly, in batches of short statements —
-// audit events older than AUDIT_RETENTION_DAYS, and rate-limit counters (in the database without Redis, or while it
-// is away) idle for RATE_LIMIT_RETENTION_HOURS. Several instances may prune at once: a batch skips rows another is
+// audit events older than AUDIT_RETENTION_DAYS, mails the outbox finished with 30 days ago, and rate-limit counters
+// (in the database without Redis, or while it is away) idle for RATE_LIMIT_RETENTION_HOURS. Several instances may prune at once: a batch skips rows another is
 // deleting (SKIP LOCKED), so none waits for another.
 import { env } from "@/env";
 import { AUTH_EVENT_TYPES } from "@/server/audit";
@@ -34,6 +34,19 @@ export async function pruneRateLimits(db: Database, cutoffMs: number): Promise<n
   );
 }
 
+/** How long the outbox keeps a mail it has finished with (sent, or given up), as the record of its fate. */
+export const OUTBOX_RETENTION_DAYS = 30;
+
+/** Deletes the outbox rows sent or given up before `cutoff`; returns how many. */
+export async function pruneOutbox(db: Database, cutoff: Date): Promise<number> {
+  return inBatches(
+    () => db.$executeRaw`
+      DELETE FROM email_outbox WHERE id IN (
+        SELECT id FROM email_outbox WHERE status IN ('sent', 'failed') AND created_at < ${cutoff}
+        LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+  );
+}
+
 async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
   let total = 0;
   for (let deleted = BATCH; deleted === BATCH; total += deleted) deleted = await deleteBatch();
@@ -44,10 +57,11 @@ async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
 export async function pruneExpiredRows(
   db: Database,
   now = Date.now(),
-): Promise<{ authEvents: number; rateLimits: number }> {
+): Promise<{ authEvents: number; rateLimits: number; mails: number }> {
   const authEvents = await pruneAuthEvents(db, new Date(now - env.AUDIT_RETENTION_DAYS * DAY));
   const rateLimits = await pruneRateLimits(db, now - env.RATE_LIMIT_RETENTION_HOURS * HOUR);
-  return { authEvents, rateLimits };
+  const mails = await pruneOutbox(db, new Date(now - OUTBOX_RETENTION_DAYS * DAY));
+  return { authEvents, rateLimits, mails };
 }
 
 const globalForRetention = globalThis as unknown as { taskforgeRetention?: NodeJS.Timeout };
@@ -58,7 +72,8 @@ export function startRetention(db: Database): void {
   const prune = () =>
     void pruneExpiredRows(db).then(
       (deleted) => {
-        if (deleted.authEvents || deleted.rateLimits) logger.info(deleted, "retention: expired rows deleted");
+        if (deleted.authEvents || deleted.rateLimits || deleted.mails)
+          logger.info(deleted, "retention: expired rows deleted");
       },
       (error: unknown) => logger.warn({ err: error }, "retention: pruning failed; trying again next hour"),
     );

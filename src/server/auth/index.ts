@@ -22,7 +22,7 @@ import { passwordAttemptsPlugin } from "@/server/auth/password-attempts-plugin";
 import { tokenPlugins } from "@/server/auth/token-plugins";
 import { runInBackground } from "@/server/background-tasks";
 import { type Database, db } from "@/server/db";
-import { sendMail } from "@/server/email/mailer";
+import { enqueueMail } from "@/server/email/outbox";
 import { messages } from "@/server/email/messages";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { trustedOrigins } from "@/server/http/origin";
@@ -80,7 +80,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       autoSignIn: false,
       resetPasswordTokenExpiresIn: 60 * MINUTE,
       revokeSessionsOnPasswordReset: true,
-      sendResetPassword: ({ user, url }) => sendMail(messages.resetPassword(user.email, user.name, url)),
+      sendResetPassword: ({ user, url }) => enqueueMail(messages.resetPassword(user.email, user.name, url)),
       onPasswordReset: ({ user }, request) =>
         recordAuthEvent(database, { type: "password-reset", userId: user.id, headers: request?.headers }),
       onExistingUserSignUp: async ({ user }, request) => {
@@ -88,10 +88,10 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
         // A sign-up never confirmed may be someone else's: the owner gets the confirmation link, where they may
         // replace the password it was made with.
         if (!user.emailVerified) {
-          await sendMail(messages.verifyEmail(user.email, user.name, await confirmationLink(user)));
+          await enqueueMail(messages.verifyEmail(user.email, user.name, await confirmationLink(user)));
           return;
         }
-        await sendMail(
+        await enqueueMail(
           messages.existingAccount(
             user.email,
             user.name,
@@ -116,10 +116,10 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       sendOnSignIn: true,
       autoSignInAfterVerification: true,
       expiresIn: CONFIRMATION_LINK_LIFETIME_SECONDS,
-      // Better Auth waits for this one itself (resending it): it goes out after the answer like every other mail.
+      // Better Auth waits for this one itself (resending it): it is queued after the answer like every other mail.
       sendVerificationEmail: async ({ user }) =>
         runInBackground(
-          confirmationLink(user).then((link) => sendMail(messages.verifyEmail(user.email, user.name, link))),
+          confirmationLink(user).then((link) => enqueueMail(messages.verifyEmail(user.email, user.name, link))),
         ),
       afterEmailVerification: (user, request) =>
         recordAuthEvent(database, { type: "email-verified", userId: user.id, headers: request?.headers }),
@@ -178,7 +178,8 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       // The session and its user in one joined query: one round trip per cookie lookup.
       database: { joins: true },
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
-      // Mail goes out after the answer, so no answer's time says whether an account exists.
+      // Mail is queued after the answer (and sent by the outbox worker), so no answer's time says whether an account
+      // exists.
       backgroundTasks: { handler: runInBackground },
       // The route handler derives this header from X-Forwarded-For within TRUSTED_PROXY_HOPS.
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },

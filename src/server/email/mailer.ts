@@ -1,25 +1,44 @@
-// Outgoing mail: SMTP when SMTP_URL is set; otherwise, in development only, each message is written to the log
-// (one line: recipient, subject, its links and its text), with the id of the request that sent it.
+// Delivering one mail now, for the outbox worker (nothing else sends): SMTP when SMTP_URL is set; otherwise, in
+// development only, the mail is written to the log (one line: recipient, subject, its links and its text) with the
+// id of the request that caused it.
 import nodemailer from "nodemailer";
 import { env } from "@/env";
-import { requestLogger } from "@/server/request-logger";
+import type { Mail } from "@/server/email/messages";
+import { type Logger, logger } from "@/server/logger";
 
-export type Mail = { to: string; subject: string; text: string; html: string };
+/** A mail that cannot be sent however often it is tried (no SMTP_URL outside development). */
+export class Undeliverable extends Error {}
 
-const transport = env.SMTP_URL ? nodemailer.createTransport(env.SMTP_URL) : null;
+/**
+ * A mail server that does not answer fails the attempt within seconds (nodemailer waits minutes by default) and the
+ * outbox tries again later; values set in SMTP_URL's query string win.
+ */
+function withTimeouts(smtpUrl: string): string {
+  const url = new URL(smtpUrl);
+  const timeouts = { connectionTimeout: "10000", greetingTimeout: "10000", socketTimeout: "30000" };
+  for (const [name, value] of Object.entries(timeouts)) {
+    if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+  }
+  return url.toString();
+}
 
-export async function sendMail(mail: Mail): Promise<void> {
+const transport = env.SMTP_URL ? nodemailer.createTransport(withTimeouts(env.SMTP_URL)) : null;
+
+export async function deliverMail(mail: Mail, { log = logger }: { log?: Logger } = {}): Promise<void> {
   if (transport) {
-    await transport.sendMail({ from: env.EMAIL_FROM, ...mail });
+    await transport.sendMail({
+      from: env.EMAIL_FROM,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+    });
     return;
   }
-  // Mail is sent from inside Better Auth's endpoints, whose logger knows the request.
-  const log = requestLogger();
   const fields = { mail: { to: mail.to, subject: mail.subject } };
   if (env.NODE_ENV !== "development") {
     // Links in mail are credentials: only a developer's own log may show them.
-    log.error(fields, "SMTP_URL is not set: a message was not sent");
-    return;
+    throw new Undeliverable("SMTP_URL is not set: a message was not sent");
   }
   const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
   const summary = `mail to ${mail.to}: ${mail.subject} ${links.join(" ")}`;

@@ -1,7 +1,6 @@
 // The account emails: short, plain text with a simple HTML twin. The only user text in them is the name in the
 // greeting, and anyone can sign up with anyone's address: so it stays inside its line and never reads as a link.
 import { asOneLine } from "@/lib/validation/one-line";
-import type { Mail } from "@/server/email/mailer";
 
 const APP_NAME = "Taskforge";
 const GREETING_NAME_MAX = 60;
@@ -19,19 +18,29 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-function compose(to: string, subject: string, paragraphs: string[], action?: { label: string; url: string }): Mail {
+/** A rendered mail; `template` names the kind (the outbox and the admin view show it; the text may hold credentials). */
+export type Mail = { to: string; template: string; subject: string; text: string; html: string };
+
+function compose(
+  template: string,
+  to: string,
+  subject: string,
+  paragraphs: string[],
+  action?: { label: string; url: string },
+): Mail {
   const text = [...paragraphs, ...(action ? [`${action.label}: ${action.url}`] : []), `— ${APP_NAME}`].join("\n\n");
   const html = [
     ...paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
     action ? `<p><a href="${escapeHtml(action.url)}">${escapeHtml(action.label)}</a></p>` : "",
     `<p>— ${APP_NAME}</p>`,
   ].join("\n");
-  return { to, subject: `${APP_NAME}: ${subject}`, text, html };
+  return { to, template, subject: `${APP_NAME}: ${subject}`, text, html };
 }
 
 export const messages = {
   verifyEmail: (to: string, name: string, url: string) =>
     compose(
+      "verify-email",
       to,
       "confirm your email address",
       [
@@ -43,6 +52,7 @@ export const messages = {
     ),
   resetPassword: (to: string, name: string, url: string) =>
     compose(
+      "reset-password",
       to,
       "reset your password",
       [
@@ -54,6 +64,7 @@ export const messages = {
     ),
   existingAccount: (to: string, name: string, signInUrl: string, resetUrl: string) =>
     compose(
+      "existing-account",
       to,
       "someone tried to sign up with your email",
       [

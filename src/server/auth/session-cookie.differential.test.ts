@@ -56,11 +56,10 @@ function clockOffset(state: State): number {
 
 /** A new user (no password: none is needed) with a session in `state`; banned after its session was made if asked. */
 async function sessionIn(state: State, banned: boolean): Promise<{ token: string; userId: string }> {
-  const user = await ctx.internalAdapter.createUser({
-    email: `cookie-${randomUUID()}@example.com`,
-    name: "Cookie Test",
-    emailVerified: true,
-  });
+  const user = await ctx.internalAdapter.createUser(
+    { email: `cookie-${randomUUID()}@example.com`, name: "Cookie Test", emailVerified: true },
+    { method: "admin" },
+  );
   if (state === "unknown") return { token: randomBytes(24).toString("base64url").slice(0, 32), userId: user.id };
   const session = await ctx.internalAdapter.createSession(user.id);
   if (state === "atCap" || state === "pastCap") {

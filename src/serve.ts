@@ -1,6 +1,7 @@
 // `npm start`: the production server. One process hosts Next.js (pages, server components, static files) and
 // answers /api/trpc and /api/auth straight from node:http with the same handlers as Next's route handlers, minus
-// Next's per-request layer (docs/decisions/008-node-api-server.md). SIGTERM or SIGINT stops taking connections,
+// Next's per-request layer (docs/decisions/008-node-api-server.md); with FAST_PATHS=off Next serves those too, behind
+// the listener's checks of every request (src/api-listener.ts). SIGTERM or SIGINT stops taking connections,
 // lets requests in flight finish, closes the database and Redis connections and exits within 10 seconds.
 import path from "node:path";
 import nextEnv from "@next/env";
@@ -19,7 +20,7 @@ const app = next({ dev: false, dir: ROOT, hostname: env.HOSTNAME, port: env.PORT
 await app.prepare();
 const [{ createApiListener }, { logger }, { createLimitedServer, NODE_TIMEOUTS }, { checkPasswordStrengthOffThread }] =
   await Promise.all([
-    import("@/server/http/api-listener"),
+    import("@/api-listener"),
     import("@/server/logger"),
     import("@/server/http/server-limits"),
     import("@/server/auth/password-strength-thread"),

@@ -1,12 +1,13 @@
-// The production API listener (src/server/http/api-listener.ts) on a free local port, for clients that must go
-// over the network (the CLI); paths other than /api/trpc and /api/auth answer 404 instead of reaching Next, unless
-// the test gives its own stand-in for Next.
+// The production listener (src/api-listener.ts) on a free local port, for clients that must go over the network
+// (the CLI), with a stand-in for Next behind it that serves /api/trpc and /api/auth through Next's route handlers
+// (src/app/api/…) as Next adapts a Node request to them, and answers 404 elsewhere, unless the test gives its own.
+// With FAST_PATHS=off (or `fastPaths: false`) the listener hands the API paths to that stand-in too.
 import { type Agent, type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createApiListener, type RequestListener } from "@/api-listener";
 import { GET as authGet, POST as authPost } from "@/app/api/auth/[...all]/route";
 import { GET as trpcGet, POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
 import { env } from "@/env";
-import { createApiListener, type RequestListener } from "@/server/http/api-listener";
 import { normalisedPath, queryOf } from "@/server/http/request-path";
 import { createLimitedServer, NODE_TIMEOUTS, type ServerLimits } from "@/server/http/server-limits";
 
@@ -18,9 +19,15 @@ export function headersOf(req: IncomingMessage): Headers {
   return headers;
 }
 
+/** Headers Next does not copy from a route handler's Response: it frames the body itself. */
+const FRAMING_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding"]);
+
 /**
  * Next's part, as far as the API goes: a path whose normal form is under /api/auth or /api/trpc reaches the route
- * handler (src/app/api/...) with the message's headers as they are (Next fills X-Forwarded-For only when absent).
+ * handler (src/app/api/...) as Next's own adapter builds the Request (next/dist/server/web/spec-extension/adapters/
+ * next-request.js): the message's headers as Node folded them (Next fills X-Forwarded-For only when absent), a signal
+ * that aborts when the client leaves before its answer; and the Response is written as Next's sendResponse writes it
+ * (each Set-Cookie its own header, framing headers left to Node, the body streamed).
  */
 export const nextApiRoutes: RequestListener = (req, res) => {
   const path = normalisedPath(req.url ?? "/") ?? "";
@@ -30,6 +37,10 @@ export const nextApiRoutes: RequestListener = (req, res) => {
       ? { GET: trpcGet, POST: trpcPost }
       : null;
   if (!route) return void res.writeHead(404).end();
+  const clientGone = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) clientGone.abort();
+  });
   const chunks: Buffer[] = [];
   req.on("data", (chunk: Buffer) => chunks.push(chunk));
   req.on("end", () => {
@@ -37,31 +48,38 @@ export const nextApiRoutes: RequestListener = (req, res) => {
     const request = new Request(`http://localhost:3000${path}${queryOf(req.url ?? "")}`, {
       method: req.method,
       headers: headersOf(req),
+      signal: clientGone.signal,
       body: hasBody ? Buffer.concat(chunks) : undefined,
     });
     void (hasBody ? route.POST : route.GET)(request).then(async (response) => {
-      res
-        .writeHead(response.status, Object.fromEntries(response.headers))
-        .end(Buffer.from(await response.arrayBuffer()));
+      res.statusCode = response.status;
+      response.headers.forEach((value, name) => {
+        if (FRAMING_HEADERS.has(name) || name === "set-cookie") return;
+        res.appendHeader(name, value);
+      });
+      for (const cookie of response.headers.getSetCookie()) res.appendHeader("set-cookie", cookie);
+      res.end(req.method === "HEAD" ? undefined : Buffer.from(await response.arrayBuffer()));
     });
   });
 };
 
 /**
  * Listens on a free local port; `log` lists the requests served ("GET /api/trpc/user.me 200"); `close` stops it.
- * `fallback` serves what the listener does not (Next, in production); by default a 404. The server is the one
- * `npm start` runs, with its limits (Node's timeouts, MAX_CONNECTIONS) unless `limits` says otherwise.
+ * `fallback` serves what the listener does not (Next, in production); by default the route handlers as Next serves
+ * them, and a 404 for any other path. The server is the one `npm start` runs, with its limits (Node's timeouts,
+ * MAX_CONNECTIONS) unless `limits` says otherwise, and its fast paths as FAST_PATHS says unless `fastPaths` does.
  */
 export async function startTestServer(
-  fallback: RequestListener = (_req, res) => void res.writeHead(404).end(),
+  fallback: RequestListener = nextApiRoutes,
   limits: Partial<ServerLimits> = {},
+  { fastPaths }: { fastPaths?: boolean } = {},
 ): Promise<{ url: string; log: string[]; close: () => Promise<void> }> {
   const log: string[] = [];
   const server = createLimitedServer({ ...NODE_TIMEOUTS, maxConnections: env.MAX_CONNECTIONS, ...limits });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  const listener = createApiListener(url, fallback);
+  const listener = createApiListener(url, fallback, { fastPaths });
   server.on("request", (req, res) => {
     res.once("finish", () => log.push(`${req.method} ${(req.url ?? "/").split("?")[0]} ${res.statusCode}`));
     listener(req, res);

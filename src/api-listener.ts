@@ -1,8 +1,11 @@
-// The API served straight from node:http: /api/trpc and /api/auth go to the same handlers Next's route handlers
-// use, without Next's per-request layer; every other path goes to `fallback` (Next, in src/serve.ts). Paths are
-// matched in their normal form, so no spelling of an API path reaches Next instead; and whichever serves a request
-// sees the same forwarded address chain.
+// The front of `npm start`'s server (src/serve.ts). Every request has the socket's address appended to its
+// X-Forwarded-For, and methods and targets no handler can serve are answered here. Then, a fast path: /api/trpc and
+// /api/auth go straight to the handlers Next's route handlers use, without Next's per-request layer, and every other
+// path goes to `fallback` (Next). Paths are matched in their normal form, so no spelling of an API path reaches Next
+// instead. With FAST_PATHS=off every request goes to `fallback`, API paths included; the differential test
+// (api-listener.differential.http.test.ts) sends the same requests both ways.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { env } from "@/env";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "@/server/api/http-handler";
 import { AUTH_ENDPOINT, handleAuthRequest } from "@/server/auth/http-handler";
 import { apiSecurityHeaders, internalErrorBody } from "@/server/http/api-request";
@@ -154,9 +157,14 @@ function failRequest(
  * Answers /api/trpc/* and /api/auth/*; hands anything else to `fallback`. `origin` is this server's own URL. The
  * handlers log, answer and time each request themselves (src/server/http/api-request.ts); what fails here (before
  * them, while writing their response, or in `fallback`) is logged and answered with a request id: every request gets
- * an answer, and no error reaches the process's own handlers.
+ * an answer, and no error reaches the process's own handlers. With `fastPaths` false (FAST_PATHS=off) API paths go
+ * to `fallback` too, after the same checks.
  */
-export function createApiListener(origin: string, fallback: RequestListener): RequestListener {
+export function createApiListener(
+  origin: string,
+  fallback: RequestListener,
+  { fastPaths = env.FAST_PATHS === "on" }: { fastPaths?: boolean } = {},
+): RequestListener {
   return (req, res) => {
     let endpoint = "listener";
     let requestId: string | undefined;
@@ -169,7 +177,7 @@ export function createApiListener(origin: string, fallback: RequestListener): Re
       const url = req.url ?? "/";
       const path = normalisedPath(url);
       if (path === null) return answerTargetWithoutPath(req, res);
-      const route = routes.find(([prefix]) => path.startsWith(prefix));
+      const route = fastPaths ? routes.find(([prefix]) => path.startsWith(prefix)) : undefined;
       if (!route) {
         endpoint = "next";
         return void fallback(req, res)?.catch(fail);

@@ -62,33 +62,27 @@ function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
  * itself, before routing: Next, which serves what the listener does not, only fills X-Forwarded-For when it is absent
  * and would otherwise take a client's header as it is.
  */
-function trustSocketAddress(req: IncomingMessage): string | undefined {
+function trustSocketAddress(req: IncomingMessage): void {
   delete req.headers[CLIENT_IP_HEADER];
   const peer = req.socket.remoteAddress;
   const forwarded = [req.headers["x-forwarded-for"] ?? []].flat().join(", ");
   const chain = peer ? (forwarded ? `${forwarded}, ${peer}` : peer) : undefined;
   if (chain) req.headers["x-forwarded-for"] = chain;
   else delete req.headers["x-forwarded-for"];
-  return chain;
 }
 
 /**
- * A web Request for `url` from Node's message, with `forwardedFor` as its X-Forwarded-For. X-Request-Id is the id
- * chosen here, so the handler uses the same one.
+ * A web Request for `url` from Node's message, with its headers as Node folded them, as Next builds a route handler's
+ * Request: a repeated header that may appear once (Content-Type, Authorization, …) counts once, its first value, and
+ * repeated Cookie headers are one list. X-Forwarded-For is already the trusted chain (trustSocketAddress);
+ * X-Request-Id is the id chosen here, so the handler uses the same one.
  */
-function toRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  forwardedFor: string | undefined,
-  requestId: string,
-): Request {
+function toRequest(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Request {
   const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-  headers.delete(CLIENT_IP_HEADER);
-  headers.delete("x-forwarded-for");
-  if (forwardedFor) headers.set("x-forwarded-for", forwardedFor);
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === "string") headers.append(name, value);
+    else if (value) for (const item of value) headers.append(name, item);
+  }
   headers.set(REQUEST_ID_HEADER, requestId);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   // Aborted when the client leaves before its answer is written: work still queued for it (hashing) is dropped.
@@ -173,7 +167,7 @@ export function createApiListener(
     try {
       if (UNSERVED_METHODS.has(req.method ?? ""))
         return answer(res, 405, "Method Not Allowed", { allow: SERVED_METHODS });
-      const forwardedFor = trustSocketAddress(req);
+      trustSocketAddress(req);
       const url = req.url ?? "/";
       const path = normalisedPath(url);
       if (path === null) return answerTargetWithoutPath(req, res);
@@ -186,7 +180,7 @@ export function createApiListener(
       requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
       // The handlers see the normal form too: their routing and the access log agree with the match made here.
       const target = new URL(`${path}${queryOf(url)}`, origin);
-      route[1](toRequest(req, res, target, forwardedFor, requestId))
+      route[1](toRequest(req, res, target, requestId))
         .then((response) => writeResponse(response, res))
         .catch(fail)
         // What the handler left unread (it answered without the body) is read and dropped, as Node does for a body

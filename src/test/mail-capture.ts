@@ -6,41 +6,63 @@ import { SMTPServer } from "smtp-server";
 
 export type CapturedMail = { to: string[]; subject: string; text: string; html: string };
 
-/** `delayMs` makes the server take that long to accept each message, as a slow or distant mail server does. */
+/**
+ * `delayMs` makes the server take that long to accept each message, as a slow or distant mail server does.
+ * `stopSmtp()` closes the SMTP port (connections are refused, as by a mail server that is down) and `startSmtp()`
+ * opens it again on the same port; what was received is kept.
+ */
 export async function startMailCapture({ delayMs = 0 } = {}): Promise<{
   smtpUrl: string;
   apiUrl: string;
+  stopSmtp: () => Promise<void>;
+  startSmtp: () => Promise<void>;
   close: () => Promise<void>;
 }> {
   const messages: CapturedMail[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, done) {
-      simpleParser(stream)
-        .then((mail) => {
-          const to = [mail.to ?? []].flat().flatMap((address) => address.value.map((entry) => entry.address ?? ""));
-          messages.push({ to, subject: mail.subject ?? "", text: mail.text ?? "", html: mail.html || "" });
-          setTimeout(done, delayMs);
-        })
-        .catch(done);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  const createSmtp = () =>
+    new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData(stream, _session, done) {
+        simpleParser(stream)
+          .then((mail) => {
+            const to = [mail.to ?? []].flat().flatMap((address) => address.value.map((entry) => entry.address ?? ""));
+            messages.push({ to, subject: mail.subject ?? "", text: mail.text ?? "", html: mail.html || "" });
+            setTimeout(done, delayMs);
+          })
+          .catch(done);
+      },
+    });
+  const port = (server: { address(): AddressInfo | string | null }) => (server.address() as AddressInfo).port;
+  let smtp: SMTPServer | null = createSmtp();
+  await new Promise<void>((resolve) => smtp?.listen(0, "127.0.0.1", resolve));
+  const smtpPort = port(smtp.server);
+  const stopSmtp = async () => {
+    const closing = smtp;
+    smtp = null;
+    if (closing) await new Promise<void>((resolve) => closing.close(resolve));
+  };
+  const startSmtp = async () => {
+    if (smtp) return;
+    const opened = createSmtp();
+    await new Promise<void>((resolve) => opened.listen(smtpPort, "127.0.0.1", resolve));
+    smtp = opened;
+  };
   const api = http.createServer((req, res) => {
     const to = new URL(req.url ?? "/", "http://localhost").searchParams.get("to")?.toLowerCase();
     res.setHeader("content-type", "application/json");
     res.end(JSON.stringify(messages.filter((mail) => !to || mail.to.includes(to))));
   });
   await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
-  const port = (server: { address(): AddressInfo | string | null }) => (server.address() as AddressInfo).port;
   return {
-    smtpUrl: `smtp://127.0.0.1:${port(smtp.server)}`,
+    smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
     apiUrl: `http://127.0.0.1:${port(api)}`,
+    stopSmtp,
+    startSmtp,
     close: async () => {
       await new Promise<void>((resolve) => api.close(() => resolve()));
-      await new Promise<void>((resolve) => smtp.close(resolve));
+      await stopSmtp();
     },
   };
 }

@@ -115,6 +115,8 @@ export function appClient(base: string, origin: string) {
     /** Confirms an address with the token of its confirmation link and the password chosen at sign-up. */
     confirmEmail: (token: string, password = PASSWORD, ip = nextIp()) =>
       auth("/confirm-email", { body: { token, password }, ip }),
+    requestPasswordReset: (email: string, ip = nextIp()) =>
+      auth("/request-password-reset", { body: { email, redirectTo: "/reset-password" }, ip }),
     signOut: (cookie: string) => auth("/sign-out", { body: {}, cookie }),
     changePassword: (cookie: string, currentPassword: string, newPassword: string) =>
       auth("/change-password", { body: { currentPassword, newPassword, revokeOtherSessions: true }, cookie }),

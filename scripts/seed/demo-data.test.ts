@@ -2,7 +2,7 @@
 // changes nothing harmful.
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { callerWithHeaders, STRONG_PASSWORD } from "@/test/helpers";
+import { callerWithHeaders, STRONG_PASSWORD } from "@/test/fixtures";
 import { authRequest, nextClientIp } from "@/test/http";
 import { DEMO_EMAIL, type SeedOptions, seedDemoData } from "./demo-data";
 

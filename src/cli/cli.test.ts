@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "@/cli/api-client";
 import { runCli } from "@/cli/commands";
 import { type Credentials, credentialsStore } from "@/cli/credentials";
-import { auth } from "@/server/auth";
+import { revokeUserSessions } from "@/server/auth/sessions";
 import { db } from "@/server/db";
-import { createUser, type TestUser } from "@/test/helpers";
+import { trustedOrigins } from "@/server/http/origin";
+import { createUser, type TestUser } from "@/test/fixtures";
 import { startTestServer } from "@/test/http-server";
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -16,10 +17,9 @@ let dir: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  // The CLI sends its base URL as Origin, as in production where that is the app's own (BETTER_AUTH_URL).
-  const context = await auth.$context;
-  if (!Array.isArray(context.options.trustedOrigins)) throw new Error("expected a list of trusted origins");
-  context.options.trustedOrigins.push(server.url);
+  // The CLI sends its base URL as Origin, as in production where that is the app's own (BETTER_AUTH_URL). The app's
+  // list of trusted origins is the one Better Auth reads at every request, so the test server's origin joins it.
+  trustedOrigins.push(server.url);
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "taskforge-cli-"));
 });
 afterAll(async () => {
@@ -142,7 +142,7 @@ describe("npm run cli", () => {
     const { user, run, store, credentials } = await signedInCli();
     await store.save({ ...(await credentials()), accessToken: undefined });
     // Through Better Auth, as every revocation in the app, so a Redis copy (when configured) goes too.
-    await (await auth.$context).internalAdapter.deleteUserSessions(user.id);
+    await revokeUserSessions(user.id);
     expect(await run("whoami")).toMatchObject({ code: 1, err: expect.stringMatching(/session has ended/) });
     expect(await store.load()).toBeNull();
   });

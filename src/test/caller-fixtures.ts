@@ -1,15 +1,13 @@
 // The callers property tests act as (anonymous, an owner, another user, an admin, bearer JWTs), the rows they own,
 // and the repairs that put them back before every run, so one run's successful delete or ban never leaks into the next.
 import fc from "fast-check";
-import { createCaller } from "@/server/api/root";
-import { createTRPCContext } from "@/server/api/context";
 import { mutationCounterKey } from "@/server/api/middlewares/mutation-limit";
 import { failedPasswordKey } from "@/server/auth/password-attempts";
 import { db } from "@/server/db";
 import { counters } from "@/server/rate-limit/counters";
 import { rowsOf, type Snapshot, snapshotDatabase } from "@/test/database-snapshot";
-import { createUser, procedureAt, signIn, type TestUser } from "@/test/helpers";
-import { mintAccessToken } from "@/test/tokens";
+import { callerWithHeaders, createUser, procedureAt, signIn, type TestUser } from "@/test/fixtures";
+import { accessTokenFor } from "@/test/fixtures/tokens";
 
 export const CALLER_KINDS = [
   "anonymous",
@@ -57,7 +55,7 @@ export class CallerFixtures {
       other: await signedInMember("other"),
       admin: await signedInMember("admin"),
     };
-    const ownerJwt = await mintAccessToken((await signIn(members.owner.user)).signedToken);
+    const ownerJwt = await accessTokenFor(members.owner.user);
     return new CallerFixtures(members, ownerJwt, await deletedUserWithJwt());
   }
 
@@ -72,7 +70,7 @@ export class CallerFixtures {
     };
     let renewed = false;
     if (expiring(this.ownerJwt)) {
-      this.ownerJwt = await mintAccessToken((await signIn(this.members.owner.user)).signedToken);
+      this.ownerJwt = await accessTokenFor(this.members.owner.user);
       renewed = true;
     }
     if (expiring(this.deletedUser.jwt)) {
@@ -125,7 +123,7 @@ export class CallerFixtures {
       if (!row) {
         member = this.members[name] = await signedInMember(name);
         this.names.set(member.user.id, name);
-        if (name === "owner") this.ownerJwt = await mintAccessToken((await signIn(member.user)).signedToken);
+        if (name === "owner") this.ownerJwt = await accessTokenFor(member.user);
         snapshot = await snapshotDatabase(); // the counts below are of the new user
         repaired = true;
       } else if (row.detail !== `${role} false`) {
@@ -188,7 +186,7 @@ export class CallerFixtures {
   /** Calls `path` as `kind` through a context built from request headers, exactly as an HTTP request would. */
   async call(kind: CallerKind, path: string, input: unknown): Promise<CallOutcome> {
     try {
-      const caller = createCaller(await createTRPCContext({ headers: this.headersOf(kind) }));
+      const caller = await callerWithHeaders(this.headersOf(kind));
       return { ok: true, value: await procedureAt(caller, path)(input) };
     } catch (error) {
       return { ok: false, error };
@@ -212,7 +210,7 @@ export class CallerFixtures {
 /** A user who signed in, got a JWT, and was then deleted: the JWT stays valid until it expires. */
 async function deletedUserWithJwt(): Promise<{ id: string; jwt: string }> {
   const gone = await createUser({ name: "Deleted User" });
-  const jwt = await mintAccessToken((await signIn(gone)).signedToken);
+  const jwt = await accessTokenFor(gone);
   await db.user.delete({ where: { id: gone.id } });
   return { id: gone.id, jwt };
 }

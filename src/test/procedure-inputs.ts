@@ -4,8 +4,9 @@
 import fc from "fast-check";
 import { TASK_PRIORITIES } from "@/lib/validation/task";
 import { USER_ROLES } from "@/lib/validation/user";
+import { ADMIN_PROCEDURES } from "@/test/access-policy";
 import { CALLER_KINDS, type CallerKind, type FixtureName, fixture } from "@/test/caller-fixtures";
-import { STRONG_PASSWORD } from "@/test/helpers";
+import { STRONG_PASSWORD } from "@/test/fixtures";
 import {
   anyString,
   cursorNear,
@@ -18,17 +19,6 @@ import {
   uuidNear,
   withUnknownKey,
 } from "@/test/input-arbitraries";
-
-/** Procedures anyone may call. Adding one here is a decision a reviewer must see. */
-export const PUBLIC_PROCEDURES: readonly string[] = ["health.check"];
-/** Procedures only admins may call. */
-export const ADMIN_PROCEDURES: readonly string[] = [
-  "user.authEventsOf",
-  "user.list",
-  "user.setRole",
-  "user.ban",
-  "user.unban",
-];
 
 type Fields = Record<string, fc.Arbitrary<unknown>>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
-import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn } from "@/test/helpers";
+import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn } from "@/test/fixtures";
 import { BASE_URL } from "@/test/http";
 
 describe("user.authEvents", () => {

@@ -1,7 +1,7 @@
 // Concurrent writers: optimistic versions pick exactly one winner each; concurrent creates lose nothing.
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { codeOf, createTestCaller, createUser } from "@/test/helpers";
+import { codeOf, createTestCaller, createUser } from "@/test/fixtures";
 
 describe("concurrency", () => {
   it("50 clients updating one task: one winner per version, the rest CONFLICT, the row is the last successful write", async () => {

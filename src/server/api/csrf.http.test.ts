@@ -1,7 +1,7 @@
 // Cross-site safety of /api/trpc: Better Auth's origin check stops at /api/auth, so tRPC has its own.
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { createUser, signIn } from "@/test/helpers";
+import { createUser, signIn } from "@/test/fixtures";
 import { BASE_URL, trpcRequest } from "@/test/http";
 
 async function cookieOfNewUser() {

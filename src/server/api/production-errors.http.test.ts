@@ -9,7 +9,7 @@ vi.hoisted(() => {
 
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { createUser, signIn } from "@/test/helpers";
+import { createUser, signIn } from "@/test/fixtures";
 import { trpcRequest } from "@/test/http";
 import { captureLogs } from "@/test/logs";
 

@@ -10,14 +10,8 @@ import { ADMIN_ONLY_MESSAGE } from "@/server/services/user-administration";
 import { type CallerKind, CallerFixtures } from "@/test/caller-fixtures";
 import { changesBetween, describeChanges, snapshotDatabase } from "@/test/database-snapshot";
 import { propertyParameters, propertyTimeout } from "@/test/input-arbitraries";
-import {
-  ADMIN_PROCEDURES,
-  PUBLIC_PROCEDURES,
-  callerFor,
-  inputFor,
-  nearValid,
-  validCall,
-} from "@/test/procedure-inputs";
+import { ADMIN_PROCEDURES, PUBLIC_PROCEDURES } from "@/test/access-policy";
+import { callerFor, inputFor, nearValid, validCall } from "@/test/procedure-inputs";
 
 /* Rules -------------------------------------------------------------------------------------------------------- */
 

@@ -1,8 +1,8 @@
 // Walks every procedure of appRouter, so a new procedure cannot ship unprotected by mistake.
 import { beforeAll, describe, expect, it } from "vitest";
 import { appRouter, createCaller } from "@/server/api/root";
-import { codeOf, createTestCaller, createTestContext, createUser, procedureAt } from "@/test/helpers";
-import { ADMIN_PROCEDURES, PUBLIC_PROCEDURES } from "@/test/procedure-inputs";
+import { ADMIN_PROCEDURES, PUBLIC_PROCEDURES } from "@/test/access-policy";
+import { codeOf, createTestCaller, createTestContext, createUser, procedureAt } from "@/test/fixtures";
 
 const allProcedures = Object.keys(appRouter._def.procedures).sort();
 

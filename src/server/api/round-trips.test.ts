@@ -3,7 +3,7 @@
 // read; a JWT costs none.
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { callerWithHeaders, createUser, signIn } from "@/test/helpers";
+import { callerWithHeaders, createUser, signIn } from "@/test/fixtures";
 import { authRequest } from "@/test/http";
 import { statementsDuring } from "@/test/statement-counter";
 

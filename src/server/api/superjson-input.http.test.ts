@@ -4,7 +4,7 @@ import superjson from "superjson";
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "@/server/api/http-handler";
 import { MAX_INPUT_ANNOTATIONS, MAX_INPUT_PATH_DEPTH } from "@/server/api/transformer";
-import { createUser, signIn } from "@/test/helpers";
+import { createUser, signIn } from "@/test/fixtures";
 import { trpcRequest } from "@/test/http";
 import { latencyAlone, latencyDuring } from "@/test/latency";
 

@@ -4,7 +4,7 @@ import { env } from "@/env";
 import { mutationCounterKey } from "@/server/api/middlewares/mutation-limit";
 import { PASSWORD_FAILURE_LIMIT, PASSWORD_FAILURE_WINDOW_MS, failedPasswordKey } from "@/server/auth/password-attempts";
 import { counters } from "@/server/rate-limit/counters";
-import { createUser, signIn } from "@/test/helpers";
+import { createUser, signIn } from "@/test/fixtures";
 import { trpcRequest } from "@/test/http";
 
 type TrpcError = {

@@ -7,7 +7,7 @@ import { auth } from "@/server/auth";
 import { createAccessTokenVerifier, verifyAccessToken } from "@/server/auth/access-token";
 import { ACCESS_TOKEN } from "@/server/auth/token-plugins";
 import { db } from "@/server/db";
-import { createUser, signIn } from "@/test/helpers";
+import { createUser, signIn } from "@/test/fixtures";
 import { authRequest } from "@/test/http";
 import {
   callWithBearer,
@@ -15,7 +15,7 @@ import {
   publishedKeys,
   signInForSessionToken,
   verifyIndependently,
-} from "@/test/tokens";
+} from "@/test/fixtures/tokens";
 
 type Json = Record<string, unknown>;
 

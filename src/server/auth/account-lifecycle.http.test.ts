@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { env } from "@/env";
 import { db } from "@/server/db";
-import { STRONG_PASSWORD, createUser, signIn } from "@/test/helpers";
+import { STRONG_PASSWORD, createUser, signIn } from "@/test/fixtures";
 import { authRequest, BASE_URL, cookiesFrom, nextClientIp } from "@/test/http";
 import { linkIn, mailTo, nthMailTo } from "@/test/mailbox";
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { adminPluginPaths } from "@/server/auth/admin-plugin";
 import { db } from "@/server/db";
-import { createUser, signIn } from "@/test/helpers";
+import { createUser, signIn } from "@/test/fixtures";
 import { authRequest } from "@/test/http";
 
 describe("the admin plugin's own endpoints", () => {

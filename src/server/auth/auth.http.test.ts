@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { checkPasswordStrength } from "@/lib/password-strength";
 import { db } from "@/server/db";
-import { STRONG_PASSWORD, createUser, signIn } from "@/test/helpers";
+import { STRONG_PASSWORD, appSessionCookieName, createUser, signIn } from "@/test/fixtures";
 import { authRequest, cookiesFrom } from "@/test/http";
 
 let ipCounter = 0;
@@ -179,7 +179,8 @@ describe("sign-in", () => {
     const user = await createUser();
     const response = await signInEmail(user.email, user.password);
     expect(response.status).toBe(200);
-    const cookie = response.headers.getSetCookie().find((value) => value.startsWith("better-auth.session_token="));
+    const name = await appSessionCookieName();
+    const cookie = response.headers.getSetCookie().find((value) => value.startsWith(`${name}=`));
     expect(cookie).toBeDefined();
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
@@ -190,7 +191,8 @@ describe("sign-in", () => {
   it("without remember-me gives a browser-session cookie (no Max-Age or Expires)", async () => {
     const user = await createUser();
     const response = await signInEmail(user.email, user.password, { rememberMe: false });
-    const cookie = response.headers.getSetCookie().find((value) => value.startsWith("better-auth.session_token="));
+    const name = await appSessionCookieName();
+    const cookie = response.headers.getSetCookie().find((value) => value.startsWith(`${name}=`));
     expect(cookie).toBeDefined();
     expect(cookie).not.toMatch(/Max-Age|Expires/i);
   });
@@ -247,7 +249,7 @@ describe("cross-site requests to /api/auth", () => {
     const user = await createUser();
     const response = await authRequest("/sign-in/email", {
       body: { email: user.email, password: user.password },
-      headers: { origin: "https://evil.example", cookie: "better-auth.session_token=x" },
+      headers: { origin: "https://evil.example", cookie: `${await appSessionCookieName()}=x` },
       ip: nextIp(),
     });
     expect(response.status).toBe(403);

@@ -2,7 +2,7 @@
 // survive its confirmation by someone who only holds the mailbox, and ADMIN_EMAILS count only once confirmed.
 import { describe, expect, it, vi } from "vitest";
 import { db } from "@/server/db";
-import { STRONG_PASSWORD } from "@/test/helpers";
+import { STRONG_PASSWORD } from "@/test/fixtures";
 import { authRequest, BASE_URL, cookiesFrom, nextClientIp } from "@/test/http";
 import { linkIn, mailTo, nthMailTo } from "@/test/mailbox";
 

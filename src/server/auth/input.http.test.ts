@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { authRequest, nextClientIp } from "@/test/http";
-import { STRONG_PASSWORD, createUser, signIn } from "@/test/helpers";
+import { STRONG_PASSWORD, createUser, signIn } from "@/test/fixtures";
 import { anyString, junkInput, propertyParameters, propertyTimeout, textNear } from "@/test/input-arbitraries";
 
 async function errorOf(response: Response): Promise<{ status: number; code: string; message: string }> {

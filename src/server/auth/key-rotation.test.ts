@@ -3,14 +3,14 @@
 import { describe, expect, it } from "vitest";
 import { SIGNING_KEY_ROTATION } from "@/server/auth/token-plugins";
 import { db } from "@/server/db";
-import { createUser } from "@/test/helpers";
+import { createUser } from "@/test/fixtures";
 import {
   callWithBearer,
   mintAccessToken,
   publishedKeys,
   signInForSessionToken,
   verifyIndependently,
-} from "@/test/tokens";
+} from "@/test/fixtures/tokens";
 
 const kidOf = (token: string) =>
   (JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString()) as { kid: string }).kid;

@@ -1,7 +1,7 @@
 // No answer reveals an account by its time: mail goes out after the response, so a slow mail server makes the
 // answer for an address with an account no slower than for one without.
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { createUser, STRONG_PASSWORD } from "@/test/helpers";
+import { createUser, STRONG_PASSWORD } from "@/test/fixtures";
 import { authRequest, nextClientIp } from "@/test/http";
 import { waitForMail } from "@/test/mail-capture";
 

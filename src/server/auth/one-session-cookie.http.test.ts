@@ -5,15 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth } from "@/server/auth";
 import { SESSION_COOKIE_NAME, sessionCookieCount } from "@/server/auth/session-cookie-count";
 import { db } from "@/server/db";
-import { createUser, signIn } from "@/test/helpers";
+import { createUser, signIn } from "@/test/fixtures";
 import { authRequest, trpcRequest } from "@/test/http";
 import { rawRequest, startTestServer } from "@/test/http-server";
 
 /** The `name=value` of a fresh session cookie for a new user, and that session's id. */
 async function sessionCookie(): Promise<{ pair: string; value: string; token: string; sessionId: string }> {
-  const { headers, token, sessionId } = await signIn(await createUser());
-  const pair = headers.get("cookie") ?? "";
-  return { pair, value: pair.slice(pair.indexOf("=") + 1), token, sessionId };
+  const { cookie, token, sessionId } = await signIn(await createUser());
+  return { pair: cookie.header, value: cookie.value, token, sessionId };
 }
 
 /**

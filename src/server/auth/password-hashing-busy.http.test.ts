@@ -3,7 +3,7 @@
 // check whose client has left is dropped from the queue, over the production listener too.
 import net from "node:net";
 import { describe, expect, it, vi } from "vitest";
-import { createUser, signIn, STRONG_PASSWORD } from "@/test/helpers";
+import { createUser, signIn, STRONG_PASSWORD } from "@/test/fixtures";
 import { authRequest, nextClientIp, trpcRequest } from "@/test/http";
 import { startTestServer } from "@/test/http-server";
 

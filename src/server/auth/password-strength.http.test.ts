@@ -2,7 +2,7 @@
 // and bounded context, a reset token is validated before any check, and the refusal keeps its shape.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createUser, signIn } from "@/test/helpers";
+import { createUser, signIn } from "@/test/fixtures";
 import { authRequest, nextClientIp, trpcRequest } from "@/test/http";
 import { latencyAlone, latencyDuring } from "@/test/latency";
 import { checkPasswordStrengthOffThread } from "@/server/auth/password-strength-thread";

@@ -8,11 +8,14 @@ export function sessionCookieName(secure: boolean): string {
   return getCookies({ advanced: { useSecureCookies: secure } }).sessionToken.name;
 }
 
+/** A session cookie: its name, its value as sent (URL-encoded), and `name=value` for a Cookie header. */
+export type SessionCookie = { name: string; value: string; header: string };
+
+/** What a session cookie is made with: the app's secret, and whether its cookies are secure (production). */
+export type SessionCookieFormat = { secret: string; secure: boolean };
+
 /** The cookie a browser holds for the session with `token`, signed with `secret`. */
-export async function sessionCookie(
-  token: string,
-  { secret, secure }: { secret: string; secure: boolean },
-): Promise<{ name: string; value: string; header: string }> {
+export async function sessionCookie(token: string, { secret, secure }: SessionCookieFormat): Promise<SessionCookie> {
   const name = sessionCookieName(secure);
   const value = encodeURIComponent(`${token}.${await makeSignature(token, secret)}`);
   return { name, value, header: `${name}=${value}` };

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "@/env";
 import { auth } from "@/server/auth";
 import { sessionFromCookie, sessionFromCookieFastPath, verifiedToken } from "@/server/auth/session-cookie";
-import { callerWithHeaders, codeOf, createUser, signIn } from "@/test/helpers";
+import { callerWithHeaders, codeOf, createUser, signIn } from "@/test/fixtures";
 import { trpcRequest } from "@/test/http";
 import { statementsDuring } from "@/test/statement-counter";
 
@@ -79,12 +79,12 @@ describe("the short way (sessionFromCookieFastPath)", () => {
   });
 
   it("leaves a session due for its sliding refresh to Better Auth, which slides it and sends a new cookie", async () => {
-    const { headers } = await signIn(await createUser());
+    const { headers, cookie } = await signIn(await createUser());
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + env.SESSION_UPDATE_AGE * 1000 + HOUR });
     expect(await sessionFromCookieFastPath(headers)).toBeUndefined();
-    const response = await trpcRequest("user.me", { headers: { cookie: headers.get("cookie") ?? "" } });
+    const response = await trpcRequest("user.me", { headers: { cookie: cookie.header } });
     expect(response.status).toBe(200);
-    expect(response.headers.getSetCookie().some((cookie) => cookie.includes("session_token="))).toBe(true);
+    expect(response.headers.getSetCookie().some((set) => set.startsWith(`${cookie.name}=`))).toBe(true);
     // Slid: the ordinary way is taken again.
     expect(await sessionFromCookieFastPath(headers)).toMatchObject({ user: { email: expect.any(String) } });
   });

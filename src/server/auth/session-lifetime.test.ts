@@ -1,7 +1,7 @@
 // Idle expiry slides; the absolute lifetime does not, however active the session is. The tests move the clock.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "@/env";
-import { createUser, signIn } from "@/test/helpers";
+import { createUser, signIn } from "@/test/fixtures";
 import { authRequest } from "@/test/http";
 
 const HOUR = 3_600_000;

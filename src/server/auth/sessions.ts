@@ -1,6 +1,7 @@
 // Session operations for code outside Better Auth's endpoints (routers, services, the seed, test fixtures). They go
 // through Better Auth's own adapter, so copies kept in Redis (when configured) change with the rows.
 import { auth } from "@/server/auth";
+import { type SessionCookieFormat, sessionCookieName } from "@/server/auth/session-cookie-format";
 
 /** A new session for `userId`, as a sign-in makes one: its token (the cookie carries it signed) and id. */
 export async function createSession(userId: string): Promise<{ id: string; token: string }> {
@@ -28,4 +29,19 @@ export async function refreshSessionCopies(userId: string): Promise<void> {
   if (!ctx.options.secondaryStorage) return;
   const user = await ctx.internalAdapter.findUserById(userId);
   if (user) await ctx.internalAdapter.refreshUserSessions(user);
+}
+
+/**
+ * How this instance signs and names its session cookie: its secret, and whether the cookie is secure (`__Secure-`
+ * prefixed, in production). `sessionCookie` in session-cookie-format.ts makes the cookie from these, for test
+ * fixtures that sign a user in without the sign-in form.
+ */
+export async function sessionCookieFormat(): Promise<SessionCookieFormat> {
+  const ctx = await auth.$context;
+  const { name } = ctx.authCookies.sessionToken;
+  // A cookie prefix or name set in the options would need session-cookie-format.ts to follow it.
+  if (name !== sessionCookieName(true) && name !== sessionCookieName(false)) {
+    throw new Error(`The session cookie is named ${name}, which session-cookie-format.ts does not know.`);
+  }
+  return { secret: ctx.secret, secure: name === sessionCookieName(true) };
 }

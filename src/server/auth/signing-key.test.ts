@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ensureSigningKey } from "@/server/auth/signing-key";
 import { db } from "@/server/db";
-import { createUser, signIn } from "@/test/helpers";
+import { createUser, signIn } from "@/test/fixtures";
 import { authRequest, trpcRequest } from "@/test/http";
 
 describe("JWT signing key at start-up", () => {

@@ -6,7 +6,7 @@ import { auth } from "@/server/auth";
 import { db } from "@/server/db";
 import { clientIpFrom } from "@/server/http/client-ip";
 import { PASSWORD_FAILURE_LIMIT, PASSWORD_FAILURE_WINDOW_MS } from "@/server/auth/password-attempts";
-import { STRONG_PASSWORD, codeOf, createTestCaller, createUser, signIn } from "@/test/helpers";
+import { STRONG_PASSWORD, codeOf, createTestCaller, createUser, signIn } from "@/test/fixtures";
 import { authRequest, nextClientIp } from "@/test/http";
 
 const signInFrom = (email: string, password: string, ip = nextClientIp()) =>

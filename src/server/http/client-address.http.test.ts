@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth } from "@/server/auth";
 import { db } from "@/server/db";
 import { CLIENT_IP_HEADER, clientIpFrom } from "@/server/http/client-ip";
-import { createUser, signIn } from "@/test/helpers";
+import { createUser, signIn } from "@/test/fixtures";
 import { BASE_URL, authRequest } from "@/test/http";
 import { headersOf, nextApiRoutes, rawRequest, startTestServer } from "@/test/http-server";
 

@@ -9,7 +9,7 @@ vi.hoisted(() => {
 
 import { betterAuthLogger } from "@/server/auth/logging";
 import { REQUEST_ID_HEADER } from "@/server/http/request-id";
-import { createUser, signIn, STRONG_PASSWORD } from "@/test/helpers";
+import { createUser, signIn, STRONG_PASSWORD } from "@/test/fixtures";
 import { authRequest, BASE_URL, cookiesFrom, nextClientIp, trpcRequest } from "@/test/http";
 import { startTestServer } from "@/test/http-server";
 import { captureLogs, type LogLine } from "@/test/logs";

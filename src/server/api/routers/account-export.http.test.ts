@@ -2,7 +2,7 @@
 // browser send, with its cookie) is refused and writes nothing; the app's own POST exports and is audited.
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { createUser, signIn } from "@/test/helpers";
+import { createUser, signIn } from "@/test/fixtures";
 import { trpcRequest } from "@/test/http";
 
 const exportEvents = (userId: string) => db.authEvent.count({ where: { userId, type: "account-exported" } });

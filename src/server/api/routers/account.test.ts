@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PASSWORD_FAILURE_LIMIT } from "@/server/auth/password-attempts";
 import { db } from "@/server/db";
-import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn } from "@/test/helpers";
+import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn } from "@/test/fixtures";
 
 describe("account.export", () => {
   it("returns the profile, tasks, sessions and audit events, and no hash or token", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTestCaller } from "@/test/helpers";
+import { createTestCaller } from "@/test/fixtures";
 
 describe("health.check", () => {
   it("answers anyone with the database status", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeDevice } from "@/server/api/routers/session";
 import { db } from "@/server/db";
-import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn } from "@/test/helpers";
+import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn } from "@/test/fixtures";
 
 const FIREFOX_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:133.0) Gecko/20100101 Firefox/133.0";
 

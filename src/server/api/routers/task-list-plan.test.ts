@@ -3,7 +3,7 @@
 // (`npm run bench:growth` times it for 1,000 against 1,000,000 tasks.)
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { createTestCaller, createUser } from "@/test/helpers";
+import { createTestCaller, createUser } from "@/test/fixtures";
 import { describePlan, nodeTypes, type PlanNode, planOf, scansOf } from "@/test/query-plan";
 
 const INDEX = "tasks_user_id_created_at_id_idx";

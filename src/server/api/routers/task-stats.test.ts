@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { createTestCaller, createUser, type TestUser } from "@/test/helpers";
+import { createTestCaller, createUser, type TestUser } from "@/test/fixtures";
 import { describePlan, planOf } from "@/test/query-plan";
 
 type Caller = Awaited<ReturnType<typeof createTestCaller>>;

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeCursor } from "@/server/api/pagination";
-import { codeOf, createTestCaller, createUser, type TestUser } from "@/test/helpers";
+import { codeOf, createTestCaller, createUser, type TestUser } from "@/test/fixtures";
 
 type Caller = Awaited<ReturnType<typeof createTestCaller>>;
 

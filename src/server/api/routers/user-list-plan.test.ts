@@ -5,7 +5,7 @@
 // (`npm run bench:growth` times it for 1,000 against 100,000 users.)
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { createTestCaller, createUser } from "@/test/helpers";
+import { createTestCaller, createUser } from "@/test/fixtures";
 import { describePlan, nodeTypes, type PlanNode, planOf, scansOf } from "@/test/query-plan";
 
 const BY_DATE = "users_created_at_id_idx";

@@ -3,8 +3,9 @@ import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeCursor } from "@/server/api/pagination";
 import { auth } from "@/server/auth";
+import { revokeUserSessions } from "@/server/auth/sessions";
 import { db } from "@/server/db";
-import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn, type TestUser } from "@/test/helpers";
+import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn, type TestUser } from "@/test/fixtures";
 import { authRequest } from "@/test/http";
 
 type Caller = Awaited<ReturnType<typeof createTestCaller>>;
@@ -40,7 +41,7 @@ describe("user.me", () => {
     expect(await codeOf(anonymous.user.me())).toBe("UNAUTHORIZED");
     const someone = await createUser();
     const { headers } = await signIn(someone);
-    await (await auth.$context).internalAdapter.deleteUserSessions(someone.id);
+    await revokeUserSessions(someone.id);
     expect(await codeOf((await callerWithHeaders(headers)).user.me())).toBe("UNAUTHORIZED");
   });
 });

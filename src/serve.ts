@@ -43,15 +43,18 @@ async function shutdown(signal: string): Promise<void> {
   // Whatever happens (a connection or a pool that will not close), the process is gone by the deadline.
   setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
   logger.info({ signal }, `${signal}: finishing requests in flight, then stopping`);
-  if (!(await drain(server, SHUTDOWN_DEADLINE_MS - 2_000)))
+  if (!(await drain(server, SHUTDOWN_DEADLINE_MS - 3_000)))
     logger.error("requests still open at the deadline were cut");
-  const [{ db }, { redis }, { backgroundTasksSettled }] = await Promise.all([
+  const [{ db }, { redis }, { backgroundTasksSettled }, { stopOutboxWorker }] = await Promise.all([
     import("@/server/db"),
     import("@/server/redis"),
     import("@/server/background-tasks"),
+    import("@/server/email/outbox-worker"),
   ]);
-  // Mail of the last requests is still going out.
-  await backgroundTasksSettled(1_500);
+  // Mail of the last requests is still being queued; then the outbox worker finishes what it is sending, or hands
+  // it back for another instance (or the next start) to send.
+  await backgroundTasksSettled(1_000);
+  await stopOutboxWorker(1_000);
   await Promise.allSettled([app.close(), db.$disconnect(), redis?.quit()]);
   logger.info("stopped");
   process.exit(0);

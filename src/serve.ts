@@ -2,7 +2,8 @@
 // answers /api/trpc and /api/auth straight from node:http with the same handlers as Next's route handlers, minus
 // Next's per-request layer (docs/decisions/008-node-api-server.md); with FAST_PATHS=off Next serves those too, behind
 // the listener's checks of every request (src/api-listener.ts). SIGTERM or SIGINT stops taking connections,
-// lets requests in flight finish, closes the database and Redis connections and exits within 10 seconds.
+// lets requests in flight finish, lets the mail outbox finish or hand back what it is sending, closes the database
+// and Redis connections and exits within 10 seconds.
 import path from "node:path";
 import nextEnv from "@next/env";
 import next from "next";

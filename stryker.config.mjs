@@ -32,6 +32,7 @@ const config = {
     "src/server/auth/one-session-cookie.http.test.ts",
     "src/server/auth/password-attempts-plugin.test.ts",
     "src/server/auth/session-cookie.test.ts",
+    "src/server/auth/session-cookie.differential.test.ts",
     "src/server/auth/throttling.http.test.ts",
     "src/server/http/client-address.http.test.ts",
     "src/server/http/client-ip.test.ts",

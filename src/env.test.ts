@@ -72,6 +72,7 @@ describe("invalid values stop start-up with a message naming the variable", () =
     ["TRUSTED_PROXY_HOPS", "-1"],
     ["DATABASE_URL", "mysql://db.example.com/taskforge"],
     ["DATABASE_URL", "not a url"],
+    ["DATABASE_DIRECT_URL", "mysql://db.example.com/taskforge"],
     ["LOG_LEVEL", "loud"],
     ["PORT", "70000"],
     ["SEED_ADMIN_EMAIL", "admin"],
@@ -79,6 +80,16 @@ describe("invalid values stop start-up with a message naming the variable", () =
     expect(() => parseEnv({ NODE_ENV: "production", BETTER_AUTH_SECRET: SECRET, [name]: value })).toThrow(
       new RegExp(`^Invalid configuration:\\n  - ${name}: `),
     );
+  });
+
+  it("DATABASE_DIRECT_URL without DATABASE_URL is refused (the app would use the embedded database)", () => {
+    expect(() =>
+      parseEnv({
+        NODE_ENV: "production",
+        BETTER_AUTH_SECRET: SECRET,
+        DATABASE_DIRECT_URL: "postgresql://db/taskforge",
+      }),
+    ).toThrow("DATABASE_DIRECT_URL is set without DATABASE_URL");
   });
 
   it("the server's start-up check exits with that message", { timeout: 60_000 }, async () => {

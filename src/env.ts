@@ -37,6 +37,11 @@ export const envSchema = z.object({
   HOSTNAME: z.string().min(1).default("0.0.0.0"),
   /** PostgreSQL connection string; unset → embedded PGlite in PGLITE_DIR. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /**
+   * The PostgreSQL server's own address when DATABASE_URL is a connection pooler in transaction mode (Neon's pooled
+   * URL, Supabase's Supavisor): migrations, their lock and the mail outbox's LISTEN need a session of their own.
+   */
+  DATABASE_DIRECT_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** How long a query waits for a PostgreSQL connection (a new one, or a free one from the pool). */
@@ -153,6 +158,8 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
       "ADMIN_EMAILS needs REQUIRE_EMAIL_VERIFICATION=true in production: otherwise anyone could sign up first with an admin address. Create admins with npm run db:seed or user.setRole instead.",
     );
   }
+  if (config.DATABASE_DIRECT_URL && !config.DATABASE_URL)
+    throw new Error("DATABASE_DIRECT_URL is set without DATABASE_URL: set DATABASE_URL to the address the app uses");
   if (config.BETTER_AUTH_SECRET) return { ...config, BETTER_AUTH_SECRET: config.BETTER_AUTH_SECRET };
   if (config.NODE_ENV === "production" && !isBuildPhase) {
     throw new Error(

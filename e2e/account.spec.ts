@@ -1,6 +1,6 @@
 // The life of an account, through the real forms: sign-up, confirmation mail, sign-in, tasks, settings, sign-out.
 import { waitForLink } from "./support/mail";
-import { expect, openOtherDevice, signInAs, sql, test } from "./support/fixtures";
+import { expect, openOtherDevice, SESSION_COOKIE_NAME, signInAs, sql, test } from "./support/fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -160,8 +160,7 @@ test("forgot password: the mailed link sets a new password", async ({ page }) =>
 });
 
 test("sign-in without “Remember me” gives a cookie that ends with the browser session", async ({ page, context }) => {
-  const sessionCookie = async () =>
-    (await context.cookies()).find((cookie) => cookie.name.endsWith("better-auth.session_token"));
+  const sessionCookie = async () => (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE_NAME);
   for (const remember of [false, true]) {
     await context.clearCookies();
     await page.goto("/sign-in");

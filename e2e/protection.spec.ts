@@ -1,5 +1,5 @@
 // The proxy: signed-out visitors of protected pages go to sign-in and come back; security headers on every page.
-import { expect, test } from "./support/fixtures";
+import { expect, SESSION_COOKIE_NAME, test } from "./support/fixtures";
 
 for (const path of ["/tasks", "/settings", "/admin/users"]) {
   test(`a signed-out visitor of ${path} is sent to sign-in`, async ({ page }) => {
@@ -12,7 +12,7 @@ for (const path of ["/tasks", "/settings", "/admin/users"]) {
 test("a stale cookie is caught by the page itself, not only by the proxy", async ({ page, context }) => {
   await context.addCookies([
     {
-      name: "__Secure-better-auth.session_token",
+      name: SESSION_COOKIE_NAME,
       value: "forged.value",
       domain: "localhost",
       path: "/",

@@ -3,7 +3,8 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import { hashPassword } from "../src/server/auth/password-hashing";
-import { createTasks, expect, seriousViolations, sql, test } from "./support/fixtures";
+import { insertPasswords } from "../src/test/fixtures/sql";
+import { createTasks, database, expect, SESSION_COOKIE_NAME, seriousViolations, sql, test } from "./support/fixtures";
 
 const password = "amber-falcon-harvest-93";
 /** Wrong passwords allowed per account in 15 minutes, shared with sign-in (src/server/auth/password-attempts.ts). */
@@ -11,11 +12,7 @@ const WRONG_PASSWORD_LIMIT = 10;
 
 /** Fixture users sign in with a session only; deleting an account needs a password too. */
 async function givePassword(userId: string): Promise<void> {
-  await sql(
-    `INSERT INTO accounts (id, account_id, provider_id, user_id, password, created_at, updated_at)
-     VALUES ($1, $2, 'credential', $2, $3, now(), now())`,
-    [randomUUID(), userId, await hashPassword(password)],
-  );
+  await insertPasswords(database, [{ id: userId }], await hashPassword(password));
 }
 
 async function signInWithTheForm(page: Page, email: string) {
@@ -90,7 +87,7 @@ test("download my data, then delete the account: a wrong password is refused, th
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL("/?reason=account-deleted");
   await expect(page.getByRole("status").filter({ hasText: "Your account is deleted" })).toBeVisible();
-  expect((await context.cookies()).filter((cookie) => cookie.name.includes("session_token"))).toEqual([]);
+  expect((await context.cookies()).filter((cookie) => cookie.name === SESSION_COOKIE_NAME)).toEqual([]);
   expect(await sql("SELECT id FROM users WHERE id = $1", [user.id])).toEqual([]);
   expect(await sql("SELECT id FROM tasks WHERE user_id = $1", [user.id])).toEqual([]);
 

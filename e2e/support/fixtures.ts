@@ -1,52 +1,58 @@
-// Fixtures: users and sessions written straight into the run's database, and a signed-in page made by
-// setting the session cookie, so specs that do not test sign-in skip it (as the Epic Stack does).
+// Fixtures: users and sessions written straight into the run's database (by the fixture kit's
+// src/test/fixtures/sql.ts), and a signed-in page made by setting the session cookie, so specs that do not test
+// sign-in skip it (as the Epic Stack does).
 import { randomUUID } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, test as base, expect, type Page } from "@playwright/test";
-import { makeSignature } from "better-auth/crypto";
 import pg from "pg";
+import { sessionCookieName } from "@/server/auth/session-cookie-format";
+import { insertSessions, insertUsers, type SqlUser } from "@/test/fixtures/sql";
 import { DATABASE_URL, SECRET } from "./env";
 
 export { expect };
 
-export type E2EUser = { id: string; email: string; name: string; role: "user" | "admin" };
+export type E2EUser = SqlUser;
 
-const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, allowExitOnIdle: true });
+/** The run's database, which the server reads: for `sql` here and the kit's SQL fixtures. */
+export const database = new pg.Pool({ connectionString: DATABASE_URL, max: 2, allowExitOnIdle: true });
 
 export async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  return (await pool.query<T>(text, values)).rows;
+  return (await database.query<T>(text, values)).rows;
 }
+
+/** The production server's session cookies: signed with its secret, secure (`__Secure-` prefixed). */
+const SERVER_COOKIE_FORMAT = { secret: SECRET, secure: true };
+
+/** The name of the production server's session cookie, as Better Auth names it. */
+export const SESSION_COOKIE_NAME = sessionCookieName(SERVER_COOKIE_FORMAT.secure);
 
 /** A verified user without a password (fixtures sign in with a session, not a form). */
 export async function createUser(options: { role?: "user" | "admin"; name?: string } = {}): Promise<E2EUser> {
   const id = randomUUID();
-  const user: E2EUser = {
-    id,
-    email: `user-${id.slice(0, 8)}@e2e.test`,
-    name: options.name ?? "Casey Tester",
-    role: options.role ?? "user",
-  };
-  await sql(
-    `INSERT INTO users (id, name, email, email_verified, role, created_at, updated_at) VALUES ($1, $2, $3, true, $4, now(), now())`,
-    [user.id, user.name, user.email, user.role],
-  );
+  const [user] = await insertUsers(database, [
+    {
+      id,
+      email: `user-${id.slice(0, 8)}@e2e.test`,
+      name: options.name ?? "Casey Tester",
+      role: options.role ?? "user",
+    },
+  ]);
+  if (!user) throw new Error("no user was inserted");
   return user;
 }
 
 /** A fresh session for `userId` in the database and its signed cookie in `context`. */
 export async function signInAs(context: BrowserContext, userId: string): Promise<void> {
-  const token = randomUUID().replace(/-/g, "");
-  await sql(
-    `INSERT INTO sessions (id, token, user_id, expires_at, created_at, updated_at, user_agent, ip_address)
-     VALUES ($1, $2, $3, now() + interval '1 day', now(), now(), 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 e2e', '127.0.0.1')`,
-    [randomUUID(), token, userId],
-  );
-  const signed = `${token}.${await makeSignature(token, SECRET)}`;
+  const [session] = await insertSessions(database, [{ id: userId }], SERVER_COOKIE_FORMAT, {
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 e2e",
+    ipAddress: "127.0.0.1",
+  });
+  if (!session) throw new Error("no session was inserted");
+  // Chromium accepts the production cookie (Secure, __Secure- prefix) on http://localhost.
   await context.addCookies([
-    // Production cookies are Secure with the __Secure- prefix; Chromium accepts them on http://localhost.
     {
-      name: "__Secure-better-auth.session_token",
-      value: encodeURIComponent(signed),
+      name: session.cookie.name,
+      value: session.cookie.value,
       domain: "localhost",
       path: "/",
       httpOnly: true,

@@ -20,8 +20,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { chromium } from "@playwright/test";
-import { makeSignature } from "better-auth/crypto";
 import pg from "pg";
+import type { SessionCookie } from "../src/server/auth/session-cookie-format";
+import { insertSessions, insertUsers } from "../src/test/fixtures/sql";
 import { createDatabase, migrate } from "./fixture";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -140,23 +141,19 @@ function stop(child: ChildProcess): Promise<void> {
   return exited;
 }
 
-/** A verified user with a session; returns the signed session cookie's value, as Better Auth would set it. */
-async function sessionFor(client: pg.Client, role: "user" | "admin", secret: string): Promise<string> {
+/** A user with one task and a session in the database, and that session's cookie for the production server. */
+async function sessionFor(client: pg.Client, role: "user" | "admin", secret: string): Promise<SessionCookie> {
   const id = randomUUID();
-  await client.query(
-    `INSERT INTO users (id, name, email, email_verified, role, updated_at) VALUES ($1, $2, $3, true, $4, now())`,
-    [id, `Bundle ${role}`, `bundle-${role}-${id.slice(0, 8)}@example.com`, role],
-  );
+  await insertUsers(client, [
+    { id, name: `Bundle ${role}`, email: `bundle-${role}-${id.slice(0, 8)}@example.com`, role },
+  ]);
   await client.query(
     `INSERT INTO tasks (id, title, user_id, updated_at) VALUES (gen_random_uuid(), 'A task', $1, now())`,
     [id],
   );
-  const token = randomBytes(24).toString("base64url");
-  await client.query(
-    `INSERT INTO sessions (id, token, user_id, expires_at, updated_at) VALUES ($1, $2, $3, now() + interval '1 day', now())`,
-    [randomUUID(), token, id],
-  );
-  return encodeURIComponent(`${token}.${await makeSignature(token, secret)}`);
+  const [session] = await insertSessions(client, [{ id }], { secret, secure: true });
+  if (!session) throw new Error(`no session for the ${role}`);
+  return session.cookie;
 }
 
 // ---- the run ----
@@ -201,8 +198,8 @@ export async function measureBundles(options: BundleOptions = {}): Promise<Bundl
         await context.addCookies([
           // Production's cookie (Secure, __Secure- prefix); Chromium accepts it on http://localhost.
           {
-            name: "__Secure-better-auth.session_token",
-            value: cookies[viewer],
+            name: cookies[viewer].name,
+            value: cookies[viewer].value,
             domain: "localhost",
             path: "/",
             httpOnly: true,

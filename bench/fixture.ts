@@ -1,16 +1,16 @@
 // The benchmark's world: a fresh PostgreSQL database, migrated, with many signed-in users and their tasks.
-// Rows are written with SQL (one password hash for everyone); sessions are rows plus the signed cookie a
-// browser would hold, exactly as Better Auth signs it.
-import { randomBytes, randomUUID } from "node:crypto";
+// Users and sessions are written with SQL by the fixture kit (src/test/fixtures/sql.ts: one password hash for
+// everyone), which also gives each session the signed cookie a browser would hold, exactly as Better Auth signs it.
+import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
 import pg from "pg";
-import { makeSignature } from "better-auth/crypto";
 import { hashPassword } from "../src/server/auth/password-hashing";
+import { sessionCookie } from "../src/server/auth/session-cookie-format";
+import { insertSessions, insertUsers } from "../src/test/fixtures/sql";
 import { adminQuery, databaseUrl } from "../src/test/postgres-admin";
 
-/** In production (useSecureCookies) Better Auth names its session cookie with the __Secure- prefix. */
-const SESSION_COOKIE = "__Secure-better-auth.session_token";
-const SESSION_DAYS = 7;
+/** Long enough that no session is due for Better Auth's sliding refresh (a write) during a run. */
+const SESSION_SECONDS = 7 * 24 * 3600;
 
 export async function createDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `taskforge_bench_${randomBytes(4).toString("hex")}`;
@@ -33,55 +33,48 @@ export function migrate(url: string): Promise<void> {
 }
 
 /**
- * `users` verified users with `tasksPerUser` tasks each (createdAt a minute apart) and one session each;
- * returns the Cookie header of every session.
+ * `users` verified users with `tasksPerUser` tasks each (createdAt a minute apart) and one session each; returns the
+ * Cookie header of every session as the production server names it (`__Secure-`), and as a server on plain HTTP does.
  */
 export async function seed(
   url: string,
   secret: string,
   users: number,
   tasksPerUser: number,
-): Promise<{ cookies: string[]; password: string }> {
+): Promise<{ cookies: string[]; plainHttpCookies: string[]; password: string }> {
   const password = `bench-${randomBytes(9).toString("base64url")}`;
   const passwordHash = await hashPassword(password);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const ids = Array.from({ length: users }, () => randomUUID());
-    const tokens = ids.map(() => randomBytes(24).toString("base64url"));
     await client.query("BEGIN");
-    await client.query(
-      `INSERT INTO users (id, name, email, email_verified, role, updated_at)
-       SELECT id, 'Bench user ' || n, 'bench-' || n || '@example.com', true, 'user', now()
-       FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n)`,
-      [ids],
-    );
-    await client.query(
-      `INSERT INTO accounts (id, account_id, provider_id, user_id, password, updated_at)
-       SELECT gen_random_uuid()::text, id, 'credential', id, $2, now() FROM unnest($1::text[]) AS u(id)`,
-      [ids, passwordHash],
+    const rows = await insertUsers(
+      client,
+      Array.from({ length: users }, (_, i) => ({
+        name: `Bench user ${i + 1}`,
+        email: `bench-${i + 1}@example.com`,
+        role: "user" as const,
+      })),
+      { passwordHash },
     );
     await client.query(
       `INSERT INTO tasks (id, title, user_id, created_at, updated_at)
        SELECT gen_random_uuid(), 'Task ' || g, u.id, now() - g * interval '1 minute', now()
        FROM unnest($1::text[]) AS u(id), generate_series(1, $2::int) AS g`,
-      [ids, tasksPerUser],
+      [rows.map((row) => row.id), tasksPerUser],
     );
-    await client.query(
-      `INSERT INTO sessions (id, token, user_id, expires_at, updated_at, ip_address, user_agent)
-       SELECT gen_random_uuid()::text, token, id, now() + make_interval(days => $3), now(), '127.0.0.1', 'autocannon'
-       FROM unnest($1::text[], $2::text[]) AS s(id, token)`,
-      [ids, tokens, SESSION_DAYS],
+    const sessions = await insertSessions(
+      client,
+      rows,
+      { secret, secure: true },
+      { expiresInSeconds: SESSION_SECONDS, userAgent: "autocannon", ipAddress: "127.0.0.1" },
     );
     await client.query("COMMIT");
     await client.query("ANALYZE");
-    const cookies = await Promise.all(
-      tokens.map(async (token) => {
-        const signed = `${token}.${await makeSignature(token, secret)}`;
-        return `${SESSION_COOKIE}=${encodeURIComponent(signed)}`;
-      }),
+    const plainHttpCookies = await Promise.all(
+      sessions.map(async (session) => (await sessionCookie(session.token, { secret, secure: false })).header),
     );
-    return { cookies, password };
+    return { cookies: sessions.map((session) => session.cookie.header), plainHttpCookies, password };
   } finally {
     await client.end();
   }

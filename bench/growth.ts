@@ -14,7 +14,6 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
-import { makeSignature } from "better-auth/crypto";
 import { applyMigrations } from "../scripts/migrate/engine";
 import { adminQuery, databaseUrl } from "../src/test/postgres-admin";
 
@@ -281,26 +280,21 @@ async function loadApp(url: string): Promise<App> {
   process.env.BETTER_AUTH_SECRET ??= randomBytes(32).toString("base64url");
   // task.create is timed a few hundred times per user: measured, not refused (the counter is still written).
   process.env.MUTATION_RATE_LIMIT ??= "1000000000";
-  const [{ createCaller }, { createTRPCContext }, { encodeCursor }, { auth }, { db, createDatabase }, { PrismaPg }] =
+  const [{ createCaller }, { createTRPCContext }, { encodeCursor }, { signIn }, { db, createDatabase }, { PrismaPg }] =
     await Promise.all([
       import("../src/server/api/root"),
       import("../src/server/api/context"),
       import("../src/server/api/pagination"),
-      import("../src/server/auth"),
+      import("../src/test/fixtures/sessions"),
       import("../src/server/db"),
       import("@prisma/adapter-pg"),
     ]);
-  const ctx = await auth.$context;
   return {
     createCaller,
     createTRPCContext,
     encodeCursor,
     openDatabase: (other) => createDatabase(new PrismaPg({ connectionString: other, max: 2 })),
-    async signIn(userId) {
-      const session = await ctx.internalAdapter.createSession(userId);
-      const signed = `${session.token}.${await makeSignature(session.token, ctx.secret)}`;
-      return new Headers({ cookie: `${ctx.authCookies.sessionToken.name}=${encodeURIComponent(signed)}` });
-    },
+    signIn: async (userId) => (await signIn({ id: userId })).headers,
     close: async () => {
       await db.$disconnect();
       delete globals.taskforgeDb;

@@ -444,7 +444,12 @@ async function main() {
   const children: ChildProcess[] = [];
   try {
     await migrate(database.url);
-    const { cookies, password } = await seed(database.url, secret, settings.users, settings.tasksPerUser);
+    const { cookies, plainHttpCookies, password } = await seed(
+      database.url,
+      secret,
+      settings.users,
+      settings.tasksPerUser,
+    );
     const raw = await startRawServer();
     children.push(raw.child);
     const app = await startApp("serve", database.url, secret);
@@ -458,7 +463,7 @@ async function main() {
     const credentials = {
       cookies,
       jwts: await mintJwts(app.base, cookies),
-      starterCookies: cookies.map((c) => c.replace(/^__Secure-/, "")),
+      starterCookies: plainHttpCookies,
     };
     const starterEmail = await starterUser(starter.base, starter.origin, password);
 

@@ -2,8 +2,8 @@
 // X-Forwarded-For, and methods and targets no handler can serve are answered here. Then, a fast path: /api/trpc and
 // /api/auth go straight to the handlers Next's route handlers use, without Next's per-request layer, and every other
 // path goes to `fallback` (Next). Paths are matched in their normal form, so no spelling of an API path reaches Next
-// instead. With FAST_PATHS=off every request goes to `fallback`, API paths included; the differential test
-// (api-listener.differential.http.test.ts) sends the same requests both ways.
+// instead. With FAST_PATHS=off every request goes to `fallback`, API paths included (in their normal form), but for
+// one Next cannot route; api-listener.differential.http.test.ts sends the same requests both ways.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { env } from "@/env";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "@/server/api/http-handler";
@@ -112,6 +112,19 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
   res.writeHead(response.status, headers).end(body);
 }
 
+/**
+ * Whether a path's escapes decode. Next answers an API path that does not with a 500 of its own, before any route
+ * handler; the handlers refuse it with a 400, so such a path goes to them with the fast paths off too.
+ */
+function decodes(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A short plain-text answer, with the security headers of every API answer. */
 function answer(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
@@ -152,7 +165,7 @@ function failRequest(
  * handlers log, answer and time each request themselves (src/server/http/api-request.ts); what fails here (before
  * them, while writing their response, or in `fallback`) is logged and answered with a request id: every request gets
  * an answer, and no error reaches the process's own handlers. With `fastPaths` false (FAST_PATHS=off) API paths go
- * to `fallback` too, after the same checks.
+ * to `fallback` too, after the same checks and in their normal form, unless their escapes do not decode.
  */
 export function createApiListener(
   origin: string,
@@ -171,9 +184,12 @@ export function createApiListener(
       const url = req.url ?? "/";
       const path = normalisedPath(url);
       if (path === null) return answerTargetWithoutPath(req, res);
-      const route = fastPaths ? routes.find(([prefix]) => path.startsWith(prefix)) : undefined;
-      if (!route) {
+      const route = routes.find(([prefix]) => path.startsWith(prefix));
+      if (!route || (!fastPaths && decodes(path))) {
         endpoint = "next";
+        // Next gets an API path in its normal form, so it routes every spelling as the handlers would (it redirects
+        // "//" and an absolute target with a 308, and answers 404 for an escaped letter).
+        if (route) req.url = `${path}${queryOf(url)}`;
         return void fallback(req, res)?.catch(fail);
       }
       endpoint = route[0];

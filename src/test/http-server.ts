@@ -5,8 +5,8 @@
 import { type Agent, type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApiListener, type RequestListener } from "@/api-listener";
-import { GET as authGet, POST as authPost } from "@/app/api/auth/[...all]/route";
-import { GET as trpcGet, POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
+import * as authRoute from "@/app/api/auth/[...all]/route";
+import * as trpcRoute from "@/app/api/trpc/[trpc]/route";
 import { env } from "@/env";
 import { normalisedPath, queryOf } from "@/server/http/request-path";
 import { createLimitedServer, NODE_TIMEOUTS, type ServerLimits } from "@/server/http/server-limits";
@@ -18,6 +18,9 @@ export function headersOf(req: IncomingMessage): Headers {
     for (const item of [value ?? []].flat()) headers.append(name, item);
   return headers;
 }
+
+type Method = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+type RouteModule = Partial<Record<Method, (request: Request) => Promise<Response>>>;
 
 /** Headers Next does not copy from a route handler's Response: it frames the body itself. */
 const FRAMING_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding"]);
@@ -31,12 +34,19 @@ const FRAMING_HEADERS = new Set(["content-length", "content-encoding", "transfer
  */
 export const nextApiRoutes: RequestListener = (req, res) => {
   const path = normalisedPath(req.url ?? "/") ?? "";
-  const route = path.startsWith("/api/auth/")
-    ? { GET: authGet, POST: authPost }
+  const route: RouteModule | null = path.startsWith("/api/auth/")
+    ? authRoute
     : path.startsWith("/api/trpc/")
-      ? { GET: trpcGet, POST: trpcPost }
+      ? trpcRoute
       : null;
   if (!route) return void res.writeHead(404).end();
+  // Next's app-route module: HEAD falls back to GET, OPTIONS without a handler lists the methods, any other is a 405.
+  const handler = route[req.method as Method] ?? (req.method === "HEAD" ? route.GET : undefined);
+  if (!handler) {
+    if (req.method !== "OPTIONS") return void res.writeHead(405).end();
+    const allow = [...new Set([...Object.keys(route), "HEAD", "OPTIONS"])].sort().join(", ");
+    return void res.writeHead(204, { allow }).end();
+  }
   const clientGone = new AbortController();
   res.once("close", () => {
     if (!res.writableFinished) clientGone.abort();
@@ -51,7 +61,7 @@ export const nextApiRoutes: RequestListener = (req, res) => {
       signal: clientGone.signal,
       body: hasBody ? Buffer.concat(chunks) : undefined,
     });
-    void (hasBody ? route.POST : route.GET)(request).then(async (response) => {
+    void handler(request).then(async (response) => {
       res.statusCode = response.status;
       response.headers.forEach((value, name) => {
         if (FRAMING_HEADERS.has(name) || name === "set-cookie") return;

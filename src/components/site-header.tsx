@@ -7,6 +7,15 @@ import { getViewer } from "@/trpc/server";
 const navLink =
   "rounded-md px-2 py-1 no-underline text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800";
 
+const MAIN_LINKS = [
+  { href: "/tasks", label: "Tasks" },
+  { href: "/settings", label: "Settings" },
+];
+const ADMIN_LINKS = [
+  { href: "/admin/users", label: "Users" },
+  { href: "/admin/mail", label: "Mail" },
+];
+
 export async function SiteHeader() {
   const viewer = await getViewer();
   return (
@@ -21,17 +30,11 @@ export async function SiteHeader() {
         {viewer ? (
           <>
             <nav aria-label="Main" className="flex items-center gap-1">
-              <Link href="/tasks" className={navLink}>
-                Tasks
-              </Link>
-              <Link href="/settings" className={navLink}>
-                Settings
-              </Link>
-              {viewer.role === "admin" && (
-                <Link href="/admin/users" className={navLink}>
-                  Users
+              {[...MAIN_LINKS, ...(viewer.role === "admin" ? ADMIN_LINKS : [])].map(({ href, label }) => (
+                <Link key={href} href={href} className={navLink}>
+                  {label}
                 </Link>
-              )}
+              ))}
             </nav>
             <div className="ml-auto flex min-w-0 items-center gap-2">
               <span className="truncate text-sm text-slate-600 dark:text-slate-300" data-testid="signed-in-as">

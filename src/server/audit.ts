@@ -20,6 +20,7 @@ export const AUTH_EVENT_TYPES = [
   "unbanned",
   "account-exported",
   "account-deleted",
+  "mail-retried",
 ] as const;
 
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];

@@ -15,4 +15,6 @@ export const ADMIN_PROCEDURES: readonly string[] = [
   "user.setRole",
   "user.ban",
   "user.unban",
+  "mail.troubled",
+  "mail.retry",
 ];

@@ -50,6 +50,7 @@ export class CallerFixtures {
   }
 
   static async create(): Promise<CallerFixtures> {
+    await db.emailOutbox.create({ data: GIVEN_UP_MAIL });
     const members = {
       owner: await signedInMember("owner"),
       other: await signedInMember("other"),
@@ -206,6 +207,19 @@ export class CallerFixtures {
     }
   }
 }
+
+/** A mail the outbox gave up, for admins to retry (`mail.retry`); one run's retry makes it sent, later ones NOT_FOUND. */
+export const GIVEN_UP_MAIL = {
+  id: "01900000-0000-7000-8000-0000000000a1",
+  recipient: "fixture-given-up@example.com",
+  template: "reset-password",
+  subject: "Taskforge: reset your password",
+  text: "A fixture mail.",
+  html: "<p>A fixture mail.</p>",
+  status: "failed",
+  attempts: 8,
+  lastError: "connect ECONNREFUSED",
+};
 
 /** A user who signed in, got a JWT, and was then deleted: the JWT stays valid until it expires. */
 async function deletedUserWithJwt(): Promise<{ id: string; jwt: string }> {

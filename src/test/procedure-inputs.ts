@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { TASK_PRIORITIES } from "@/lib/validation/task";
 import { USER_ROLES } from "@/lib/validation/user";
 import { ADMIN_PROCEDURES } from "@/test/access-policy";
-import { CALLER_KINDS, type CallerKind, type FixtureName, fixture } from "@/test/caller-fixtures";
+import { CALLER_KINDS, type CallerKind, type FixtureName, fixture, GIVEN_UP_MAIL } from "@/test/caller-fixtures";
 import { STRONG_PASSWORD } from "@/test/fixtures";
 import {
   anyString,
@@ -112,6 +112,8 @@ export const nearValid: Record<string, fc.Arbitrary<unknown>> = {
   "account.delete": object({
     password: fc.oneof({ weight: 2, arbitrary: fc.constant(STRONG_PASSWORD) }, textNear(128), hugeString),
   }),
+  "mail.troubled": object({}, { limit: integerNear(1, 100) }),
+  "mail.retry": object({ id: fc.oneof({ weight: 2, arbitrary: fc.constant(GIVEN_UP_MAIL.id) }, uuidNear) }),
 };
 
 /** The same object without one of its keys (a required one, when it has any). */
@@ -160,6 +162,8 @@ export const validCall: Record<string, [CallerKind, unknown]> = {
   "session.revokeAll": ["other", undefined],
   "account.export": ["owner", undefined],
   "account.delete": ["owner", { password: STRONG_PASSWORD }],
+  "mail.troubled": ["admin", {}],
+  "mail.retry": ["admin", { id: GIVEN_UP_MAIL.id }],
 };
 
 /** Callers, weighted so most calls get past authentication and reach the input rules and the database. */

@@ -61,6 +61,8 @@ function allowedChanges(path: string, me: string, target: string): RegExp[] {
         `~ auth_events\\([a-z-]+\\): ${m} → nobody`,
         `\\+ auth_events\\(account-deleted\\): nobody`,
       );
+    case "mail.retry":
+      return lines(`\\+ auth_events\\(mail-retried\\): nobody`);
     default:
       return []; // queries change nothing
   }

@@ -1,6 +1,7 @@
 // The one place routers are assembled: appRouter, its type for clients, and the server-side caller.
 import { accountRouter } from "@/server/api/routers/account";
 import { healthRouter } from "@/server/api/routers/health";
+import { mailRouter } from "@/server/api/routers/mail";
 import { sessionRouter } from "@/server/api/routers/session";
 import { taskRouter } from "@/server/api/routers/task";
 import { userRouter } from "@/server/api/routers/user";
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   task: taskRouter,
   session: sessionRouter,
   account: accountRouter,
+  mail: mailRouter,
 });
 
 export type AppRouter = typeof appRouter;

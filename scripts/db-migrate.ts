@@ -1,10 +1,13 @@
 // Database migrations CLI: `deploy` | `create <name> [--create-only]` | `status`; PostgreSQL if DATABASE_URL is set
-// (in the environment or .env), else PGlite. `--create-only` writes the migration without applying it (it may be
-// empty), like `prisma migrate dev --create-only`: for SQL the schema cannot express (triggers, data changes), added
-// to migration.sql before it runs.
+// (in the environment or .env), at DATABASE_DIRECT_URL when that is set too (DATABASE_URL is then a connection
+// pooler), else PGlite. Through a pooler in transaction mode `deploy` only checks that nothing is pending: applying
+// needs a session of its own for the migration lock. `--create-only` writes the migration without applying it (it
+// may be empty), like `prisma migrate dev --create-only`: for SQL the schema cannot express (triggers, data
+// changes), added to migration.sql before it runs.
 import "./load-env";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { PoolerConnection } from "../src/server/db/pooler";
 import {
   DEFAULT_MIGRATION_LOCK_WAIT_MS,
   applyMigrations,
@@ -15,14 +18,35 @@ import {
 
 const USAGE = "usage: tsx scripts/db-migrate.ts deploy | create <name> [--create-only] | status";
 
-function selectTarget(): { target: MigrationTarget; label: string } {
-  const url = process.env.DATABASE_URL;
+type Target = { target: MigrationTarget; label: string; variable?: "DATABASE_URL" | "DATABASE_DIRECT_URL" };
+
+function selectTarget(): Target {
+  const direct = process.env.DATABASE_DIRECT_URL || undefined;
+  const url = process.env.DATABASE_URL || undefined;
+  if (direct && !url) throw new Error("DATABASE_DIRECT_URL is set without DATABASE_URL");
   if (url) {
-    const { hostname, port, pathname } = new URL(url); // label without credentials
-    return { target: { kind: "postgres", url }, label: `PostgreSQL ${hostname}${port ? `:${port}` : ""}${pathname}` };
+    const variable = direct ? "DATABASE_DIRECT_URL" : "DATABASE_URL";
+    const { hostname, port, pathname } = new URL(direct ?? url); // label without credentials
+    return {
+      target: { kind: "postgres", url: direct ?? url },
+      label: `PostgreSQL ${hostname}${port ? `:${port}` : ""}${pathname}`,
+      variable,
+    };
   }
   const dataDir = process.env.PGLITE_DIR ?? ".data/pglite";
   return { target: { kind: "pglite", dataDir }, label: `PGlite ${dataDir}` };
+}
+
+const POOLER_HELP =
+  'set DATABASE_DIRECT_URL to the server\'s own address (see "Behind a connection pooler" in docs/deployment.md)';
+
+/** Explains a session refused by a pooler: DATABASE_DIRECT_URL must be the server itself, DATABASE_URL needs one. */
+function poolerError({ variable }: Target, error: PoolerConnection): Error {
+  return new Error(
+    variable === "DATABASE_DIRECT_URL"
+      ? `DATABASE_DIRECT_URL must be the server's own address, not a pooler: ${error.message}`
+      : `DATABASE_URL: ${error.message}; migrations need a session of their own: ${POOLER_HELP}`,
+  );
 }
 
 /** MIGRATION_LOCK_WAIT_MS: how long `deploy` waits for another instance migrating the same PostgreSQL database. */
@@ -34,15 +58,23 @@ function lockWaitMs(): number {
   return Number(value);
 }
 
-async function deploy(target: MigrationTarget, label: string): Promise<void> {
+async function deploy(selected: Target): Promise<void> {
+  const { target, label } = selected;
   const started = performance.now();
-  const { applied } = await applyMigrations(target, {
-    lockWaitMs: lockWaitMs(),
-    onLockWait: (waited) =>
-      console.log(
-        `${label}: another process is migrating this database; waiting for it (${Math.round(waited / 1000)} s so far)`,
-      ),
-  });
+  let applied: string[];
+  try {
+    ({ applied } = await applyMigrations(target, {
+      lockWaitMs: lockWaitMs(),
+      onLockWait: (waited) =>
+        console.log(
+          `${label}: another process is migrating this database; waiting for it (${Math.round(waited / 1000)} s so far)`,
+        ),
+    }));
+  } catch (error) {
+    if (!(error instanceof PoolerConnection)) throw error;
+    if (selected.variable !== "DATABASE_URL") throw poolerError(selected, error);
+    return checkThroughPooler(selected, error);
+  }
   for (const name of applied) console.log(`applied ${name}`);
   const ms = Math.round(performance.now() - started);
   console.log(
@@ -50,15 +82,33 @@ async function deploy(target: MigrationTarget, label: string): Promise<void> {
   );
 }
 
+/**
+ * `deploy` through a pooler without DATABASE_DIRECT_URL: the history is read (that works through a pooler) and start-up
+ * goes on if nothing is pending, e.g. when migrations are applied by a release step that has the direct address.
+ */
+async function checkThroughPooler(selected: Target, error: PoolerConnection): Promise<void> {
+  const { pending, failed } = await migrationStatus(selected.target);
+  if (pending.length || failed.length) {
+    const waiting = [...pending, ...failed.map((n) => `${n} (failed)`)].join(", ");
+    throw new Error(`${poolerError(selected, error).message}. Not applied: ${waiting}`);
+  }
+  console.log(
+    `${selected.label}: up to date (read through a connection pooler; migrations are applied only through DATABASE_DIRECT_URL)`,
+  );
+}
+
 async function main(): Promise<void> {
   const [command, name, ...rest] = process.argv.slice(2);
-  const { target, label } = selectTarget();
-  if (command === "deploy" && name === undefined) return deploy(target, label);
+  const selected = selectTarget();
+  const { target, label } = selected;
+  if (command === "deploy" && name === undefined) return deploy(selected);
   const createOnly = rest.length === 1 && rest[0] === "--create-only";
   if (command === "create" && name && (rest.length === 0 || createOnly)) {
     // The name becomes part of the folder name: keep it a plain identifier.
     if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`migration name must match [A-Za-z0-9_]+, got "${name}"`);
-    const created = await createMigration(target, name, { draft: createOnly });
+    const created = await createMigration(target, name, { draft: createOnly }).catch((error: unknown) => {
+      throw error instanceof PoolerConnection ? poolerError(selected, error) : error;
+    });
     if (created === null) {
       console.log("no schema changes: no migration created");
       return;
@@ -73,7 +123,7 @@ async function main(): Promise<void> {
       console.log(`not applied: edit it if needed, then run \`npm run db:migrate\``);
       return;
     }
-    return deploy(target, label);
+    return deploy(selected);
   }
   if (command === "status" && name === undefined) {
     const { pending, notInDirectory, failed, edited } = await migrationStatus(target);

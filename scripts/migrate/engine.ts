@@ -18,6 +18,7 @@ import * as wasmGlue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
 import { pgliteExtensions } from "../../src/server/db/pglite-extensions";
 import { lockPgliteDir } from "../../src/server/db/pglite-lock";
+import { requireOwnSession, sessionConfig } from "../../src/server/db/pooler";
 
 /** Where to migrate. `dataDir` is a PGlite data directory (created if missing) or "memory://". */
 export type MigrationTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
@@ -58,7 +59,8 @@ export type ApplyOptions = {
  * Applies pending migrations. On PostgreSQL the engine's advisory lock is taken first, on the engine's own session
  * (so its lock is granted at once), waiting up to `lockWaitMs` for another instance that holds it: the engine's
  * 10 s would crash-loop a second instance started during a long migration. The engine then finds what is still
- * pending, usually nothing.
+ * pending, usually nothing. That needs a session of its own: through a connection pooler in transaction mode the lock
+ * would stay with a pooled server connection, so PoolerConnection is thrown there before anything is done.
  */
 export async function applyMigrations(
   target: MigrationTarget,
@@ -110,9 +112,10 @@ export async function createMigration(
   });
 }
 
+/** Reads the history only, so it works through a connection pooler too. */
 export async function migrationStatus(target: MigrationTarget): Promise<MigrationStatus> {
   const migrationsList = await readMigrations();
-  return withEngine(target, async (engine) => {
+  const task = async (engine: SchemaEngine): Promise<MigrationStatus> => {
     const d = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: FILTERS });
     const h = d.history;
     return {
@@ -121,7 +124,8 @@ export async function migrationStatus(target: MigrationTarget): Promise<Migratio
       failed: d.failedMigrationNames,
       edited: d.editedMigrationNames,
     };
-  });
+  };
+  return withEngine(target, task, undefined, { ownSession: false });
 }
 
 /** The migrations folder in the shape the engine expects (same as the Prisma CLI builds it). */
@@ -210,8 +214,9 @@ function withEngine<T>(
   target: MigrationTarget,
   task: (engine: SchemaEngine) => Promise<T>,
   prepare?: (conn: Connection) => Promise<void> | undefined,
+  options: ConnectOptions = {},
 ): Promise<T> {
-  const run = engineQueue.then(() => runEngine(target, task, prepare));
+  const run = engineQueue.then(() => runEngine(target, task, prepare, options));
   engineQueue = run.catch(() => undefined);
   return run;
 }
@@ -219,10 +224,11 @@ function withEngine<T>(
 async function runEngine<T>(
   target: MigrationTarget,
   task: (engine: SchemaEngine) => Promise<T>,
-  prepare?: (conn: Connection) => Promise<void> | undefined,
+  prepare: ((conn: Connection) => Promise<void> | undefined) | undefined,
+  options: ConnectOptions,
 ): Promise<T> {
   await loadWasm();
-  const conn = await connect(target);
+  const conn = await connect(target, options);
   try {
     await prepare?.(conn);
     const factory = bindMigrationAwareSqlAdapterFactory(conn.factory);
@@ -301,17 +307,32 @@ function pgPool(config: pg.PoolConfig): pg.Pool {
   return pool;
 }
 
-async function connect(target: MigrationTarget): Promise<Connection> {
-  return target.kind === "postgres" ? connectPostgres(target.url) : connectPglite(target.dataDir);
+type ConnectOptions = {
+  /**
+   * PostgreSQL: a session of its own (the migration lock, and migrations without the app's statement timeout), the
+   * default. Reading the history needs none.
+   */
+  ownSession?: boolean;
+};
+
+async function connect(target: MigrationTarget, options: ConnectOptions): Promise<Connection> {
+  return target.kind === "postgres" ? connectPostgres(target.url, options) : connectPglite(target.dataDir);
 }
 
-async function connectPostgres(url: string): Promise<Connection> {
+async function connectPostgres(url: string, { ownSession = true }: ConnectOptions): Promise<Connection> {
   // Parsed fields, not { connectionString }: with a connection string, pg ignores the `database` override and the
-  // "shadow" database would be the main one (adapter-pg's own connectToShadowDb has that bug).
-  const config: pg.PoolConfig = { ...parseIntoClientConfig(url), connectionTimeoutMillis: 15_000 };
+  // "shadow" database would be the main one (adapter-pg's own connectToShadowDb has that bug). A session of its own
+  // is asked for with no statement timeout (the app's may be this role's default: src/server/db/pooler.ts), sent at
+  // connection start, where a pooler refuses or drops it.
+  const config: pg.PoolConfig = {
+    ...(ownSession ? sessionConfig(url, 0) : parseIntoClientConfig(url)),
+    connectionTimeoutMillis: 15_000,
+  };
   // One connection, like the native engine: the migration advisory lock and the migrations share one session, which
   // is never closed for being idle (that would release the lock).
   const pool = pgPool({ ...config, max: 1, idleTimeoutMillis: 0 });
+  if (ownSession)
+    await requireOwnSession(pool, 0).catch((error: unknown) => pool.end().then(() => Promise.reject(error)));
   const cleanups: Array<() => Promise<void>> = [];
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: "postgres",

@@ -7,6 +7,8 @@ import { env } from "@/env";
 import { PrismaClient } from "@/generated/prisma/client";
 import { pgliteExtensions } from "@/server/db/pglite-extensions";
 import { lockPgliteDir } from "@/server/db/pglite-lock";
+import { PoolerAwarePool } from "@/server/db/pooler";
+import { logger } from "@/server/logger";
 
 export type Database = PrismaClient;
 
@@ -26,6 +28,8 @@ function lazyPglite(dataDir: string): SqlDriverAdapterFactory {
  * A pool of PostgreSQL connections whose every wait is bounded, so a database that is down or silent fails calls
  * within seconds instead of holding them: the wait for a connection, the statement on the server, and the wait for
  * the server's answer (a second longer, so the server's own cancel normally comes first and the connection is kept).
+ * The statement timeout is sent at connection start; behind a connection pooler in transaction mode, which refuses or
+ * drops that, it is held as the role's default in the database instead (src/server/db/pooler.ts).
  */
 export function postgresAdapter(
   connectionString: string,
@@ -35,13 +39,17 @@ export function postgresAdapter(
     statementTimeoutMs = env.DATABASE_STATEMENT_TIMEOUT_MS,
   } = {},
 ): PrismaPg {
-  return new PrismaPg({
-    connectionString,
-    max: poolSize,
-    connectionTimeoutMillis: connectTimeoutMs,
-    statement_timeout: statementTimeoutMs,
-    query_timeout: statementTimeoutMs + 1000,
-  });
+  const pool = new PoolerAwarePool(
+    {
+      connectionString,
+      max: poolSize,
+      connectionTimeoutMillis: connectTimeoutMs,
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + 1000,
+    },
+    logger,
+  );
+  return new PrismaPg(pool, { disposeExternalPool: true });
 }
 
 export function createDatabase(adapter?: SqlDriverAdapterFactory): Database {

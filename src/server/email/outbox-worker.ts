@@ -1,12 +1,14 @@
 // The outbox worker, one in every app process: claims due mails with FOR UPDATE SKIP LOCKED (so two instances never
 // take the same one), sends them, and retries a failure with exponential backoff and jitter until it gives up. It
-// wakes when this process queues a mail, on PostgreSQL's NOTIFY from any instance (LISTEN on DATABASE_URL), and by
-// polling, which also finds retries that have come due. A claim is a lease: a mail whose sender died is claimed
-// again once its lease runs out, so a mail can be sent twice only if a process dies between the mail server's
-// acceptance and the row's update.
+// wakes when this process queues a mail, on PostgreSQL's NOTIFY from any instance (LISTEN on DATABASE_DIRECT_URL, or
+// on DATABASE_URL without it), and by polling, which also finds retries that have come due. A connection pooler in
+// transaction mode cannot deliver NOTIFY: a LISTEN connection that reaches one is given up for polling every second.
+// A claim is a lease: a mail whose sender died is claimed again once its lease runs out, so a mail can be sent twice
+// only if a process dies between the mail server's acceptance and the row's update.
 import pg from "pg";
 import { env } from "@/env";
 import type { Database } from "@/server/db";
+import { PoolerConnection, refusedStartupSetting, requireOwnSession, sessionConfig } from "@/server/db/pooler";
 import { deliverMail, Undeliverable } from "@/server/email/mailer";
 import type { Mail } from "@/server/email/messages";
 import { type Logger, logger as appLogger } from "@/server/logger";
@@ -21,7 +23,10 @@ export type OutboxWorkerOptions = {
   log?: Logger;
   /** PostgreSQL to LISTEN on for new mail; without it the worker relies on being woken here and on polling. */
   listenUrl?: string;
+  /** How often it looks for due mail: 5 s beside LISTEN, 1 s without. */
   pollMs?: number;
+  /** How often it looks once the LISTEN connection turned out to reach a connection pooler. */
+  pollWithoutListenMs?: number;
   batchSize?: number;
   /** Attempts before a mail is given up (status failed; an admin may retry it). */
   maxAttempts?: number;
@@ -51,6 +56,7 @@ export function createOutboxWorker({
   log = appLogger,
   listenUrl,
   pollMs = listenUrl ? 5_000 : 1_000,
+  pollWithoutListenMs = 1_000,
   batchSize = 10,
   maxAttempts = 8,
   leaseMs = 120_000,
@@ -134,8 +140,14 @@ export function createOutboxWorker({
     return running;
   }
 
+  function poll(everyMs: number): void {
+    clearInterval(timer);
+    timer = setInterval(() => void run(), everyMs).unref();
+  }
+
   async function listen(url: string): Promise<void> {
-    const client = new pg.Client({ connectionString: url });
+    // A session of its own: a pooler refuses or drops the setting sessionConfig sends at connection start.
+    const client = new pg.Client(sessionConfig(url));
     client.on("notification", () => void run());
     client.on("error", (error) => {
       log.warn({ err: error }, "mail outbox: LISTEN connection lost; polling until it is back");
@@ -145,17 +157,25 @@ export function createOutboxWorker({
     });
     try {
       await client.connect();
+      await requireOwnSession(client);
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       listener = client;
       if (stopping) await client.end();
     } catch (error) {
-      client.emit("error", error);
+      if (!(error instanceof PoolerConnection || refusedStartupSetting(error))) return void client.emit("error", error);
+      await client.end().catch(() => undefined);
+      if (stopping) return;
+      poll(pollWithoutListenMs);
+      log.info(
+        { pollMs: pollWithoutListenMs },
+        "mail outbox: the LISTEN connection reaches a connection pooler, which cannot deliver NOTIFY; looking for new mail by polling instead (set DATABASE_DIRECT_URL to the server's own address to be woken at once)",
+      );
     }
   }
 
   return {
     start(): void {
-      timer = setInterval(() => void run(), pollMs).unref();
+      poll(pollMs);
       if (listenUrl) void listen(listenUrl);
       void run();
     },
@@ -196,7 +216,8 @@ const globalForWorker = globalThis as unknown as { taskforgeOutboxWorker?: Outbo
 export function outboxWorker(db: Database): OutboxWorker {
   let worker = globalForWorker.taskforgeOutboxWorker;
   if (!worker) {
-    worker = createOutboxWorker({ db, listenUrl: env.DATABASE_URL });
+    // LISTEN needs a session of its own, which a pooler's DATABASE_URL cannot give: the direct address when there is one.
+    worker = createOutboxWorker({ db, listenUrl: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL });
     globalForWorker.taskforgeOutboxWorker = worker;
     worker.start();
   }

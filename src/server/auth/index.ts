@@ -5,6 +5,7 @@ import { type Env, env } from "@/env";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-strength";
 import { recordAuthEvent } from "@/server/audit";
 import { adminPlugin, adminPluginPaths } from "@/server/auth/admin-plugin";
+import { answerTimeFloor } from "@/server/auth/answer-time-floor";
 import { auditHooks } from "@/server/auth/audit-hooks";
 import {
   CONFIRMATION_LINK_LIFETIME_SECONDS,
@@ -191,6 +192,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       passwordPolicy(),
       emailConfirmation(),
       passwordAttemptsPlugin(database, counters.shared),
+      answerTimeFloor(),
       auditHooks(database),
       ...tokenPlugins(),
     ],

@@ -4,7 +4,8 @@
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 const config = {
   mutate: [
-    "src/server/api/trpc.ts",
+    "src/server/api/middlewares/*.ts",
+    "src/server/auth/request-session.ts",
     "src/server/api/error-formatter.ts",
     "src/server/auth/session-cookie.ts",
     "src/server/auth/session-cookie-count.ts",
@@ -20,7 +21,7 @@ const config = {
   // The project's own config, global setup included (a migrated database and the mail capture).
   vitest: { configFile: "vitest.config.ts", related: true },
   // The tests that state the security rules of these modules (the rule table in docs/authentication.md). Most other
-  // test files import trpc.ts too; with them, every run would be most of the suite on one worker per runner.
+  // test files reach the procedures too; with them, every run would be most of the suite on one worker per runner.
   testFiles: [
     "src/lib/callback-url.test.ts",
     "src/proxy.test.ts",

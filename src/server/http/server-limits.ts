@@ -1,7 +1,8 @@
 // The node:http server of `npm start`, with its bounds: connections open at once, how long a client may take to send
-// its headers and its whole request, how long an idle keep-alive connection stays; and an answer to CONNECT, which
-// Node would otherwise meet by closing the connection in silence.
-import { createServer, type IncomingMessage, type Server } from "node:http";
+// its headers and its whole request, how long an idle keep-alive connection stays; an answer to CONNECT, which Node
+// would otherwise meet by closing the connection in silence; and an answer to a request Node cannot parse that
+// reaches the client, where Node's own close may reset the connection before the client has read it.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { logger } from "@/server/logger";
@@ -23,7 +24,15 @@ export type ServerLimits = {
   keepAliveTimeoutMs: number;
   /** How often the two timeouts above are checked: a slow client is cut up to this much after its deadline. */
   timeoutCheckIntervalMs: number;
+  /**
+   * After the answer to a request Node cannot parse (a head past its size limit, malformed), how long what the client
+   * still sends is read and discarded before the connection is dropped; REFUSAL_LINGER_MS unless given.
+   */
+  refusalLingerMs?: number;
 };
+
+/** See `refusalLingerMs`: long enough for a client to finish sending a head of a few hundred kilobytes. */
+export const REFUSAL_LINGER_MS = 5_000;
 
 /**
  * The timeouts are Node 20's own defaults, written here so that they are documented and no Node upgrade changes them
@@ -80,6 +89,48 @@ function capConnections(server: Server, max: number): void {
   server.on("request", (req: IncomingMessage) => waiting.delete(req.socket as Socket));
 }
 
+/** Node's answers to a request it cannot take (node:_http_server's socketOnError), by error code; 400 for the rest. */
+const NODE_REFUSALS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: "431 Request Header Fields Too Large",
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: "413 Payload Too Large",
+  ERR_HTTP_REQUEST_TIMEOUT: "408 Request Timeout",
+};
+
+/**
+ * Answers a request Node's parser refuses (HPE_* errors: a request line or headers past the size limit 431, a
+ * malformed head 400) with Node's own answer, then closes the connection gently: the answer is followed by a FIN, and
+ * what the client still sends is read and discarded for up to `lingerMs`. Node's handler closes at once, and closing
+ * a socket with unread bytes sends a reset, which can reach the client before it has read the answer: a client still
+ * sending a long head then saw ECONNRESET instead of the 431, now and then under Node 20 and every time under Node 24.
+ * Anything else (a timed-out request: 408), and a refusal on a connection with a response under way, is answered and
+ * closed at once as Node does, and, as by Node, nothing is written once a response on the connection has begun.
+ */
+function answerClientErrors(server: Server, lingerMs: number): void {
+  const unfinished = new WeakMap<Duplex, Set<ServerResponse>>();
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const responses = unfinished.get(req.socket) ?? new Set();
+    unfinished.set(req.socket, responses.add(res));
+    res.once("close", () => responses.delete(res));
+  });
+  const lingering = new WeakSet<Duplex>();
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // The parser, once failed, fails again on each later piece of the same connection: answered already.
+    if (lingering.has(socket)) return;
+    const responses = [...(unfinished.get(socket) ?? [])];
+    if (socket.writable && !responses.some((res) => res.headersSent)) {
+      const answer = `HTTP/1.1 ${NODE_REFUSALS[error.code ?? ""] ?? "400 Bad Request"}\r\nConnection: close\r\n\r\n`;
+      if (error.code?.startsWith("HPE_") && responses.length === 0) {
+        lingering.add(socket);
+        socket.end(answer);
+        const timer = setTimeout(() => socket.destroy(), lingerMs);
+        return void socket.once("close", () => clearTimeout(timer));
+      }
+      socket.write(answer);
+    }
+    socket.destroy();
+  });
+}
+
 /** A node:http server with `limits`; the caller adds its request listener. */
 export function createLimitedServer(limits: ServerLimits): Server {
   const server = createServer({
@@ -90,5 +141,6 @@ export function createLimitedServer(limits: ServerLimits): Server {
   });
   capConnections(server, limits.maxConnections);
   server.on("connect", refuseConnect);
+  answerClientErrors(server, limits.refusalLingerMs ?? REFUSAL_LINGER_MS);
   return server;
 }

@@ -32,7 +32,7 @@ const server = trackResponses(createLimitedServer({ ...NODE_TIMEOUTS, maxConnect
 server.on("request", createApiListener(env.BETTER_AUTH_URL, app.getRequestHandler()));
 server.listen(env.PORT, env.HOSTNAME, () => {
   logger.info(
-    { address: `http://${env.HOSTNAME}:${env.PORT}`, publicUrl: env.BETTER_AUTH_URL },
+    { address: `http://${env.HOSTNAME}:${env.PORT}`, publicUrl: env.BETTER_AUTH_URL, node: process.version },
     `Taskforge is listening on http://${env.HOSTNAME}:${env.PORT}`,
   );
 });

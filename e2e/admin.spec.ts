@@ -1,5 +1,16 @@
 // Administration: promote, ban (the banned user's open tab is signed out at its next action), unban, activity.
-import { createUser, delayCalls, expect, openOtherDevice, refuseCalls, signInAs, sql, test } from "./support/fixtures";
+import {
+  createGivenUpMail,
+  createUser,
+  delayCalls,
+  expect,
+  openOtherDevice,
+  refuseCalls,
+  signInAs,
+  sql,
+  test,
+} from "./support/fixtures";
+import { waitForLink } from "./support/mail";
 
 test("an admin promotes and bans a user, whose open tab is signed out on its next action", async ({
   page,
@@ -43,11 +54,31 @@ test("an admin promotes and bans a user, whose open tab is signed out on its nex
 });
 
 test("the admin pages do not exist for other users", async ({ userPage }) => {
-  const response = await userPage.goto("/admin/users");
-  expect(response?.status()).toBe(404);
-  await expect(userPage.getByRole("heading", { name: "Page not found" })).toBeVisible();
-  await expect(userPage).toHaveTitle(/^Page not found/);
+  for (const path of ["/admin/users", "/admin/mail"]) {
+    const response = await userPage.goto(path);
+    expect(response?.status()).toBe(404);
+    await expect(userPage.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    await expect(userPage).toHaveTitle(/^Page not found/);
+  }
   await expect(userPage.getByRole("link", { name: "Users" })).toHaveCount(0);
+  await expect(userPage.getByRole("link", { name: "Mail" })).toHaveCount(0);
+});
+
+test("an admin sends a given-up mail again from the Mail page, and it arrives", async ({ page, context }) => {
+  const admin = await createUser({ role: "admin", name: "Mail Admin" });
+  const to = `given-up-${Date.now()}@e2e.test`;
+  await createGivenUpMail(to);
+  await signInAs(context, admin.id);
+  await page.goto("/tasks");
+  await page.getByRole("link", { name: "Mail" }).click();
+  await expect(page.getByRole("heading", { name: "Mail" })).toBeVisible();
+  const row = page.getByRole("listitem").filter({ hasText: to });
+  await expect(row).toContainText("reset-password · 8 attempts");
+  await expect(row).toContainText("Last error: connect ECONNREFUSED");
+  await row.getByRole("button", { name: `Send the reset-password mail to ${to} again` }).click();
+  await expect(page.getByText("The mail is queued again.")).toBeVisible();
+  expect(await waitForLink(to, "reset your password")).toContain("token=e2e");
+  await expect(page.getByRole("listitem").filter({ hasText: to })).toHaveCount(0);
 });
 
 /** The admin's page showing only `target`'s row. */

@@ -1,6 +1,14 @@
 // Every page: no serious or critical axe violations, in light and dark; screenshots for docs/screenshots/.
 import { mkdirSync } from "node:fs";
-import { createTasks, createUser, expect, seriousViolations, signInAs, test } from "./support/fixtures";
+import {
+  createGivenUpMail,
+  createTasks,
+  createUser,
+  expect,
+  seriousViolations,
+  signInAs,
+  test,
+} from "./support/fixtures";
 
 const SHOTS = "docs/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -16,7 +24,12 @@ const PUBLIC_PAGES = {
   "not-found": "/no-such-page",
 } as const;
 
-const SIGNED_IN_PAGES = { tasks: "/tasks", settings: "/settings", "admin-users": "/admin/users" } as const;
+const SIGNED_IN_PAGES = {
+  tasks: "/tasks",
+  settings: "/settings",
+  "admin-users": "/admin/users",
+  "admin-mail": "/admin/mail",
+} as const;
 
 // One test per page and colour scheme: axe takes seconds a page on 2 cores, too long for all pages in one test.
 for (const scheme of ["light", "dark"] as const) {
@@ -52,6 +65,7 @@ test("screenshots of the main pages, desktop and phone", async ({ browser }) => 
     "Water the plants",
     "Prepare the quarterly review",
   ]);
+  await createGivenUpMail("jordan.lee@example.com");
   for (const [device, viewport] of [
     ["desktop", { width: 1280, height: 800 }],
     ["phone", { width: 360, height: 740 }],
@@ -76,6 +90,7 @@ test("screenshots of the main pages, desktop and phone", async ({ browser }) => 
       ["tasks", "/tasks"],
       ["settings", "/settings"],
       ["admin-users", "/admin/users"],
+      ["admin-mail", "/admin/mail"],
     ] as const) {
       await page.goto(path);
       await expect(page.locator("main h1")).toBeVisible();

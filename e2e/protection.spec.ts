@@ -1,7 +1,7 @@
 // The proxy: signed-out visitors of protected pages go to sign-in and come back; security headers on every page.
 import { expect, SESSION_COOKIE_NAME, test } from "./support/fixtures";
 
-for (const path of ["/tasks", "/settings", "/admin/users"]) {
+for (const path of ["/tasks", "/settings", "/admin/users", "/admin/mail"]) {
   test(`a signed-out visitor of ${path} is sent to sign-in`, async ({ page }) => {
     await page.goto(path);
     await expect(page).toHaveURL(`/sign-in?callbackUrl=${encodeURIComponent(path)}`);

@@ -75,6 +75,19 @@ export async function openOtherDevice(
   return { context, page };
 }
 
+/** A mail the outbox gave up after its 8 attempts, as the worker leaves it; returns its id. */
+export async function createGivenUpMail(to: string): Promise<string> {
+  const [row] = await sql<{ id: string }>(
+    `INSERT INTO email_outbox (id, recipient, template, subject, text, html, status, attempts, last_error, next_attempt_at, created_at)
+     VALUES (gen_random_uuid(), $1, 'reset-password', 'Taskforge: reset your password', $2, $3, 'failed', 8,
+             'connect ECONNREFUSED 127.0.0.1:2525', now(), now() - interval '2 hours')
+     RETURNING id`,
+    [to, "Choose a new password: http://localhost/reset-password?token=e2e", "<p>Choose a new password</p>"],
+  );
+  if (!row) throw new Error("the mail was not written");
+  return row.id;
+}
+
 export async function createTasks(userId: string, titles: string[]): Promise<void> {
   for (const [index, title] of titles.entries()) {
     await sql(

@@ -5,7 +5,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { logUnexpectedError, noteRequestId } from "@/server/api/error-formatter";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/context";
-import { RetryLater } from "@/server/api/retry-later";
+import { RetryLater } from "@/server/retry-later";
 import { type ApiRequestScope, bodyWithin, serveApiRequest } from "@/server/http/api-request";
 import { UNMATCHED_ROUTE } from "@/server/http/route-template";
 

@@ -14,6 +14,7 @@ import {
   roleForAddress,
 } from "@/server/auth/email-confirmation";
 import { emailLength } from "@/server/auth/email-length";
+import { currentRequestId } from "@/server/auth/endpoint-request-id";
 import { betterAuthLogger } from "@/server/auth/logging";
 import { passwordPolicy } from "@/server/auth/password-policy";
 import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
@@ -23,8 +24,8 @@ import { passwordAttemptsPlugin } from "@/server/auth/password-attempts-plugin";
 import { tokenPlugins } from "@/server/auth/token-plugins";
 import { runInBackground } from "@/server/background-tasks";
 import { type Database, db } from "@/server/db";
+import { type Mail, messages } from "@/server/email/messages";
 import { enqueueMail } from "@/server/email/outbox";
-import { messages } from "@/server/email/messages";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { trustedOrigins } from "@/server/http/origin";
 import type { CounterStore } from "@/server/rate-limit/counter-store";
@@ -34,6 +35,9 @@ import type { RedisFailover } from "@/server/redis/failover";
 import type Redis from "ioredis";
 
 const MINUTE = 60;
+
+/** Queues a mail from inside a Better Auth endpoint, naming the request that caused it. */
+const queueMail = (mail: Mail) => enqueueMail(mail, { requestId: currentRequestId() });
 
 /** What the auth instance is built from; the app passes its own (below), a test or script may pass others. */
 export type AuthDependencies = {
@@ -81,7 +85,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       autoSignIn: false,
       resetPasswordTokenExpiresIn: 60 * MINUTE,
       revokeSessionsOnPasswordReset: true,
-      sendResetPassword: ({ user, url }) => enqueueMail(messages.resetPassword(user.email, user.name, url)),
+      sendResetPassword: ({ user, url }) => queueMail(messages.resetPassword(user.email, user.name, url)),
       onPasswordReset: ({ user }, request) =>
         recordAuthEvent(database, { type: "password-reset", userId: user.id, headers: request?.headers }),
       onExistingUserSignUp: async ({ user }, request) => {
@@ -89,10 +93,10 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
         // A sign-up never confirmed may be someone else's: the owner gets the confirmation link, where they may
         // replace the password it was made with.
         if (!user.emailVerified) {
-          await enqueueMail(messages.verifyEmail(user.email, user.name, await confirmationLink(user)));
+          await queueMail(messages.verifyEmail(user.email, user.name, await confirmationLink(user)));
           return;
         }
-        await enqueueMail(
+        await queueMail(
           messages.existingAccount(
             user.email,
             user.name,
@@ -120,7 +124,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       // Better Auth waits for this one itself (resending it): it is queued after the answer like every other mail.
       sendVerificationEmail: async ({ user }) =>
         runInBackground(
-          confirmationLink(user).then((link) => enqueueMail(messages.verifyEmail(user.email, user.name, link))),
+          confirmationLink(user).then((link) => queueMail(messages.verifyEmail(user.email, user.name, link))),
         ),
       afterEmailVerification: (user, request) =>
         recordAuthEvent(database, { type: "email-verified", userId: user.id, headers: request?.headers }),

@@ -2,15 +2,20 @@
 // transaction as the change that causes it, where there is one), then sent by the worker of whichever instance
 // claims it (outbox-worker.ts). No answer waits on SMTP, and a mail server that is down loses nothing.
 import type { Prisma } from "@/generated/prisma/client";
-import { currentRequestId } from "@/server/auth/endpoint-request-id";
 import { type Database, db as appDatabase } from "@/server/db";
 import type { Mail } from "@/server/email/messages";
 import { OUTBOX_CHANNEL, outboxWorker } from "@/server/email/outbox-worker";
 
 type OutboxWriter = Pick<Database, "emailOutbox" | "$executeRaw">;
 
-/** Queues `mail`; pass the transaction of the change that causes it, so the mail exists exactly when the change does. */
-export async function enqueueMail(mail: Mail, db: OutboxWriter = appDatabase): Promise<void> {
+/**
+ * Queues `mail`. `db`: the transaction of the change that causes it, so the mail exists exactly when the change does;
+ * `requestId`: the request that caused it, which the log line of its sending names.
+ */
+export async function enqueueMail(
+  mail: Mail,
+  { db = appDatabase, requestId = null }: { db?: OutboxWriter; requestId?: string | null } = {},
+): Promise<void> {
   await db.emailOutbox.create({
     data: {
       recipient: mail.to,
@@ -18,7 +23,7 @@ export async function enqueueMail(mail: Mail, db: OutboxWriter = appDatabase): P
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
-      requestId: currentRequestId(),
+      requestId,
       nextAttemptAt: new Date(),
     },
     select: { id: true },

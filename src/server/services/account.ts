@@ -1,6 +1,6 @@
 // The account is the user's: everything we hold about them as one document, or all of it deleted.
 import { TRPCError } from "@trpc/server";
-import { RetryLater, tooManyRequests } from "@/server/api/retry-later";
+import { RetryLater, tooManyRequests } from "@/server/retry-later";
 import { authEventSelect, recordAuthEvent } from "@/server/audit";
 import { checkOwnPassword, tooManyWrongPasswordsMessage } from "@/server/auth/password-attempts";
 import { PasswordHashingBusy } from "@/server/auth/password-hashing";

@@ -1,6 +1,6 @@
 // A signed-in user's mutations are limited per minute (MUTATION_RATE_LIMIT), counted across instances.
 import { env } from "@/env";
-import { tooManyRequests } from "@/server/api/retry-later";
+import { tooManyRequests } from "@/server/retry-later";
 import { middleware } from "@/server/api/trpc";
 import { counters } from "@/server/rate-limit/counters";
 

@@ -341,16 +341,20 @@ describe("the public key cache", () => {
       (input) => sign(null, input, keyPair.privateKey),
     );
 
-  it("loads the keys once, and again only for an unknown kid, at most once per interval", async () => {
-    let clock = Date.now();
-    const loadKeys = vi.fn(async () => ({ keys: [jwk("k1")] }));
-    const verify = createAccessTokenVerifier({
-      loadKeys,
+  /** A verifier trusting key k1, with `options` on top. */
+  const verifierWith = (options: Partial<Parameters<typeof createAccessTokenVerifier>[0]> = {}) =>
+    createAccessTokenVerifier({
+      loadKeys: async () => ({ keys: [jwk("k1")] }),
       algorithm: "EdDSA",
       issuer: "iss",
       audience: "aud",
-      now: () => clock,
+      ...options,
     });
+
+  it("loads the keys once, and again only for an unknown kid, at most once per interval", async () => {
+    let clock = Date.now();
+    const loadKeys = vi.fn(async () => ({ keys: [jwk("k1")] }));
+    const verify = verifierWith({ loadKeys, now: () => clock });
 
     expect(await verify(token("k1"))).toMatchObject({ sub: "u1" });
     expect(await verify(token("k1"))).toMatchObject({ sub: "u1" });
@@ -368,16 +372,6 @@ describe("the public key cache", () => {
   });
 
   describe("remembering verified tokens", () => {
-    /** A verifier trusting key k1, with `options` on top. */
-    const verifierWith = (options: Partial<Parameters<typeof createAccessTokenVerifier>[0]> = {}) =>
-      createAccessTokenVerifier({
-        loadKeys: async () => ({ keys: [jwk("k1")] }),
-        algorithm: "EdDSA",
-        issuer: "iss",
-        audience: "aud",
-        ...options,
-      });
-
     it("still refuses a remembered token once it expires", async () => {
       let clock = Date.now();
       const verify = verifierWith({ now: () => clock });
@@ -392,14 +386,7 @@ describe("the public key cache", () => {
     it("still refuses a remembered token once its key is no longer published", async () => {
       let clock = Date.now();
       const loadKeys = vi.fn(async () => ({ keys: [jwk("k1")] }));
-      const verify = createAccessTokenVerifier({
-        loadKeys,
-        algorithm: "EdDSA",
-        issuer: "iss",
-        audience: "aud",
-        maxKeyAgeMs: 1_000,
-        now: () => clock,
-      });
+      const verify = verifierWith({ loadKeys, maxKeyAgeMs: 1_000, now: () => clock });
       const t = token("k1");
       expect(await verify(t)).toMatchObject({ sub: "u1" });
       loadKeys.mockResolvedValue({ keys: [jwk("k2")] });
@@ -439,12 +426,7 @@ describe("the public key cache", () => {
     });
 
     it("does not remember a token by anything but its exact bytes", async () => {
-      const verify = createAccessTokenVerifier({
-        loadKeys: async () => ({ keys: [jwk("k1")] }),
-        algorithm: "EdDSA",
-        issuer: "iss",
-        audience: "aud",
-      });
+      const verify = verifierWith();
       const t = token("k1");
       expect(await verify(t)).toMatchObject({ sub: "u1" });
       const [header, payload, sig = ""] = t.split(".");
@@ -455,7 +437,7 @@ describe("the public key cache", () => {
 
   it("ignores published keys of another algorithm", async () => {
     const loadKeys = async () => ({ keys: [{ ...jwk("k1"), alg: "ES256" }] });
-    const verify = createAccessTokenVerifier({ loadKeys, algorithm: "EdDSA", issuer: "iss", audience: "aud" });
+    const verify = verifierWith({ loadKeys });
     expect(await verify(token("k1"))).toBeNull();
   });
 });

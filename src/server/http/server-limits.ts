@@ -35,8 +35,9 @@ export type ServerLimits = {
 export const REFUSAL_LINGER_MS = 5_000;
 
 /**
- * The timeouts are Node 20's own defaults, written here so that they are documented and no Node upgrade changes them
- * unnoticed; only the connection count is unbounded in Node and set by the caller (MAX_CONNECTIONS).
+ * The timeouts are Node's own defaults (the same in Node 20 and 24), written here so that they are documented and no
+ * Node upgrade changes them unnoticed; only the connection count is unbounded in Node and set by the caller
+ * (MAX_CONNECTIONS).
  */
 export const NODE_TIMEOUTS = {
   headersTimeoutMs: 60_000,

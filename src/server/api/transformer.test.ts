@@ -24,8 +24,15 @@ function expectSameAsSuperjson(value: unknown): void {
   const library = outcome((v) => superjson.serialize(v), value);
   expect(fast).toBe(library);
   if (fast.startsWith("threw ")) return;
-  const readBack = (text: string) =>
-    superjson.deserialize(JSON.parse(text) as Parameters<typeof superjson.deserialize>[0]);
+  // superjson cannot read back some of its own outputs (a shared object under an invalid Date key of a Map, say):
+  // then both fail alike, which is the same behaviour.
+  const readBack = (text: string) => {
+    try {
+      return superjson.deserialize(JSON.parse(text) as Parameters<typeof superjson.deserialize>[0]);
+    } catch (error) {
+      return `threw ${error instanceof Error ? error.message : String(error)}`;
+    }
+  };
   expect(readBack(fast)).toEqual(readBack(library));
 }
 

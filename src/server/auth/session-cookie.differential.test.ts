@@ -225,7 +225,7 @@ describe("the cookie's short way against Better Auth's getSession", () => {
     // The generator reaches every kind of answer, not only refusals.
     expect(seen.sessions).toBeGreaterThan(10);
     expect(seen.deferred).toBeGreaterThan(10);
-  });
+  }, 180_000); // 300 requests each looked up both ways: about 10 s alone, several times that beside other files
 
   it("decides garbage Cookie headers as Better Auth does", async () => {
     const { token } = await sessionIn("fresh", false);
@@ -241,7 +241,7 @@ describe("the cookie's short way against Better Auth's getSession", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 180_000);
 
   it.each(Object.keys(COOKIE_VALUES) as CookieValue[])(
     "a fresh session's cookie spelt %s is decided alike",

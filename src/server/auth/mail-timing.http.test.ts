@@ -32,11 +32,8 @@ async function timed(path: string, body: Record<string, unknown>, status: number
 
 type Case = { body: Record<string, unknown>; status: number };
 
-/**
- * Alternating requests for an address with an account and for addresses without one; their medians may differ by
- * MAX_RATIO at most. `known(i)` and `unknown(i)` give the i-th request of each kind.
- */
-async function expectSameTime(path: string, known: (i: number) => Case, unknown: (i: number) => Case) {
+/** Alternating requests of two kinds; `known(i)` and `unknown(i)` give the i-th of each. Returns both medians. */
+async function medians(path: string, known: (i: number) => Case, unknown: (i: number) => Case) {
   const withAccount: number[] = [];
   const without: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
@@ -44,10 +41,16 @@ async function expectSameTime(path: string, known: (i: number) => Case, unknown:
     withAccount.push(await timed(path, a.body, a.status));
     without.push(await timed(path, b.body, b.status));
   }
-  const [slow, fast] = [Math.max(median(withAccount), median(without)), Math.min(median(withAccount), median(without))];
+  return [median(withAccount), median(without)] as const;
+}
+
+/** Requests for an address with an account and for addresses without one: medians within MAX_RATIO of each other. */
+async function expectSameTime(path: string, known: (i: number) => Case, unknown: (i: number) => Case) {
+  const [withAccount, without] = await medians(path, known, unknown);
+  const [slow, fast] = [Math.max(withAccount, without), Math.min(withAccount, without)];
   expect(
     slow / fast,
-    `medians ${median(withAccount).toFixed(0)} ms with an account, ${median(without).toFixed(0)} ms without`,
+    `medians ${withAccount.toFixed(0)} ms with an account, ${without.toFixed(0)} ms without`,
   ).toBeLessThan(MAX_RATIO);
 }
 
@@ -66,16 +69,20 @@ describe(`answers that mail only when an account exists, with a mail server taki
 
   it("sign-in of an unconfirmed account (the confirmation link is mailed again): no slower than a wrong password", async () => {
     // Only the right password reaches the mail (and its 403 says the account exists); without it, the answer is the
-    // 401 of any wrong password. What must not show is the mail server: the mailing answer takes a wrong one's time.
+    // 401 of any wrong password. The mailing answer does more work of its own (a new token, the outbox row), so no
+    // ratio is asked of it; what must not show is the mail server, whose delay would come on top of a wrong one's.
     const email = `unconfirmed-sign-in-${Date.now()}@example.com`;
     await authRequest("/sign-up/email", {
       body: { email, name: "Una", password: STRONG_PASSWORD },
       ip: nextClientIp(),
     });
-    await expectSameTime(
+    const [mailing, wrong] = await medians(
       "/sign-in/email",
       () => ({ body: { email, password: STRONG_PASSWORD }, status: 403 }),
       (i) => ({ body: { email, password: `wrong-${i}-${STRONG_PASSWORD}` }, status: 401 }),
+    );
+    expect(mailing - wrong, `medians ${mailing.toFixed(0)} ms mailing, ${wrong.toFixed(0)} ms wrong`).toBeLessThan(
+      SMTP_DELAY_MS / 2,
     );
     await waitForMail(slowSmtp.apiUrl, email, /confirm your email/, { nth: 2 });
   });

@@ -22,19 +22,22 @@ export function BanForm({
   onBan: (input: BanInput) => Promise<Failure | null>;
   onCancel: () => void;
 }) {
-  const form = useFormState();
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const target = event.currentTarget;
+  function check(target: HTMLFormElement) {
     const data = new FormData(target);
     const reason = String(data.get("reason") ?? "").trim();
     const until = String(data.get("expiresAt") ?? "");
-    const checked = validate(banInput, {
+    return validate(banInput, {
       userId,
       ...(reason ? { reason } : {}),
       ...(until ? { expiresAt: new Date(`${until}T23:59:59`) } : {}),
     });
+  }
+  const form = useFormState((target) => check(target).errors);
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const target = event.currentTarget;
+    const checked = check(target);
     if (!checked.data) return form.showErrors(target, checked.errors);
     form.setErrors({});
     void form.run(async () => {
@@ -49,6 +52,7 @@ export function BanForm({
     <form
       noValidate
       onSubmit={onSubmit}
+      onChange={form.onChange}
       aria-label="Ban this user"
       className="mt-3 grid gap-3 sm:grid-cols-[2fr_1fr_auto] sm:items-end"
     >

@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
 import { validate } from "@/components/forms/form-validation";
 import { PasswordField } from "@/components/ui/password-field";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
-import { loadPasswordChecker } from "@/lib/password-strength-loader";
+import { loadedPasswordChecker, loadPasswordChecker, type PasswordChecker } from "@/lib/password-strength-loader";
 import { resetPasswordInput } from "@/lib/validation/new-password";
 
 type Mode = "password" | "newPassword";
@@ -22,11 +22,25 @@ const LINK_ERRORS = new Map([
   ["ALREADY_CONFIRMED", "This email address is already confirmed. Sign in instead."],
 ]);
 
+const CHOSEN_PASSWORD_MISSING = "Enter the password you chose when you signed up.";
+
+function checkNewPassword(checker: PasswordChecker, target: HTMLFormElement) {
+  const data = new FormData(target);
+  return validate(resetPasswordInput(checker), {
+    password: data.get("password"),
+    confirmPassword: data.get("confirmPassword"),
+  });
+}
+
 export function ConfirmEmailForm({ token }: { token: string }) {
   const router = useRouter();
   const [mode, setMode] = useState<Mode>("password");
   const [linkError, setLinkError] = useState<string | null>(null);
-  const form = useFormState();
+  const form = useFormState((target) => {
+    if (mode === "password") return new FormData(target).get("password") ? null : { password: CHOSEN_PASSWORD_MISSING };
+    const checker = loadedPasswordChecker();
+    return checker ? checkNewPassword(checker, target).errors : null;
+  });
 
   if (linkError) {
     return (
@@ -51,13 +65,10 @@ export function ConfirmEmailForm({ token }: { token: string }) {
       let body: { token: string; password?: string; newPassword?: string };
       if (mode === "password") {
         const password = String(data.get("password") ?? "");
-        if (!password) return form.showErrors(target, { password: "Enter the password you chose when you signed up." });
+        if (!password) return form.showErrors(target, { password: CHOSEN_PASSWORD_MISSING });
         body = { token, password };
       } else {
-        const checked = validate(resetPasswordInput(await loadPasswordChecker()), {
-          password: data.get("password"),
-          confirmPassword: data.get("confirmPassword"),
-        });
+        const checked = checkNewPassword(await loadPasswordChecker(), target);
         if (!checked.data) return form.showErrors(target, checked.errors);
         body = { token, newPassword: checked.data.password };
       }
@@ -78,7 +89,7 @@ export function ConfirmEmailForm({ token }: { token: string }) {
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label="Confirm your email">
+    <form noValidate onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" aria-label="Confirm your email">
       <p className="text-sm text-slate-600 dark:text-slate-400">
         {mode === "password"
           ? "Enter the password you chose when you signed up. Confirming signs you in."

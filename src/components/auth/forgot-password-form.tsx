@@ -8,13 +8,15 @@ import { validate } from "@/components/forms/form-validation";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
 import { emailOnlyInput } from "@/lib/validation/account";
 
+const checkEmail = (target: HTMLFormElement) => validate(emailOnlyInput, { email: new FormData(target).get("email") });
+
 export function ForgotPasswordForm() {
-  const form = useFormState();
+  const form = useFormState((target) => checkEmail(target).errors);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const target = event.currentTarget;
-    const checked = validate(emailOnlyInput, { email: new FormData(target).get("email") });
+    const checked = checkEmail(target);
     if (!checked.data) return form.showErrors(target, checked.errors);
     form.setErrors({});
     void form.run(async () => {
@@ -34,7 +36,7 @@ export function ForgotPasswordForm() {
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-4">
+    <form noValidate onSubmit={onSubmit} onChange={form.onChange} className="space-y-4">
       <FormMessageNotice message={form.message} />
       <TextField label="Email" name="email" type="email" autoComplete="email" error={form.errors.email} />
       <Button type="submit" className="w-full" pending={form.pending}>

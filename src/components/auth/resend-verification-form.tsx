@@ -11,7 +11,7 @@ import { emailOnlyInput } from "@/lib/validation/account";
 /** Sends a fresh confirmation link; the answer is the same whether or not the address has an account. */
 export function ResendVerificationForm({ email = "" }: { email?: string }) {
   const [value, setValue] = useState(email);
-  const form = useFormState();
+  const form = useFormState((target) => validate(emailOnlyInput, { email: new FormData(target).get("email") }).errors);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -30,7 +30,13 @@ export function ResendVerificationForm({ email = "" }: { email?: string }) {
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-3" aria-label="Send the confirmation link again">
+    <form
+      noValidate
+      onSubmit={onSubmit}
+      onChange={form.onChange}
+      className="space-y-3"
+      aria-label="Send the confirmation link again"
+    >
       <FormMessageNotice message={form.message} />
       <TextField
         label="Didn't get the email? Send it again to"

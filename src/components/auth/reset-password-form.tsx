@@ -8,12 +8,23 @@ import { Button } from "@/components/ui/button";
 import { validate } from "@/components/forms/form-validation";
 import { Notice } from "@/components/ui/notice";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
-import { loadPasswordChecker } from "@/lib/password-strength-loader";
+import { loadedPasswordChecker, loadPasswordChecker, type PasswordChecker } from "@/lib/password-strength-loader";
 import { resetPasswordInput } from "@/lib/validation/new-password";
+
+function checkNewPassword(checker: PasswordChecker, target: HTMLFormElement) {
+  const data = new FormData(target);
+  return validate(resetPasswordInput(checker), {
+    password: data.get("password"),
+    confirmPassword: data.get("confirmPassword"),
+  });
+}
 
 export function ResetPasswordForm({ token }: { token: string }) {
   const [done, setDone] = useState(false);
-  const form = useFormState();
+  const form = useFormState((target) => {
+    const checker = loadedPasswordChecker();
+    return checker ? checkNewPassword(checker, target).errors : null;
+  });
 
   if (done) {
     return (
@@ -27,12 +38,8 @@ export function ResetPasswordForm({ token }: { token: string }) {
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const target = event.currentTarget;
-    const data = new FormData(target);
     void form.run(async () => {
-      const checked = validate(resetPasswordInput(await loadPasswordChecker()), {
-        password: data.get("password"),
-        confirmPassword: data.get("confirmPassword"),
-      });
+      const checked = checkNewPassword(await loadPasswordChecker(), target);
       if (!checked.data) return form.showErrors(target, checked.errors);
       form.setErrors({});
       const { error } = await authClient.resetPassword({ newPassword: checked.data.password, token });
@@ -49,7 +56,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-4">
+    <form noValidate onSubmit={onSubmit} onChange={form.onChange} className="space-y-4">
       <FormMessageNotice message={form.message} />
       <NewPasswordFields name="password" errors={form.errors} context={[]} />
       <Button type="submit" className="w-full" pending={form.pending}>

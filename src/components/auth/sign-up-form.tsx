@@ -11,13 +11,30 @@ import { validate } from "@/components/forms/form-validation";
 import { Notice } from "@/components/ui/notice";
 import { PasswordField } from "@/components/ui/password-field";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
-import { loadPasswordChecker, preloadPasswordChecker } from "@/lib/password-strength-loader";
+import {
+  loadedPasswordChecker,
+  loadPasswordChecker,
+  type PasswordChecker,
+  preloadPasswordChecker,
+} from "@/lib/password-strength-loader";
 import { signUpInput } from "@/lib/validation/new-password";
+
+function checkSignUp(checker: PasswordChecker, target: HTMLFormElement) {
+  const data = new FormData(target);
+  return validate(signUpInput(checker), {
+    name: data.get("name"),
+    email: data.get("email"),
+    password: data.get("password"),
+  });
+}
 
 export function SignUpForm() {
   const [values, setValues] = useState({ name: "", email: "", password: "" });
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const form = useFormState();
+  const form = useFormState((target) => {
+    const checker = loadedPasswordChecker();
+    return checker ? checkSignUp(checker, target).errors : null;
+  });
 
   if (sentTo) {
     return (
@@ -34,7 +51,7 @@ export function SignUpForm() {
     event.preventDefault();
     const target = event.currentTarget;
     void form.run(async () => {
-      const checked = validate(signUpInput(await loadPasswordChecker()), values);
+      const checked = checkSignUp(await loadPasswordChecker(), target);
       if (!checked.data) return form.showErrors(target, checked.errors);
       form.setErrors({});
       const { error } = await authClient.signUp.email(checked.data);
@@ -48,7 +65,7 @@ export function SignUpForm() {
     setValues((current) => ({ ...current, [field]: event.target.value }));
 
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-4">
+    <form noValidate onSubmit={onSubmit} onChange={form.onChange} className="space-y-4">
       <FormMessageNotice message={form.message} />
       <TextField
         label="Name"

@@ -6,7 +6,7 @@ import { useFormState } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
 import { validate } from "@/components/forms/form-validation";
 import { PasswordField } from "@/components/ui/password-field";
-import { loadPasswordChecker } from "@/lib/password-strength-loader";
+import { loadedPasswordChecker, loadPasswordChecker, type PasswordChecker } from "@/lib/password-strength-loader";
 import { changePasswordInput } from "@/lib/validation/new-password";
 import { api } from "@/trpc/react";
 
@@ -15,7 +15,18 @@ import { api } from "@/trpc/react";
  * are downloaded when the form is used, not with the settings page.
  */
 export function ChangePasswordForm({ name, email }: { name: string; email: string }) {
-  const form = useFormState();
+  const check = (checker: PasswordChecker, target: HTMLFormElement) => {
+    const data = new FormData(target);
+    return validate(changePasswordInput(checker, [name, email]), {
+      currentPassword: data.get("currentPassword"),
+      newPassword: data.get("newPassword"),
+      confirmPassword: data.get("confirmPassword"),
+    });
+  };
+  const form = useFormState((target) => {
+    const checker = loadedPasswordChecker();
+    return checker ? check(checker, target).errors : null;
+  });
   const utils = api.useUtils();
   // The new password is a controlled field with its meter: a new key clears both after a change.
   const [generation, setGeneration] = useState(0);
@@ -23,19 +34,15 @@ export function ChangePasswordForm({ name, email }: { name: string; email: strin
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const target = event.currentTarget;
-    const data = new FormData(target);
     void form.run(async () => {
-      const checked = validate(changePasswordInput(await loadPasswordChecker(), [name, email]), {
-        currentPassword: data.get("currentPassword"),
-        newPassword: data.get("newPassword"),
-        confirmPassword: data.get("confirmPassword"),
-      });
+      const checked = check(await loadPasswordChecker(), target);
       if (!checked.data) return form.showErrors(target, checked.errors);
       form.setErrors({});
       const { authClient, authErrorMessage } = await import("@/lib/auth-client");
       const { currentPassword, newPassword } = checked.data;
       const { error } = await authClient.changePassword({ currentPassword, newPassword, revokeOtherSessions: true });
-      if (error?.code === "PASSWORD_TOO_WEAK") return form.showErrors(target, { newPassword: error.message });
+      if (error?.code === "PASSWORD_TOO_WEAK" || error?.code === "PASSWORD_UNCHANGED")
+        return form.showErrors(target, { newPassword: error.message });
       if (error?.code === "INVALID_PASSWORD")
         return form.showErrors(target, { currentPassword: "This is not your current password." });
       if (error) return form.setMessage({ tone: "error", text: authErrorMessage(error) });
@@ -47,7 +54,7 @@ export function ChangePasswordForm({ name, email }: { name: string; email: strin
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-4">
+    <form noValidate onSubmit={onSubmit} onChange={form.onChange} className="space-y-4">
       <FormMessageNotice message={form.message} />
       <PasswordField
         label="Current password"

@@ -14,7 +14,9 @@ const AFTER_DELETION = "/?reason=account-deleted";
 
 export function DeleteAccountForm() {
   const [confirming, setConfirming] = useState(false);
-  const form = useFormState();
+  const form = useFormState(
+    (target) => validate(deleteAccountInput, { password: new FormData(target).get("password") }).errors,
+  );
   const deleteAccount = api.account.delete.useMutation();
   const startButton = useRef<HTMLButtonElement>(null);
 
@@ -74,6 +76,7 @@ export function DeleteAccountForm() {
         <form
           noValidate
           onSubmit={onSubmit}
+          onChange={form.onChange}
           onKeyDown={cancelOnEscape}
           aria-label="Confirm the deletion of your account"
           className="space-y-4 rounded-md border border-red-300 p-4 dark:border-red-800"

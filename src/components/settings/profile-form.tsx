@@ -9,15 +9,18 @@ import { serverFieldErrors, validate } from "@/components/forms/form-validation"
 import { updateProfileInput } from "@/lib/validation/user";
 import { api } from "@/trpc/react";
 
+const checkProfile = (target: HTMLFormElement) =>
+  validate(updateProfileInput, { name: new FormData(target).get("name") });
+
 export function ProfileForm({ name, email }: { name: string; email: string }) {
-  const form = useFormState();
+  const form = useFormState((target) => checkProfile(target).errors);
   const router = useRouter();
   const updateProfile = api.user.updateProfile.useMutation();
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const target = event.currentTarget;
-    const checked = validate(updateProfileInput, { name: new FormData(target).get("name") });
+    const checked = checkProfile(target);
     if (!checked.data) return form.showErrors(target, checked.errors);
     form.setErrors({});
     void form.run(async () => {
@@ -33,7 +36,7 @@ export function ProfileForm({ name, email }: { name: string; email: string }) {
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-4">
+    <form noValidate onSubmit={onSubmit} onChange={form.onChange} className="space-y-4">
       <FormMessageNotice message={form.message} />
       <TextField label="Name" name="name" autoComplete="name" defaultValue={name} error={form.errors.name} />
       <TextField

@@ -8,7 +8,7 @@ import { validate } from "@/components/forms/form-validation";
 import { taskCreateInput } from "@/lib/validation/task";
 
 export function NewTaskForm({ create }: { create: TaskActions["create"] }) {
-  const form = useFormState();
+  const form = useFormState((target) => validate(taskCreateInput, readTaskFields(target)).errors);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -29,6 +29,7 @@ export function NewTaskForm({ create }: { create: TaskActions["create"] }) {
     <form
       noValidate
       onSubmit={onSubmit}
+      onChange={form.onChange}
       aria-label="New task"
       className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_8rem_10.5rem_auto] sm:items-end"
     >

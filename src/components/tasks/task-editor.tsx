@@ -18,7 +18,9 @@ export function TaskEditor({
   update: TaskActions["update"];
   onClose: () => void;
 }) {
-  const form = useFormState();
+  const form = useFormState(
+    (target) => validate(taskUpdateInput, { id: task.id, version: task.version, ...readTaskFields(target) }).errors,
+  );
   const formRef = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
@@ -50,6 +52,7 @@ export function TaskEditor({
       ref={formRef}
       noValidate
       onSubmit={onSubmit}
+      onChange={form.onChange}
       onKeyDown={onKeyDown}
       aria-label={`Edit “${task.title}”`}
       className="space-y-3"

@@ -28,6 +28,9 @@ function sameAs(field: string) {
 }
 const mismatch = { message: "The passwords do not match", path: ["confirmPassword"] };
 
+/** A change must change the password: the server refuses the current one as the new one with this message too. */
+export const SAME_PASSWORD_MESSAGE = "The new password must differ from your current one";
+
 export function signUpInput(check: PasswordChecker) {
   return z
     .object({ name: userName, email: emailAddress, password: newPassword })
@@ -50,5 +53,9 @@ export function changePasswordInput(check: PasswordChecker, account: string[]) {
       confirmPassword: z.string(),
     })
     .refine(sameAs("newPassword"), mismatch)
+    .refine((values) => values.newPassword !== values.currentPassword, {
+      message: SAME_PASSWORD_MESSAGE,
+      path: ["newPassword"],
+    })
     .superRefine(strongPassword(check, "newPassword", () => account));
 }

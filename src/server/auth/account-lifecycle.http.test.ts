@@ -5,6 +5,7 @@ import { db } from "@/server/db";
 import { STRONG_PASSWORD, createUser, signIn } from "@/test/fixtures";
 import { authRequest, BASE_URL, cookiesFrom, nextClientIp } from "@/test/http";
 import { linkIn, mailTo, nthMailTo } from "@/test/mailbox";
+import { SAME_PASSWORD_MESSAGE } from "@/lib/validation/new-password";
 
 const uniqueEmail = (tag: string) => `${tag}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
 
@@ -194,6 +195,18 @@ describe("change password", () => {
     expect(await sessionOf(current)).not.toBeNull();
     expect(await sessionOf(other)).toBeNull();
     expect(await db.authEvent.count({ where: { userId: user.id, type: "password-changed" } })).toBe(1);
+  });
+
+  it("refuses the current password as the new one, and the password stays", async () => {
+    const user = await createUser();
+    const { headers } = await signIn(user);
+    const response = await changePassword(headers.get("cookie") ?? "", {
+      currentPassword: user.password,
+      newPassword: user.password,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "PASSWORD_UNCHANGED", message: SAME_PASSWORD_MESSAGE });
+    expect(await db.authEvent.count({ where: { userId: user.id, type: "password-changed" } })).toBe(0);
   });
 
   it("refuses a weak new password", async () => {

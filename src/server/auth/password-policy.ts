@@ -1,9 +1,10 @@
 // Better Auth plugin: the zxcvbn strength rule on every path that sets a password, a password change always
-// signing out the other sessions, and on sign-up and profile updates the name held to the app's rule (Better Auth
+// signing out the other sessions and never keeping the current password, and on sign-up and profile updates the name held to the app's rule (Better Auth
 // takes any string) and the fields a client may never set (role, ban, verification) dropped.
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { checkPasswordStrengthOffThread, StrengthCheckBusy } from "@/server/auth/password-strength-thread";
+import { SAME_PASSWORD_MESSAGE } from "@/lib/validation/new-password";
 import { userName } from "@/lib/validation/user";
 
 const PROTECTED_USER_FIELDS = ["role", "banned", "banReason", "banExpires", "emailVerified"] as const;
@@ -68,7 +69,12 @@ export function passwordPolicy(): BetterAuthPlugin {
           matcher: (ctx) => ctx.path === "/change-password",
           handler: createAuthMiddleware(async (ctx) => {
             const body = bodyOf(ctx);
-            if (body) body.revokeOtherSessions = true;
+            if (!body) return;
+            body.revokeOtherSessions = true;
+            // Refused before any hash is computed: the two strings the client sent are compared, nothing stored.
+            if (typeof body.newPassword === "string" && body.newPassword === body.currentPassword) {
+              throw new APIError("BAD_REQUEST", { code: "PASSWORD_UNCHANGED", message: SAME_PASSWORD_MESSAGE });
+            }
           }),
         },
         {

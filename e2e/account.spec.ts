@@ -95,6 +95,10 @@ test("create, edit, complete and delete tasks; a reload keeps them", async ({ pa
 
   await page.getByRole("button", { name: "Delete “Buy milk”" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Deleted “Buy milk”" })).toBeVisible();
+  // Sent once the undo window has ended.
+  await expect(page.getByRole("button", { name: "Undo the deletion of “Buy milk”" })).toHaveCount(0, {
+    timeout: 10_000,
+  });
   await page.reload();
   await expect(tasks).toHaveCount(1);
 });

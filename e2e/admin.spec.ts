@@ -29,10 +29,35 @@ test("an admin promotes and bans a user, whose open tab is signed out on its nex
   const row = page.getByTestId("admin-user").filter({ hasText: target.email });
   await expect(row).toHaveCount(1);
 
+  // A role picked in the list waits for its confirmation; Cancel leaves it as it was.
   await row.getByLabel(`Role of ${target.name}`).selectOption("admin");
+  const confirmRole = row.getByRole("group", { name: `Confirm the role of ${target.name}` });
+  await expect(confirmRole).toContainText(`Make ${target.name} an administrator?`);
+  await confirmRole.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirmRole).toHaveCount(0);
+  await expect(row.getByLabel(`Role of ${target.name}`)).toHaveValue("user");
+  await expect(row.getByLabel(`Role of ${target.name}`)).toBeFocused();
+  const [stored] = await sql<{ role: string }>("SELECT role FROM users WHERE id = $1", [target.id]);
+  expect(stored?.role).toBe("user");
+
+  await row.getByLabel(`Role of ${target.name}`).selectOption("admin");
+  await confirmRole.getByRole("button", { name: "Change the role" }).click();
   await expect(page.getByText(`${target.name} is now an administrator.`)).toBeVisible();
   await row.getByLabel(`Role of ${target.name}`).selectOption("user");
+  await confirmRole.getByRole("button", { name: "Change the role" }).click();
   await expect(page.getByText(`${target.name} is now a user.`)).toBeVisible();
+
+  // The admin's own role cannot be changed from here.
+  await page.getByRole("searchbox", { name: "Search users by name or email" }).fill(admin.email);
+  await page.getByRole("button", { name: "Search" }).click();
+  const own = page.getByTestId("admin-user").filter({ hasText: admin.email });
+  await expect(own.getByLabel(`Role of ${admin.name}`)).toBeDisabled();
+  await expect(own.getByLabel(`Role of ${admin.name}`)).toHaveAccessibleDescription(
+    "Your own role is changed by another administrator.",
+  );
+  await page.getByRole("searchbox", { name: "Search users by name or email" }).fill(target.name);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(row).toHaveCount(1);
 
   await row.getByRole("button", { name: `Ban ${target.name}` }).click();
   await row.getByLabel("Reason").fill("Spam");
@@ -104,6 +129,7 @@ test("a change runs once at a time: the row's controls wait for the answer", asy
   // selectOption does not focus the select; a keyboard user's focus is on it.
   await role.focus();
   await role.selectOption("admin");
+  await row.getByRole("button", { name: "Change the role" }).click();
   await expect(role).toBeDisabled();
   await expect(row.getByRole("button", { name: `Ban ${target.name}` })).toBeDisabled();
   await expect(page.getByText(`${target.name} is now an administrator.`)).toBeVisible();

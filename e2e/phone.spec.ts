@@ -28,7 +28,10 @@ test("tasks on a phone, including load more and a rolled-back delete", async ({ 
   // The server refuses the delete: the task comes back and the reason is shown.
   const allow = await refuseCalls(page, "task.delete");
   await page.getByRole("button", { name: "Delete “Seeded task 22”" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "“Seeded task 22” was not deleted" })).toBeVisible();
+  // Sent when its undo window ends.
+  await expect(page.getByRole("alert").filter({ hasText: "“Seeded task 22” was not deleted" })).toBeVisible({
+    timeout: 15_000,
+  });
   await expect(page.getByText("Seeded task 22", { exact: true })).toBeVisible();
   await allow();
 });

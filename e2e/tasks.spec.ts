@@ -4,6 +4,8 @@ import type { Page } from "@playwright/test";
 import { createTasks, delayCalls, expect, refuseCalls, sql, test } from "./support/fixtures";
 
 const tasksList = (page: Page) => page.getByRole("list", { name: "Tasks" }).getByTestId("task");
+/** Longer than a delete's undo window (UNDO_SECONDS), for the row to leave. */
+const UNDO_WAIT = 10_000;
 /** The page's error notices (Next's route announcer is an alert too, with no text of ours). */
 const problems = (page: Page) => page.getByRole("alert").filter({ hasText: /not added|not saved|changed|could not/ });
 
@@ -206,12 +208,15 @@ test("focus: into the editor and back, to the first invalid field, and to a neig
   await expect(editor.getByLabel("Title")).toBeFocused();
   await editor.getByRole("button", { name: "Cancel" }).click();
 
-  await page.getByRole("button", { name: "Delete “Bravo”" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Deleted “Bravo”" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Delete “Alpha”" })).toBeFocused();
+  // A deleted row offers Undo in its place, focused; once the window ends the row leaves and focus goes on.
+  await page.getByRole("button", { name: "Delete “Bravo”" }).focus();
   await page.keyboard.press("Enter");
-  await expect(page.getByRole("status").filter({ hasText: "Deleted “Alpha”" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Delete “Charlie”" })).toBeFocused();
+  await expect(page.getByRole("status").filter({ hasText: "Deleted “Bravo”" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Undo the deletion of “Bravo”" })).toBeFocused();
+  await expect(page.getByRole("button", { name: "Undo the deletion of “Bravo”" })).toHaveCount(0, {
+    timeout: UNDO_WAIT,
+  });
+  await expect(page.getByRole("checkbox", { name: "Alpha" })).toBeFocused();
 
   // Completed while only open tasks are shown: the row leaves, focus goes to the next one's checkbox.
   await page.getByRole("link", { name: "Open", exact: true }).click();
@@ -220,6 +225,56 @@ test("focus: into the editor and back, to the first invalid field, and to a neig
   await expect(page.getByRole("checkbox", { name: "Delta" })).toHaveCount(0);
   await expect(page.getByRole("checkbox", { name: "Charlie" })).toBeFocused();
   await page.keyboard.press("Space");
+  await expect(page.getByRole("checkbox", { name: "Alpha" })).toBeFocused();
+  await page.keyboard.press("Space");
   await expect(tasksList(page)).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Your tasks" })).toBeFocused();
+});
+
+test("a delete can be undone in its window, in place: nothing moves under the pointer", async ({
+  userPage: page,
+  user,
+}) => {
+  await createTasks(user.id, ["Alpha", "Bravo", "Charlie"]);
+  await page.goto("/tasks");
+  const rows = page.getByRole("list", { name: "Tasks" }).getByRole("listitem");
+  const charlie = page.getByRole("button", { name: "Delete “Charlie”" });
+  const bravoBefore = await rows.nth(1).boundingBox();
+  await charlie.click();
+  const undo = page.getByRole("button", { name: "Undo the deletion of “Charlie”" });
+  await expect(undo).toBeVisible();
+  // The row keeps its place and height: the next one has not moved.
+  expect(await rows.nth(1).boundingBox()).toEqual(bravoBefore);
+  await undo.click();
+  await expect(page.getByRole("checkbox", { name: "Charlie" })).toBeVisible();
+  await expect(charlie).toBeFocused();
+  // Nothing was sent: after the window the task is still there, on a reload too.
+  await page.waitForTimeout(UNDO_WAIT);
+  await page.reload();
+  await expect(tasksList(page)).toHaveCount(3);
+  await expect(page.getByRole("checkbox", { name: "Charlie" })).toBeVisible();
+});
+
+test("after its undo window a delete is sent and the row leaves; leaving the page sends it at once", async ({
+  userPage: page,
+  user,
+}) => {
+  await createTasks(user.id, ["Alpha", "Bravo", "Charlie"]);
+  await page.goto("/tasks");
+  const sent = page.waitForRequest((request) => request.url().includes("/api/trpc/task.delete"));
+  await page.getByRole("button", { name: "Delete “Charlie”" }).click();
+  await expect(page.getByRole("button", { name: "Undo the deletion of “Charlie”" })).toHaveCount(0, {
+    timeout: UNDO_WAIT,
+  });
+  await sent;
+  await expect(tasksList(page)).toHaveCount(2);
+  await expect(page.getByTestId("task-stats")).toContainText("2 open");
+  await page.reload();
+  await expect(tasksList(page)).toHaveCount(2);
+
+  // Within the window, another page of the app: the delete goes with the tab.
+  await page.getByRole("button", { name: "Delete “Bravo”" }).click();
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  await expect.poll(async () => (await sql("SELECT id FROM tasks WHERE user_id = $1", [user.id])).length).toBe(1);
 });

@@ -10,6 +10,7 @@ import { USER_ROLES } from "@/lib/validation/user";
 import type { RouterInputs, RouterOutputs } from "@/trpc/react";
 
 type AdminUser = RouterOutputs["user"]["list"]["items"][number];
+type Role = (typeof USER_ROLES)[number];
 /** Each change resolves once the list is refreshed: to null on success, or to why it failed. */
 export type UserActions = {
   setRole: (input: RouterInputs["user"]["setRole"]) => Promise<Failure | null>;
@@ -19,6 +20,8 @@ export type UserActions = {
 
 export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: boolean; actions: UserActions }) {
   const [panel, setPanel] = useState<"ban" | "activity" | null>(null);
+  // A role picked in the list waits here for its confirmation.
+  const [pickedRole, setPickedRole] = useState<Role | null>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
   const row = useRef<HTMLLIElement>(null);
@@ -27,6 +30,7 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
   const toggle = (next: "ban" | "activity") => setPanel((current) => (current === next ? null : next));
   const roleId = `role-${user.id}`;
   const errorId = `user-${user.id}-error`;
+  const ownRoleId = `role-${user.id}-own`;
 
   /** One change of this user at a time; its controls are disabled meanwhile, and get focus back after. */
   async function change(action: () => Promise<Failure | null>, onSuccess?: () => void): Promise<Failure | null> {
@@ -92,14 +96,13 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
           </label>
           <select
             id={roleId}
-            value={user.role}
-            disabled={busy}
-            aria-describedby={failure ? errorId : undefined}
-            onChange={(event) =>
-              void change(() =>
-                actions.setRole({ userId: user.id, role: event.target.value as (typeof USER_ROLES)[number] }),
-              )
-            }
+            value={pickedRole ?? user.role}
+            disabled={busy || isSelf}
+            aria-describedby={[failure ? errorId : "", isSelf ? ownRoleId : ""].filter(Boolean).join(" ") || undefined}
+            onChange={(event) => {
+              const role = event.target.value as Role;
+              setPickedRole(role === user.role ? null : role);
+            }}
             className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm disabled:opacity-60 dark:border-slate-600 dark:bg-slate-900"
           >
             {USER_ROLES.map((role) => (
@@ -108,6 +111,11 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
               </option>
             ))}
           </select>
+          {isSelf && (
+            <span id={ownRoleId} className="sr-only">
+              Your own role is changed by another administrator.
+            </span>
+          )}
           {user.banned ? (
             <Button
               variant="secondary"
@@ -142,6 +150,46 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
           </Button>
         </div>
       </div>
+      {pickedRole && (
+        <div
+          role="group"
+          aria-label={`Confirm the role of ${user.name}`}
+          className="mt-3 flex flex-wrap items-center gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950"
+        >
+          <p className="grow">
+            {pickedRole === "admin"
+              ? `Make ${user.name} an administrator? They will be able to manage every account.`
+              : `Make ${user.name} a user? They will no longer be able to manage accounts.`}
+          </p>
+          <Button
+            className="min-h-9 px-3 py-1"
+            pending={busy}
+            onClick={() =>
+              void change(
+                () => actions.setRole({ userId: user.id, role: pickedRole }),
+                () => {
+                  setPickedRole(null);
+                  // The confirmation is gone: focus goes back to the role it changed.
+                  origin.current = row.current?.querySelector("select") ?? null;
+                },
+              )
+            }
+          >
+            Change the role
+          </Button>
+          <Button
+            variant="secondary"
+            className="min-h-9 px-3 py-1"
+            disabled={busy}
+            onClick={() => {
+              setPickedRole(null);
+              row.current?.querySelector<HTMLElement>("select")?.focus();
+            }}
+          >
+            Cancel
+          </Button>
+        </div>
+      )}
       {failure && (
         <div id={errorId} className="mt-3">
           <Notice tone="error">

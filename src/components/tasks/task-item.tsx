@@ -1,9 +1,9 @@
 "use client";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { formatDue, isOverdue } from "@/components/tasks/due-date";
 import { isPending, type Task } from "@/components/tasks/task-cache";
 import { TaskEditor } from "@/components/tasks/task-editor";
-import type { TaskActions } from "@/components/tasks/use-task-mutations";
+import { type TaskActions, UNDO_SECONDS } from "@/components/tasks/use-task-mutations";
 import { Button } from "@/components/ui/button";
 
 const PRIORITY_STYLE = {
@@ -20,6 +20,24 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
   const pending = isPending(task);
   const saving = actions.isSaving(task);
   const overdue = isOverdue(task);
+  const row = useRef<HTMLLIElement>(null);
+  // The row's height when Delete was pressed: its Undo keeps the place, so nothing moves under the pointer.
+  const [deletedHeight, setDeletedHeight] = useState<number | null>(null);
+
+  if (actions.isDeleting(task)) {
+    return (
+      <DeletedTask
+        task={task}
+        height={deletedHeight}
+        onUndo={() => {
+          actions.undoRemove(task);
+          requestAnimationFrame(() =>
+            row.current?.querySelector<HTMLElement>("[data-control='delete']")?.focus({ preventScroll: true }),
+          );
+        }}
+      />
+    );
+  }
 
   if (editing) {
     const close = () => {
@@ -35,6 +53,7 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
 
   return (
     <li
+      ref={row}
       className="flex items-start gap-3 p-4"
       aria-busy={pending || saving || undefined}
       data-testid="task"
@@ -99,11 +118,44 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
           className="min-h-9 px-3 py-1 text-red-700 dark:text-red-400"
           disabled={pending || saving}
           data-control="delete"
-          onClick={() => actions.remove(task)}
+          onClick={() => {
+            setDeletedHeight(row.current?.offsetHeight ?? null);
+            actions.remove(task);
+          }}
         >
           Delete<span className="sr-only"> “{task.title}”</span>
         </Button>
       </div>
+    </li>
+  );
+}
+
+/** A deleted task for UNDO_SECONDS: where its row was, at its height, with Undo where Delete was. */
+function DeletedTask({ task, height, onUndo }: { task: Task; height: number | null; onUndo: () => void }) {
+  const undo = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    // Focus was on the Delete button this replaces; keyboard users stay in place, on Undo.
+    if (document.activeElement === document.body) undo.current?.focus({ preventScroll: true });
+  }, []);
+  return (
+    <li
+      className="flex items-center justify-between gap-3 bg-slate-50 p-4 dark:bg-slate-950"
+      style={height ? { minHeight: height } : undefined}
+      data-testid="deleted-task"
+      data-task-id={task.id}
+    >
+      <p role="status" className="min-w-0 break-words text-sm text-slate-700 dark:text-slate-300">
+        Deleted “{task.title}”. <span className="sr-only">You have {UNDO_SECONDS} seconds to undo.</span>
+      </p>
+      <Button
+        ref={undo}
+        variant="secondary"
+        className="min-h-9 shrink-0 px-3 py-1"
+        data-control="undo"
+        onClick={onUndo}
+      >
+        Undo<span className="sr-only"> the deletion of “{task.title}”</span>
+      </Button>
     </li>
   );
 }

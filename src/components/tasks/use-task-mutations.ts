@@ -1,7 +1,8 @@
 "use client";
 // Optimistic create, update and delete on the list being shown. Each change appears at once; on error it is
-// undone and the reason shown. A CONFLICT (someone changed the task meanwhile) loads the current version.
-import { useRef, useState } from "react";
+// undone and the reason shown. A CONFLICT (someone changed the task meanwhile) loads the current version. A delete
+// waits UNDO_SECONDS, while its row offers Undo, before it is sent; leaving the page sends it at once.
+import { useEffect, useRef, useState } from "react";
 import type { FormMessage } from "@/components/forms/use-form-state";
 import {
   draftTask,
@@ -13,7 +14,11 @@ import {
   type Task,
 } from "@/components/tasks/task-cache";
 import { describeFailure, type Failure } from "@/components/forms/form-validation";
+import { keepaliveClient } from "@/trpc/keepalive-client";
 import { api, errorCode, type RouterInputs } from "@/trpc/react";
+
+/** How long a deleted task can be brought back. */
+export const UNDO_SECONDS = 6;
 
 type ListInput = { limit: number; completed?: boolean };
 type TaskChanges = Omit<RouterInputs["task"]["update"], "id" | "version">;
@@ -34,6 +39,14 @@ export function useTaskMutations(listInput: ListInput) {
   // A task's updates run one after another, so each sends the version the one before it left in the cache.
   const queues = useRef(new Map<string, Promise<unknown>>());
   const [saving, setSaving] = useState<readonly string[]>([]);
+  // Deletes waiting for their undo window to end: the task stays in the list, shown as deleted.
+  const deleteTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const [deleting, setDeleting] = useState<readonly string[]>([]);
+  const forget = (id: string) => {
+    clearTimeout(deleteTimers.current.get(id));
+    deleteTimers.current.delete(id);
+    setDeleting((ids) => ids.filter((other) => other !== id));
+  };
 
   const read = () => utils.task.list.getInfiniteData(listInput);
   const write = (edit: Parameters<typeof editTasks>[1]) =>
@@ -116,7 +129,6 @@ export function useTaskMutations(listInput: ListInput) {
       write(removeTask(id));
       return { snapshot, title: findTask(snapshot, id)?.title ?? "The task" };
     },
-    onSuccess: (_result, _input, context) => setMessage({ tone: "success", text: `Deleted “${context.title}”.` }),
     onError: (error, _input, context) => {
       if (context) utils.task.list.setInfiniteData(listInput, context.snapshot);
       fail(`“${context?.title ?? "The task"}” was not deleted`, error, "Your change was undone.");
@@ -124,8 +136,32 @@ export function useTaskMutations(listInput: ListInput) {
     onSettled: settle,
   });
 
+  // Leaving the page (another page of the app, a reload, a closed tab) ends every undo window: the deletes are sent.
+  useEffect(() => {
+    const timers = deleteTimers.current;
+    const sendAll = () => {
+      if (timers.size === 0) return;
+      const ids = [...timers.keys()];
+      for (const id of ids) clearTimeout(timers.get(id));
+      timers.clear();
+      void Promise.allSettled(ids.map((id) => keepaliveClient.task.delete.mutate({ id }))).then(() =>
+        Promise.all([utils.task.list.invalidate(), utils.task.stats.invalidate()]),
+      );
+    };
+    // beforeunload comes before a reload's request (so the new page is unlikely to show the task); pagehide is what
+    // phones fire.
+    window.addEventListener("beforeunload", sendAll);
+    window.addEventListener("pagehide", sendAll);
+    return () => {
+      window.removeEventListener("beforeunload", sendAll);
+      window.removeEventListener("pagehide", sendAll);
+      sendAll();
+    };
+  }, [utils]);
+
   return {
     message,
+    isDeleting: (task: Task) => deleting.includes(task.id),
     isSaving: (task: Task) => saving.includes(task.id),
     create: (values: RouterInputs["task"]["create"]): Promise<TaskOutcome> =>
       create.mutateAsync(values).then(succeeded, failed),
@@ -134,7 +170,20 @@ export function useTaskMutations(listInput: ListInput) {
         const version = findTask(read(), task.id)?.version ?? task.version;
         return update.mutateAsync({ id: task.id, version, ...changes }).then(succeeded, failed);
       }),
-    remove: (task: Task) => remove.mutate({ id: task.id }),
+    /** Marks the task deleted and sends the delete once the undo window ends. */
+    remove: (task: Task) => {
+      if (deleteTimers.current.has(task.id)) return;
+      setMessage(null);
+      setDeleting((ids) => [...ids, task.id]);
+      deleteTimers.current.set(
+        task.id,
+        setTimeout(() => {
+          forget(task.id);
+          remove.mutate({ id: task.id });
+        }, UNDO_SECONDS * 1000),
+      );
+    },
+    undoRemove: (task: Task) => forget(task.id),
   };
 }
 

@@ -21,7 +21,7 @@ export async function sql<T extends pg.QueryResultRow>(text: string, values: unk
 }
 
 /** The production server's session cookies: signed with its secret, secure (`__Secure-` prefixed). */
-const SERVER_COOKIE_FORMAT = { secret: SECRET, secure: true };
+export const SERVER_COOKIE_FORMAT = { secret: SECRET, secure: true };
 
 /** The name of the production server's session cookie, as Better Auth names it. */
 export const SESSION_COOKIE_NAME = sessionCookieName(SERVER_COOKIE_FORMAT.secure);

@@ -28,7 +28,7 @@ export default async function SettingsPage() {
           <SessionsList />
         </Card>
         <Card title="Recent activity" description="Sign-ins and changes to your account.">
-          <MyAuthEvents />
+          <MyAuthEvents viewerId={viewer.id} />
         </Card>
         <Card title="Your data" description="Take a copy of everything we hold about you, or delete it all.">
           <div className="divide-y divide-slate-200 dark:divide-slate-800 *:not-first:pt-6 *:not-last:pb-6">

@@ -18,7 +18,8 @@ export type UserActions = {
   unban: (input: RouterInputs["user"]["unban"]) => Promise<Failure | null>;
 };
 
-export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: boolean; actions: UserActions }) {
+export function UserRow({ user, viewerId, actions }: { user: AdminUser; viewerId: string; actions: UserActions }) {
+  const isSelf = user.id === viewerId;
   const [panel, setPanel] = useState<"ban" | "activity" | null>(null);
   // A role picked in the list waits here for its confirmation.
   const [pickedRole, setPickedRole] = useState<Role | null>(null);
@@ -211,7 +212,7 @@ export function UserRow({ user, isSelf, actions }: { user: AdminUser; isSelf: bo
       )}
       {panel === "activity" && (
         <div className="mt-3 rounded-md bg-slate-50 p-3 dark:bg-slate-950">
-          <UserAuthEvents userId={user.id} />
+          <UserAuthEvents userId={user.id} viewerId={viewerId} />
         </div>
       )}
     </li>

@@ -68,7 +68,7 @@ export function UsersAdmin({ search, viewerId }: { search: string; viewerId: str
           className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
         >
           {users.map((user) => (
-            <UserRow key={user.id} user={user} isSelf={user.id === viewerId} actions={actions} />
+            <UserRow key={user.id} user={user} viewerId={viewerId} actions={actions} />
           ))}
         </ul>
       )}

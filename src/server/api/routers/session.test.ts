@@ -20,7 +20,7 @@ describe("session.list", () => {
     expect(sessions).toHaveLength(2);
     expect(sessions.filter((session) => session.current)).toHaveLength(1);
     expect(sessions.find((session) => !session.current)).toMatchObject({
-      device: "Firefox 133 on macOS",
+      device: "Firefox 133 on macOS 14.5",
       ipAddress: "198.51.100.7",
       lastSeenAt: expect.any(Date),
     });
@@ -77,7 +77,17 @@ describe("session.revokeOthers and session.revokeAll", () => {
 
 describe("describeDevice", () => {
   it("names browser and system, and copes with no user agent", () => {
-    expect(describeDevice(FIREFOX_MAC)).toBe("Firefox 133 on macOS");
+    expect(describeDevice(FIREFOX_MAC)).toBe("Firefox 133 on macOS 14.5");
+    expect(
+      describeDevice(
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36",
+      ),
+    ).toBe("Chrome 142 on Windows 10");
+    expect(
+      describeDevice(
+        "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Mobile Safari/537.36",
+      ),
+    ).toBe("Chrome 141 on Android 14");
     expect(describeDevice(null)).toBe("Unknown device");
   });
 });

@@ -9,12 +9,17 @@ import { revokeSessions, revokeUserSessions } from "@/server/auth/sessions";
 import { sessionSelect } from "@/server/db/selects";
 import { noInput } from "@/lib/validation/no-input";
 
-/** "Firefox 133 on macOS" from a user agent; what a person recognises their device by. */
+/**
+ * "Firefox 133 on macOS 14.5", "Chrome 142 on Windows 10" from a user agent: what a person recognises their device
+ * by, with versions, so two devices with the same browser can be told apart.
+ */
 export function describeDevice(userAgent: string | null): string {
   if (!userAgent) return "Unknown device";
   const parsed = Bowser.parse(userAgent);
   const browser = [parsed.browser.name, parsed.browser.version?.split(".")[0]].filter(Boolean).join(" ");
-  const os = parsed.os.name;
+  const osVersion =
+    parsed.os.name === "Windows" ? parsed.os.versionName : parsed.os.version?.split(".").slice(0, 2).join(".");
+  const os = [parsed.os.name, osVersion].filter(Boolean).join(" ");
   if (!browser && !os) return userAgent.slice(0, 60);
   return [browser || "Unknown browser", os].filter(Boolean).join(" on ");
 }

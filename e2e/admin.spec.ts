@@ -31,7 +31,7 @@ test("an admin promotes and bans a user, whose open tab is signed out on its nex
 
   // A role picked in the list waits for its confirmation; Cancel leaves it as it was.
   await row.getByLabel(`Role of ${target.name}`).selectOption("admin");
-  const confirmRole = row.getByRole("group", { name: `Confirm the role of ${target.name}` });
+  const confirmRole = row.getByRole("group", { name: `Confirm the new role for ${target.name}` });
   await expect(confirmRole).toContainText(`Make ${target.name} an administrator?`);
   await confirmRole.getByRole("button", { name: "Cancel" }).click();
   await expect(confirmRole).toHaveCount(0);

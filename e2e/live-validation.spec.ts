@@ -29,9 +29,9 @@ for (const scheme of ["light", "dark"] as const) {
     await expect(email).not.toHaveAttribute("aria-invalid");
 
     await password.fill("short");
-    await expect(page.getByText("Use at least 8 characters")).toBeVisible();
+    await expect(page.getByText("Use at least 8 characters", { exact: true })).toBeVisible();
     await password.fill("password123");
-    await expect(page.getByText("Use at least 8 characters")).toHaveCount(0);
+    await expect(page.getByText("Use at least 8 characters", { exact: true })).toHaveCount(0);
     await expect(password).toHaveAttribute("aria-invalid", "true");
     await password.fill(STRONG);
     await expect(password).not.toHaveAttribute("aria-invalid");
@@ -61,10 +61,10 @@ test("change password: the current password is refused as the new one, on the ne
 }) => {
   await page.goto("/settings");
   await page.getByLabel("Current password").fill(STRONG);
-  await page.getByLabel("New password").fill(STRONG);
+  await page.getByLabel("New password", { exact: true }).fill(STRONG);
   await page.getByLabel("Repeat the new password").fill(STRONG);
   await page.getByRole("button", { name: "Change password" }).click();
-  const newPassword = page.getByLabel("New password");
+  const newPassword = page.getByLabel("New password", { exact: true });
   await expect(newPassword).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText("The new password must differ from your current one")).toBeVisible();
   await expect(newPassword).toBeFocused();

@@ -154,7 +154,7 @@ export function UserRow({ user, viewerId, actions }: { user: AdminUser; viewerId
       {pickedRole && (
         <div
           role="group"
-          aria-label={`Confirm the role of ${user.name}`}
+          aria-label={`Confirm the new role for ${user.name}`}
           className="mt-3 flex flex-wrap items-center gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950"
         >
           <p className="grow">

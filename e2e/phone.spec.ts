@@ -1,5 +1,5 @@
 // The tasks flow on a 360 px wide phone: add, complete, filter, load more, edit, and the undo of a failed change.
-import { createTasks, createUser, expect, refuseCalls, signInAs, test } from "./support/fixtures";
+import { createTasks, createUser, expect, refuseCalls, seriousViolations, signInAs, test } from "./support/fixtures";
 
 test("tasks on a phone, including load more and a rolled-back delete", async ({ userPage: page, user }) => {
   await createTasks(
@@ -27,6 +27,9 @@ test("tasks on a phone, including load more and a rolled-back delete", async ({ 
 
   // The server refuses the delete: the task comes back and the reason is shown.
   const allow = await refuseCalls(page, "task.delete");
+  // On a phone a row's Edit and Delete are behind its Actions button.
+  await expect(page.getByRole("button", { name: "Delete “Seeded task 22”" })).toBeHidden();
+  await page.getByRole("button", { name: "Actions for “Seeded task 22”" }).click();
   await page.getByRole("button", { name: "Delete “Seeded task 22”" }).click();
   // Sent when its undo window ends.
   await expect(page.getByRole("alert").filter({ hasText: "“Seeded task 22” was not deleted" })).toBeVisible({
@@ -49,6 +52,7 @@ test("a task changed elsewhere: the save is refused and the current version show
   await elsewhere.getByRole("checkbox", { name: "Shared task" }).click();
   await expect(elsewhere.getByTestId("task-stats")).toContainText("1 done");
 
+  await page.getByRole("button", { name: "Actions for “Shared task”" }).click();
   await page.getByRole("button", { name: "Edit “Shared task”" }).click();
   await page.getByRole("form", { name: "Edit “Shared task”" }).getByLabel("Title").fill("My version");
   await page.getByRole("button", { name: "Save" }).click();
@@ -76,4 +80,47 @@ test("the account, settings and admin pages fit a 360 px screen without scrollin
     await page.screenshot({ path: `/tmp/taskforge-phone${path.replace(/\//g, "-")}.png`, fullPage: true });
     expect(await overflow(), path).toBeLessThanOrEqual(0);
   }
+});
+
+test("on a phone the header is one row with a menu, and 20 tasks are compact rows", async ({
+  userPage: page,
+  user,
+}) => {
+  await createTasks(
+    user.id,
+    Array.from({ length: 20 }, (_, i) => `Phone task ${i + 1}`),
+  );
+  await page.goto("/tasks");
+  const header = page.getByRole("banner");
+  const box = await header.boundingBox();
+  expect(box?.height).toBeLessThanOrEqual(72);
+  await expect(header.getByRole("navigation", { name: "Main" })).toBeHidden();
+
+  const menu = header.getByRole("button", { name: "Menu" });
+  await menu.click();
+  await expect(menu).toHaveAttribute("aria-expanded", "true");
+  await expect(header.getByRole("link", { name: "Settings" })).toBeVisible();
+  await expect(header.getByRole("button", { name: "Sign out" })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.keyboard.press("Escape");
+  await expect(header.getByRole("link", { name: "Settings" })).toBeHidden();
+  await expect(menu).toBeFocused();
+  await menu.click();
+  await header.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  await expect(header.getByRole("link", { name: "Tasks" })).toBeHidden();
+  await page.goto("/tasks");
+
+  const rows = page.getByRole("list", { name: "Tasks" }).getByTestId("task");
+  await expect(rows).toHaveCount(20);
+  for (const row of await rows.all()) expect((await row.boundingBox())?.height).toBeLessThanOrEqual(72);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+  // The actions menu: Edit opens the editor; Cancel brings focus back to the row's Actions button.
+  await page.getByRole("button", { name: "Actions for “Phone task 20”" }).click();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Edit “Phone task 20”" }).click();
+  await page.getByRole("form", { name: "Edit “Phone task 20”" }).getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("button", { name: "Actions for “Phone task 20”" })).toBeFocused();
+  await page.screenshot({ path: "/tmp/taskforge-phone-tasks.png", fullPage: false });
 });

@@ -1,6 +1,7 @@
-// The header on every page: where you are, who you are signed in as, and the way out.
+// The header on every page: where you are, who you are signed in as, and the way out (behind Menu on a phone).
 import Link from "next/link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { HeaderMenu } from "@/components/header-menu";
 import { buttonClass } from "@/components/ui/button";
 import { getViewer } from "@/trpc/server";
 
@@ -19,8 +20,8 @@ const ADMIN_LINKS = [
 export async function SiteHeader() {
   const viewer = await getViewer();
   return (
-    <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
+    <header className="relative border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="mx-auto flex max-w-5xl items-center gap-x-4 gap-y-2 px-4 py-3">
         <Link
           href={viewer ? "/tasks" : "/"}
           className="text-lg font-bold tracking-tight text-slate-900 no-underline dark:text-white"
@@ -28,15 +29,15 @@ export async function SiteHeader() {
           Taskforge
         </Link>
         {viewer ? (
-          <>
-            <nav aria-label="Main" className="flex items-center gap-1">
+          <HeaderMenu>
+            <nav aria-label="Main" className="flex flex-col gap-1 sm:flex-row sm:items-center">
               {[...MAIN_LINKS, ...(viewer.role === "admin" ? ADMIN_LINKS : [])].map(({ href, label }) => (
                 <Link key={href} href={href} className={navLink}>
                   {label}
                 </Link>
               ))}
             </nav>
-            <div className="ml-auto flex min-w-0 items-center gap-2">
+            <div className="flex min-w-0 flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-3 sm:ml-auto sm:flex-nowrap sm:border-0 sm:pt-0 dark:border-slate-800">
               <span className="truncate text-sm text-slate-600 dark:text-slate-300" data-testid="signed-in-as">
                 <span className="sr-only">Signed in as </span>
                 {viewer.name}
@@ -44,7 +45,7 @@ export async function SiteHeader() {
               </span>
               <SignOutButton />
             </div>
-          </>
+          </HeaderMenu>
         ) : (
           <nav aria-label="Account" className="ml-auto flex items-center gap-2">
             <Link href="/sign-in" className={navLink}>

@@ -12,10 +12,12 @@ const PRIORITY_STYLE = {
   low: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
 } as const;
 
-/** A row; `data-task-id` and `data-control` let the list move focus to the same control of a neighbour. */
+/**
+ * A row; `data-task-id` and `data-control` let the list move focus to the same control of a neighbour. On a phone
+ * Edit and Delete sit behind one Actions button, so a row is one line of controls high.
+ */
 export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }) {
   const [editing, setEditing] = useState(false);
-  const editButton = useRef<HTMLButtonElement>(null);
   const titleId = `task-${task.id}-title`;
   const pending = isPending(task);
   const saving = actions.isSaving(task);
@@ -23,6 +25,16 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
   const row = useRef<HTMLLIElement>(null);
   // The row's height when Delete was pressed: its Undo keeps the place, so nothing moves under the pointer.
   const [deletedHeight, setDeletedHeight] = useState<number | null>(null);
+  const [actionsOpen, setActionsOpen] = useState(false);
+  const actionsId = `task-${task.id}-actions`;
+  /** Focuses one of the row's controls, or the Actions button when that control is folded away (on a phone). */
+  const focusControl = (control: "edit" | "delete") =>
+    requestAnimationFrame(() => {
+      const target = row.current?.querySelector<HTMLElement>(`[data-control='${control}']`);
+      (target?.offsetParent ? target : row.current?.querySelector<HTMLElement>("[data-control='actions']"))?.focus({
+        preventScroll: true,
+      });
+    });
 
   if (actions.isDeleting(task)) {
     return (
@@ -31,9 +43,7 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
         height={deletedHeight}
         onUndo={() => {
           actions.undoRemove(task);
-          requestAnimationFrame(() =>
-            row.current?.querySelector<HTMLElement>("[data-control='delete']")?.focus({ preventScroll: true }),
-          );
+          focusControl("delete");
         }}
       />
     );
@@ -42,7 +52,7 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
   if (editing) {
     const close = () => {
       setEditing(false);
-      requestAnimationFrame(() => editButton.current?.focus());
+      focusControl("edit");
     };
     return (
       <li className="p-4" data-task-id={task.id}>
@@ -54,7 +64,7 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
   return (
     <li
       ref={row}
-      className="flex items-start gap-3 p-4"
+      className="relative flex items-start gap-3 px-3 py-2.5 sm:p-4"
       aria-busy={pending || saving || undefined}
       data-testid="task"
       data-task-id={task.id}
@@ -76,11 +86,11 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
           {task.title}
         </p>
         {task.description && (
-          <p className="mt-1 whitespace-pre-line break-words text-sm text-slate-600 dark:text-slate-400">
+          <p className="mt-1 line-clamp-1 whitespace-pre-line break-words text-sm text-slate-600 sm:line-clamp-none dark:text-slate-400">
             {task.description}
           </p>
         )}
-        <p className="mt-2 flex flex-wrap items-center gap-2 text-xs">
+        <p className="mt-1 flex flex-wrap items-center gap-2 text-xs sm:mt-2">
           <span className={`rounded-full px-2 py-0.5 font-medium ${PRIORITY_STYLE[task.priority]}`}>
             {task.priority} priority
           </span>
@@ -102,14 +112,43 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
           )}
         </p>
       </div>
-      <div className="flex shrink-0 flex-col gap-1 sm:flex-row">
+      <Button
+        variant="ghost"
+        className="min-h-9 shrink-0 px-2 py-1 sm:hidden"
+        aria-expanded={actionsOpen}
+        aria-controls={actionsId}
+        disabled={pending}
+        data-control="actions"
+        onClick={() => setActionsOpen((open) => !open)}
+        onKeyDown={(event) => {
+          if (event.key === "Escape") setActionsOpen(false);
+        }}
+      >
+        <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="currentColor">
+          <circle cx="4" cy="10" r="1.75" />
+          <circle cx="10" cy="10" r="1.75" />
+          <circle cx="16" cy="10" r="1.75" />
+        </svg>
+        <span className="sr-only">Actions for “{task.title}”</span>
+      </Button>
+      <div
+        id={actionsId}
+        className={`${actionsOpen ? "flex" : "hidden"} absolute right-3 top-12 z-10 flex-col gap-1 rounded-md border border-slate-200 bg-white p-1 shadow-md sm:static sm:flex sm:shrink-0 sm:flex-row sm:border-0 sm:bg-transparent sm:p-0 sm:shadow-none dark:border-slate-700 dark:bg-slate-900 sm:dark:bg-transparent`}
+        onKeyDown={(event) => {
+          if (event.key !== "Escape" || !actionsOpen) return;
+          setActionsOpen(false);
+          row.current?.querySelector<HTMLElement>("[data-control='actions']")?.focus();
+        }}
+      >
         <Button
-          ref={editButton}
           variant="ghost"
           className="min-h-9 px-3 py-1"
           disabled={pending}
           data-control="edit"
-          onClick={() => setEditing(true)}
+          onClick={() => {
+            setActionsOpen(false);
+            setEditing(true);
+          }}
         >
           Edit<span className="sr-only"> “{task.title}”</span>
         </Button>
@@ -119,6 +158,7 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
           disabled={pending || saving}
           data-control="delete"
           onClick={() => {
+            setActionsOpen(false);
             setDeletedHeight(row.current?.offsetHeight ?? null);
             actions.remove(task);
           }}

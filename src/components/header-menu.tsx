@@ -1,0 +1,63 @@
+"use client";
+// On a phone the signed-in part of the header folds into a Menu button, so the header stays one row; from the
+// `sm` breakpoint up it is shown inline and the button is gone. It closes on navigation, on Escape and on a click
+// elsewhere.
+import { usePathname } from "next/navigation";
+import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
+
+export function HeaderMenu({ children }: { children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const pathname = usePathname();
+  const id = useId();
+  const button = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
+
+  // Closed again whenever a link in it (or anywhere) leads to another page.
+  const [shownFor, setShownFor] = useState(pathname);
+  if (shownFor !== pathname) {
+    setShownFor(pathname);
+    setOpen(false);
+  }
+
+  useEffect(() => {
+    if (!open) return;
+    const closeOutside = (event: PointerEvent) => {
+      const target = event.target as Node;
+      if (!panel.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
+    };
+    document.addEventListener("pointerdown", closeOutside);
+    return () => document.removeEventListener("pointerdown", closeOutside);
+  }, [open]);
+
+  function closeOnEscape(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.key !== "Escape" || !open) return;
+    setOpen(false);
+    button.current?.focus();
+  }
+
+  return (
+    <>
+      <button
+        ref={button}
+        type="button"
+        className="ml-auto inline-flex min-h-10 items-center gap-2 rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-200 sm:hidden dark:text-slate-200 dark:hover:bg-slate-800"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen((shown) => !shown)}
+      >
+        <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="currentColor">
+          <path d="M3 5h14v2H3zM3 9h14v2H3zM3 13h14v2H3z" />
+        </svg>
+        Menu
+      </button>
+      <div
+        ref={panel}
+        id={id}
+        onKeyDown={closeOnEscape}
+        className={`${open ? "flex" : "hidden"} absolute inset-x-0 top-full z-20 flex-col gap-3 border-b border-slate-200 bg-white p-4 shadow-md sm:static sm:z-auto sm:flex sm:flex-1 sm:flex-row sm:items-center sm:gap-4 sm:border-0 sm:bg-transparent sm:p-0 sm:shadow-none dark:border-slate-800 dark:bg-slate-900 sm:dark:bg-transparent`}
+      >
+        {children}
+      </div>
+    </>
+  );
+}

@@ -1,6 +1,7 @@
 // Who is calling: the session behind a request's credentials, the one lookup tRPC's context (and anything else that
 // serves a request) makes. `Authorization: Bearer` wins over a cookie sent alongside:
-// - a JWT is verified in memory (signature, algorithm, exp, nbf, iss, aud) with no database read;
+// - a JWT is verified in memory (signature, algorithm, exp, nbf, iss, aud) and checked against the deny list of
+//   revoked sessions and users, with no database read unless the list's channel is down (access-token-revocation.ts);
 // - a session token, like the cookie, is read from the database on every request (no cookie cache), so a revoked
 //   session stops working at once. The cookie takes the short way (session-cookie.ts) unless Better Auth must write
 //   something, e.g. a refreshed session cookie, which goes back in `resHeaders`.
@@ -11,6 +12,7 @@ import {
   sessionFromAccessToken,
   verifyAccessToken,
 } from "@/server/auth/access-token";
+import { tokenRevocation } from "@/server/auth/access-token-revocation";
 import { sessionFromCookie } from "@/server/auth/session-cookie";
 import { withClientIp } from "@/server/http/client-ip";
 import { REQUEST_ID_HEADER } from "@/server/http/request-id";
@@ -35,7 +37,11 @@ export async function getRequestSession(
   const bearer = bearerCredential(headers);
   if (bearer?.kind === "jwt") {
     const claims = await verifyAccessToken(bearer.token);
-    return { session: claims && sessionFromAccessToken(claims), authMethod: "jwt" };
+    if (!claims) return { session: null, authMethod: "jwt" };
+    // Answered in memory (true or false), or a promise of the database's answer while the channel is down.
+    const allowed = tokenRevocation.allows(claims);
+    if (allowed === false || (allowed !== true && !(await allowed))) return { session: null, authMethod: "jwt" };
+    return { session: sessionFromAccessToken(claims), authMethod: "jwt" };
   }
   if (bearer?.kind === "session-token") {
     // Better Auth's bearer plugin reads the token from the Authorization header; the cookie must not count.

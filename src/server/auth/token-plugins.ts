@@ -1,7 +1,9 @@
 // Better Auth plugins for clients without cookies: `jwt` mints short-lived access tokens at /api/auth/token and
-// publishes their public keys at /api/auth/jwks; `bearer` accepts the session token in `Authorization: Bearer`.
+// publishes their public keys at /api/auth/jwks; `bearer` accepts the session token in `Authorization: Bearer`; the
+// revocation plugin puts the access tokens of every deleted session on the deny list (access-token-revocation.ts).
 import { bearer, jwt } from "better-auth/plugins";
 import { env } from "@/env";
+import { ACCESS_TOKEN_LIFETIME_SECONDS, accessTokenRevocation } from "@/server/auth/access-token-revocation";
 
 const MINUTE = 60;
 const DAY = 24 * 60 * MINUTE;
@@ -10,7 +12,7 @@ const DAY = 24 * 60 * MINUTE;
 export const ACCESS_TOKEN = {
   algorithm: "EdDSA",
   curve: "Ed25519",
-  lifetimeSeconds: 10 * MINUTE,
+  lifetimeSeconds: ACCESS_TOKEN_LIFETIME_SECONDS,
   issuer: env.BETTER_AUTH_URL,
   audience: env.BETTER_AUTH_URL,
 } as const;
@@ -48,5 +50,7 @@ export function tokenPlugins() {
     }),
     // Only the signed token from `set-auth-token` is accepted, as for the cookie.
     bearer({ requireSignature: true }),
+    // A deleted session's access tokens are refused within a second on every instance.
+    accessTokenRevocation(),
   ] as const;
 }

@@ -4,6 +4,7 @@ import { RetryLater, tooManyRequests } from "@/server/retry-later";
 import { authEventSelect, recordAuthEvent } from "@/server/audit";
 import { checkOwnPassword, tooManyWrongPasswordsMessage } from "@/server/auth/password-attempts";
 import { PasswordHashingBusy } from "@/server/auth/password-hashing";
+import { revokeUserTokens } from "@/server/auth/access-token-revocation";
 import { revokeUserSessions } from "@/server/auth/sessions";
 import type { Database } from "@/server/db";
 import { profileSelect, sessionSelect, taskSelect } from "@/server/db/selects";
@@ -49,5 +50,7 @@ export async function deleteAccount(db: Database, owner: Owner, password: string
     await recordAuthEvent(tx, { type: "account-deleted", headers: owner.headers, detail: { userId: owner.id } });
   });
   await revokeUserSessions(owner.id);
+  // The sessions went with the user row, out of sight of the hook that revokes a deleted session's access tokens.
+  await revokeUserTokens(owner.id);
   return { id: owner.id };
 }

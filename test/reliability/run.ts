@@ -3,7 +3,14 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 
-const SCRIPTS = ["scale-out.ts", "database-faults.ts", "redis-faults.ts", "mail-outage.ts", "pooler.ts"];
+const SCRIPTS = [
+  "scale-out.ts",
+  "database-faults.ts",
+  "redis-faults.ts",
+  "mail-outage.ts",
+  "pooler.ts",
+  "token-revocation.ts",
+];
 
 function runScript(file: string): Promise<number> {
   return new Promise((resolve) => {

@@ -3,7 +3,7 @@
 // `sm` breakpoint up it is shown inline and the button is gone. It closes on navigation, on Escape and on a click
 // elsewhere.
 import { usePathname } from "next/navigation";
-import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 
 export function HeaderMenu({ children }: { children: ReactNode }) {
   const [open, setOpen] = useState(false);
@@ -25,15 +25,19 @@ export function HeaderMenu({ children }: { children: ReactNode }) {
       const target = event.target as Node;
       if (!panel.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
     };
+    // Escape closes it wherever focus is (the button or a link in it), and focus goes back to the button.
+    const closeOnEscape = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      setOpen(false);
+      button.current?.focus();
+    };
     document.addEventListener("pointerdown", closeOutside);
-    return () => document.removeEventListener("pointerdown", closeOutside);
+    document.addEventListener("keydown", closeOnEscape);
+    return () => {
+      document.removeEventListener("pointerdown", closeOutside);
+      document.removeEventListener("keydown", closeOnEscape);
+    };
   }, [open]);
-
-  function closeOnEscape(event: KeyboardEvent<HTMLDivElement>) {
-    if (event.key !== "Escape" || !open) return;
-    setOpen(false);
-    button.current?.focus();
-  }
 
   return (
     <>
@@ -53,7 +57,6 @@ export function HeaderMenu({ children }: { children: ReactNode }) {
       <div
         ref={panel}
         id={id}
-        onKeyDown={closeOnEscape}
         className={`${open ? "flex" : "hidden"} absolute inset-x-0 top-full z-20 flex-col gap-3 border-b border-slate-200 bg-white p-4 shadow-md sm:static sm:z-auto sm:flex sm:flex-1 sm:flex-row sm:items-center sm:gap-4 sm:border-0 sm:bg-transparent sm:p-0 sm:shadow-none dark:border-slate-800 dark:bg-slate-900 sm:dark:bg-transparent`}
       >
         {children}

@@ -7,6 +7,7 @@ import {
   expect,
   seriousViolations,
   signInAs,
+  sql,
   test,
 } from "./support/fixtures";
 
@@ -65,6 +66,17 @@ test("screenshots of the main pages, desktop and phone", async ({ browser }) => 
     "Water the plants",
     "Prepare the quarterly review",
   ]);
+  await sql(
+    `INSERT INTO tasks (id, title, priority, due_at, user_id, created_at, updated_at)
+     VALUES (gen_random_uuid(), 'Pay the electricity bill', 'high', now() - interval '2 days', $1, now() - interval '1 hour', now())`,
+    [user.id],
+  );
+  await sql(
+    `INSERT INTO auth_events (id, type, user_id, ip, detail, created_at) VALUES
+     (gen_random_uuid(), 'sign-in-failed', $1, '203.0.113.7', '{"reason":"INVALID_EMAIL_OR_PASSWORD"}', now() - interval '3 hours'),
+     (gen_random_uuid(), 'password-changed', $1, '203.0.113.7', '{}', now() - interval '2 hours')`,
+    [user.id],
+  );
   await createGivenUpMail("jordan.lee@example.com");
   for (const [device, viewport] of [
     ["desktop", { width: 1280, height: 800 }],
@@ -85,6 +97,12 @@ test("screenshots of the main pages, desktop and phone", async ({ browser }) => 
     // The meter's rule (zxcvbn) is downloaded at the first keystroke: wait for its verdict.
     await expect(page.getByText(/^Strength: /)).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/sign-up-meter-${device}.png`, fullPage: true });
+    // After a refused submit, the errors of the fields filled in since are gone.
+    await page.goto("/sign-up");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByLabel("Name").fill("Sam Rivera");
+    await expect(page.getByText("Name is required")).toHaveCount(0);
+    await page.screenshot({ path: `${SHOTS}/sign-up-errors-${device}.png`, fullPage: true });
     await signInAs(context, user.id);
     for (const [name, path] of [
       ["tasks", "/tasks"],

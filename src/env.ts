@@ -54,6 +54,11 @@ export const envSchema = z.object({
   TRUSTED_ORIGINS: list,
   ADMIN_EMAILS: list.transform((emails) => emails.map((email) => email.toLowerCase())),
   REQUIRE_EMAIL_VERIFICATION: flag(true),
+  /** Admin procedures refuse a session made without a second factor; unset → on in production, off otherwise. */
+  REQUIRE_ADMIN_MFA: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === "true" || value === "1")),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   EMAIL_FROM: z.string().min(3).default("Taskforge <no-reply@localhost>"),
   /** Redis for rate limits and the session store shared by several instances; unset → the database. */
@@ -100,7 +105,11 @@ export const envSchema = z.object({
   SEED_DEMO_PASSWORD: z.string().optional(),
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, "LOG_LEVEL"> & { BETTER_AUTH_SECRET: string; LOG_LEVEL: LogLevel };
+export type Env = Omit<z.infer<typeof envSchema>, "LOG_LEVEL" | "REQUIRE_ADMIN_MFA"> & {
+  BETTER_AUTH_SECRET: string;
+  LOG_LEVEL: LogLevel;
+  REQUIRE_ADMIN_MFA: boolean;
+};
 
 /** The secret in `file`; null while there is none (no file yet, or one another process has created but not filled). */
 function readSecret(file: string): string | null {
@@ -151,7 +160,11 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   }
   // Tests are quiet unless LOG_LEVEL says otherwise.
   const logLevel = parsed.data.LOG_LEVEL ?? (parsed.data.NODE_ENV === "test" ? "silent" : "info");
-  const config = { ...parsed.data, LOG_LEVEL: logLevel };
+  const config = {
+    ...parsed.data,
+    LOG_LEVEL: logLevel,
+    REQUIRE_ADMIN_MFA: parsed.data.REQUIRE_ADMIN_MFA ?? parsed.data.NODE_ENV === "production",
+  };
   if (config.NODE_ENV === "production" && !config.REQUIRE_EMAIL_VERIFICATION && config.ADMIN_EMAILS.length > 0) {
     // Without verification nobody proves an address is theirs: whoever signs up first with an admin email is admin.
     throw new Error(

@@ -21,6 +21,13 @@ export const AUTH_EVENT_TYPES = [
   "account-exported",
   "account-deleted",
   "mail-retried",
+  "second-factor-required",
+  "second-factor-failed",
+  "two-factor-enabled",
+  "two-factor-disabled",
+  "backup-codes-regenerated",
+  "two-factor-reset",
+  "reauthenticated",
 ] as const;
 
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];

@@ -15,6 +15,7 @@ export const ADMIN_PROCEDURES: readonly string[] = [
   "user.setRole",
   "user.ban",
   "user.unban",
+  "user.resetSecondFactor",
   "mail.troubled",
   "mail.retry",
 ];

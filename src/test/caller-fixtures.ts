@@ -61,16 +61,17 @@ export class CallerFixtures {
   }
 
   /**
-   * New JWTs for the owner and a new deleted user when theirs expire within a minute (deep runs outlast them).
+   * New JWTs for the owner and a new deleted user when theirs expire within a minute (deep runs outlast them), and for
+   * the owner when its session is gone.
    * True when that wrote to the database (a session, a user that came and went).
    */
-  private async renewExpiringTokens(): Promise<boolean> {
-    const expiring = (jwt: string) => {
-      const { exp } = JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString()) as { exp: number };
-      return exp * 1000 - Date.now() < 60_000;
-    };
+  private async renewExpiringTokens(snapshot: Snapshot): Promise<boolean> {
+    const claims = (jwt: string) =>
+      JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString()) as { exp: number; sid: string };
+    const expiring = (jwt: string) => claims(jwt).exp * 1000 - Date.now() < 60_000;
     let renewed = false;
-    if (expiring(this.ownerJwt)) {
+    // A JWT whose session a run revoked (sign-out everywhere, a revoked session) is refused from then on: a new one.
+    if (expiring(this.ownerJwt) || !snapshot.has(`sessions/${claims(this.ownerJwt).sid}`)) {
       this.ownerJwt = await accessTokenFor(this.members.owner.user);
       renewed = true;
     }
@@ -154,7 +155,7 @@ export class CallerFixtures {
         repaired = true;
       }
     }
-    if (await this.renewExpiringTokens()) repaired = true;
+    if (await this.renewExpiringTokens(snapshot)) repaired = true;
     if (repaired) snapshot = await snapshotDatabase();
     this.current = snapshot;
     return snapshot;

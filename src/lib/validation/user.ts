@@ -32,6 +32,8 @@ export const banInput = z.strictObject({
 
 export const unbanInput = z.strictObject({ userId });
 
+export const resetSecondFactorInput = z.strictObject({ userId });
+
 export const authEventsInput = z.strictObject({ ...pageInput }).default({ limit: 20 });
 
 export const authEventsOfInput = z.strictObject({ ...pageInput, userId });

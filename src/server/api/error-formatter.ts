@@ -2,6 +2,7 @@
 // generic message carrying the request id that is also in the server log.
 import type { TRPCDefaultErrorShape, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
+import { AuthRequirementError } from "@/server/api/middlewares/auth-requirement";
 import type { Logger } from "@/server/logger";
 
 /** Request ids of errors met before a context exists, noted by the HTTP handler's onError (which runs first). */
@@ -29,10 +30,12 @@ export function formatError({
   const zodError = error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
   const hidden = production && error.code === "INTERNAL_SERVER_ERROR";
   const { stack, ...data } = shape.data;
+  // What a FORBIDDEN asks of the caller (a fresh sign-in, a second factor), for the UI to prompt for it.
+  const reason = error.cause instanceof AuthRequirementError ? error.cause.reason : null;
   return {
     ...shape,
     message: hidden ? `Something went wrong on our side (request ${requestId}).` : shape.message,
-    data: { ...data, ...(production ? {} : { stack }), zodError, requestId },
+    data: { ...data, ...(production ? {} : { stack }), zodError, reason, requestId },
   };
 }
 

@@ -2,9 +2,12 @@
 // meets them):
 // - publicProcedure: anyone; a cookie-authenticated mutation must be same-site;
 // - protectedProcedure: a valid session (cookie, bearer session token or JWT); mutations limited per user;
-// - adminProcedure: and the role admin, re-read from the database on every call.
+// - sensitiveProcedure: and a fresh session (signed in within 10 minutes), for actions an unattended device must not take;
+// - adminProcedure: and the role admin, re-read from the database on every call (with a second factor when
+//   REQUIRE_ADMIN_MFA is on; mutations with a fresh session).
 import { limitMutations } from "@/server/api/middlewares/mutation-limit";
 import { requireAdmin } from "@/server/api/middlewares/require-admin";
+import { requireFreshSession } from "@/server/api/middlewares/require-fresh-session";
 import { requireSession } from "@/server/api/middlewares/require-session";
 import { sameSiteMutations } from "@/server/api/middlewares/same-site";
 import { baseProcedure } from "@/server/api/trpc";
@@ -12,5 +15,7 @@ import { baseProcedure } from "@/server/api/trpc";
 export const publicProcedure = baseProcedure.use(sameSiteMutations);
 
 export const protectedProcedure = publicProcedure.use(requireSession).use(limitMutations);
+
+export const sensitiveProcedure = protectedProcedure.use(requireFreshSession);
 
 export const adminProcedure = protectedProcedure.use(requireAdmin);

@@ -43,6 +43,8 @@ function allowedChanges(path: string, me: string, target: string): RegExp[] {
       return lines(`~ users: ${t}`, `- sessions: ${t}`, `\\+ auth_events\\(banned\\): ${t}`);
     case "user.unban":
       return lines(`~ users: ${t}`, `\\+ auth_events\\(unbanned\\): ${t}`);
+    case "user.resetSecondFactor":
+      return lines(`~ users: ${t}`, `\\+ auth_events\\(two-factor-reset\\): ${t}`);
     case "task.create":
       return lines(`\\+ tasks: ${m}`);
     case "task.update":

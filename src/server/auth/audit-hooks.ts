@@ -32,8 +32,11 @@ export function auditHooks(db: Database): BetterAuthPlugin {
           handler: createAuthMiddleware(async (ctx) => {
             const returned = ctx.context.returned;
             if (!isAPIError(returned)) {
-              const userId = ctx.context.newSession?.user.id;
-              await recordAuthEvent(db, { type: "sign-in", userId, headers: ctx.headers });
+              // An account with a second factor: second-factor.ts records the sign-in, or the step it stopped at.
+              const user: { id: string; twoFactorEnabled?: unknown } | undefined = ctx.context.newSession?.user;
+              if (user && user.twoFactorEnabled !== true) {
+                await recordAuthEvent(db, { type: "sign-in", userId: user.id, headers: ctx.headers });
+              }
               return;
             }
             const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase();

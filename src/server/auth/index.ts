@@ -21,6 +21,9 @@ import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
 import { redisSecondaryStorage } from "@/server/auth/secondary-storage";
 import { sessionLifetimeHooks } from "@/server/auth/session-lifetime";
 import { passwordAttemptsPlugin } from "@/server/auth/password-attempts-plugin";
+import { FRESH_SESSION_MAX_AGE_SECONDS } from "@/lib/auth-requirements";
+import { freshSessions } from "@/server/auth/fresh-session";
+import { secondFactorDisabledPaths, secondFactorPlugins } from "@/server/auth/second-factor";
 import { tokenPlugins } from "@/server/auth/token-plugins";
 import { runInBackground } from "@/server/background-tasks";
 import { type Database, db } from "@/server/db";
@@ -66,7 +69,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
     telemetry: { enabled: false },
     // Administration goes through tRPC's user router; the admin plugin's own endpoints would bypass its rules.
     // Addresses are confirmed by /confirm-email, which asks who chose the password; GET /verify-email would not.
-    disabledPaths: [...adminPluginPaths, "/verify-email"],
+    disabledPaths: [...adminPluginPaths, "/verify-email", ...secondFactorDisabledPaths],
     // Better Auth's lines go to the app's log (LOG_LEVEL) with the request id. Unexpected errors are thrown on
     // to our HTTP handler, which logs them with the id and answers a JSON 500 carrying it; refusals
     // (APIErrors: 4xx, redirects) are still answered by Better Auth.
@@ -138,6 +141,10 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       updateAge: env.SESSION_UPDATE_AGE,
       cookieCache: { enabled: false },
       storeSessionInDatabase: true,
+      // Better Auth's own fresh-session checks (unlinking an account) use the same 10 minutes as ours (fresh-session.ts).
+      freshAge: FRESH_SESSION_MAX_AGE_SECONDS,
+      // The second factor the session was made with (second-factor.ts), which admin procedures ask for.
+      additionalFields: { secondFactor: { type: "string", required: false, input: false } },
     },
     secondaryStorage: redis ? redisSecondaryStorage(redis.client, redis.failover, counters.database) : undefined,
     // Verification values (reset links) in the database too, so they keep working while Redis does not answer.
@@ -172,6 +179,9 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
         "/send-verification-email": { window: 15 * MINUTE, max: 3 },
         "/change-password": { window: 15 * MINUTE, max: 5 },
         "/confirm-email": { window: 15 * MINUTE, max: 10 },
+        "/reauthenticate": { window: 15 * MINUTE, max: 10 },
+        // Codes are also counted per account, whatever the address (second-factor.ts).
+        "/two-factor/*": { window: MINUTE, max: 10 },
       },
     },
 
@@ -197,6 +207,8 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       emailConfirmation(),
       passwordAttemptsPlugin(database, counters.shared),
       answerTimeFloor(),
+      ...secondFactorPlugins({ db: database, counters: counters.shared, queueMail }),
+      freshSessions(database),
       auditHooks(database),
       ...tokenPlugins(),
     ],

@@ -1,8 +1,7 @@
 // Better Auth plugin: every endpoint that checks a password counts its wrong passwords per account, in the counter
 // sign-in uses (password-attempts.ts). The failure is reserved before the endpoint runs and settled after it answers.
 import type { BetterAuthPlugin } from "better-auth";
-import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
-import { setRequestCookie } from "better-auth/cookies";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { decodeJwt } from "jose";
 import { recordAuthEvent } from "@/server/audit";
 import {
@@ -11,6 +10,7 @@ import {
   passwordAttempts,
   tooManyWrongPasswordsMessage,
 } from "@/server/auth/password-attempts";
+import { signedInSession } from "@/server/auth/request-user";
 import type { Database } from "@/server/db";
 import { type CounterStore, retryAfterSeconds } from "@/server/rate-limit/counter-store";
 
@@ -22,41 +22,14 @@ function outcomeOf(returned: unknown): PasswordOutcome {
   return WRONG_PASSWORD_CODES.has(returned.body?.code) ? "wrong" : "unchecked";
 }
 
-type EndpointContext = Parameters<typeof getSessionFromCtx>[0];
-
-function decodedToken(token: string): string {
-  try {
-    return decodeURIComponent(token);
-  } catch {
-    return token;
-  }
-}
-
-/**
- * The signed-in user's email, from the session the endpoint will use. Before hooks see the request before the bearer
- * plugin turns `Authorization: Bearer` into the session cookie, so a bearer token is tried the same way first.
- */
-async function signedInEmail(ctx: EndpointContext): Promise<string | null> {
-  // On a copy of the request's context, so this lookup leaves no session cached for the endpoint to trust.
-  const emailWith = async (headers: Headers | undefined) =>
-    (await getSessionFromCtx({ ...ctx, headers, context: { ...ctx.context, session: null } }, { disableRefresh: true }))
-      ?.user.email ?? null;
-  const bearer = /^bearer (.+)$/i.exec(ctx.headers?.get("authorization") ?? "")?.[1]?.trim();
-  if (bearer) {
-    const headers = new Headers(ctx.headers);
-    setRequestCookie(headers, ctx.context.authCookies.sessionToken.name, decodedToken(bearer));
-    const email = await emailWith(headers);
-    if (email) return email;
-  }
-  return emailWith(ctx.headers);
-}
+type EndpointContext = Parameters<typeof signedInSession>[0];
 
 type Body = Record<string, unknown>;
 /** Whose account a password attempt counts against: its email, known or not (null when there is none). */
 type AccountOf = (ctx: EndpointContext, body: Body) => unknown;
 
 const emailInBody: AccountOf = (_, body) => body.email;
-const signedInUser: AccountOf = (ctx) => signedInEmail(ctx);
+const signedInUser: AccountOf = async (ctx) => (await signedInSession(ctx))?.user.email ?? null;
 /** The address a confirmation link was made for (the endpoint checks its signature; a forged one is answered unchecked). */
 const emailInConfirmationToken: AccountOf = (_, body) => {
   try {
@@ -75,6 +48,10 @@ export const PASSWORD_CHECKING_ENDPOINTS: Readonly<Record<string, { field: strin
   "/verify-password": { field: "password", account: signedInUser },
   "/change-password": { field: "currentPassword", account: signedInUser },
   "/confirm-email": { field: "password", account: emailInConfirmationToken },
+  "/reauthenticate": { field: "password", account: signedInUser },
+  "/two-factor/enable": { field: "password", account: signedInUser },
+  "/two-factor/disable": { field: "password", account: signedInUser },
+  "/two-factor/generate-backup-codes": { field: "password", account: signedInUser },
   // Switched off here (user.deleteUser is not enabled: 404 before any check); counted should it be switched on.
   "/delete-user": { field: "password", account: signedInUser },
 };

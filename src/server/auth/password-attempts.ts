@@ -1,9 +1,9 @@
 // Wrong passwords counted per account, whichever endpoint checks them (sign-in, the password re-entered in Better
 // Auth's endpoints, account deletion): one counter per email, known or not, because an IP address can be forged.
-// After 10 wrong passwords in 15 minutes the account answers 429 until the window ends; a right one clears the count.
-// Each attempt reserves its failure before the password is checked (one atomic increment), so parallel attempts
-// cannot all pass a count read before any of them failed; an attempt that did not fail gives its reservation back.
+// After 10 wrong passwords in 15 minutes the account answers 429 until the window ends; a right one clears the count
+// (failure-budget.ts reserves each failure before the check).
 import { createHash } from "node:crypto";
+import { type Attempt, type AttemptOutcome, beginAttempt } from "@/server/auth/failure-budget";
 import { verifyPassword } from "@/server/auth/password-hashing";
 import type { Database } from "@/server/db";
 import type { Count, CounterStore } from "@/server/rate-limit/counter-store";
@@ -18,39 +18,19 @@ export function failedPasswordKey(email: unknown): string | null {
   return `sign-in-failures:${createHash("sha256").update(email.trim().toLowerCase()).digest("hex")}`;
 }
 
-/** How a checked attempt ended: "unchecked" is any answer that says nothing about the password (a refusal before the check). */
-export type PasswordOutcome = "right" | "wrong" | "unchecked";
-
-export type PasswordAttempt =
-  | { allowed: true; settle(outcome: PasswordOutcome): Promise<void> }
-  /** Refused unchecked: `count` is the account's window (its `resetAt` gives Retry-After). */
-  | { allowed: false; count: Count };
+export type PasswordOutcome = AttemptOutcome;
+export type PasswordAttempt = Attempt;
 
 export const tooManyWrongPasswordsMessage = (retryAfterSeconds: number) =>
   `Too many wrong passwords. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`;
 
 export function passwordAttempts(counters: CounterStore) {
   /** Reserves one failure for `email`'s account before its password is checked; settle it once the check is done. */
-  async function begin(email: unknown): Promise<PasswordAttempt> {
-    const key = failedPasswordKey(email);
-    if (!key) return { allowed: true, settle: async () => undefined };
-    const reserved = await counters.hit(key, PASSWORD_FAILURE_WINDOW_MS);
-    if (reserved.count > PASSWORD_FAILURE_LIMIT) {
-      // Refused unchecked, so no failure to count: the counter keeps counting failures (and attempts in flight).
-      await counters.release(key, PASSWORD_FAILURE_WINDOW_MS);
-      return { allowed: false, count: reserved };
-    }
-    let settled = false;
-    return {
-      allowed: true,
-      async settle(outcome) {
-        if (settled) return;
-        settled = true;
-        // A wrong password keeps its reservation; a right one clears the count; anything else gives it back.
-        if (outcome === "right") await counters.reset(key);
-        else if (outcome === "unchecked") await counters.release(key, PASSWORD_FAILURE_WINDOW_MS);
-      },
-    };
+  function begin(email: unknown): Promise<PasswordAttempt> {
+    return beginAttempt(counters, failedPasswordKey(email), {
+      limit: PASSWORD_FAILURE_LIMIT,
+      windowMs: PASSWORD_FAILURE_WINDOW_MS,
+    });
   }
 
   /** One whole attempt, for a check made in one place: `throttled` when the account is over its limit (nothing checked). */

@@ -1,6 +1,8 @@
 // Session operations for code outside Better Auth's endpoints (routers, services, the seed, test fixtures). They go
 // through Better Auth's own adapter, so copies kept in Redis (when configured) change with the rows.
 import { auth } from "@/server/auth";
+import { forgetTrustedDevices } from "@/server/auth/second-factor";
+import { db } from "@/server/db";
 import { type SessionCookieFormat, sessionCookieName } from "@/server/auth/session-cookie-format";
 
 /** A new session for `userId`, as a sign-in makes one: its token (the cookie carries it signed) and id. */
@@ -14,9 +16,16 @@ export async function revokeSessions(tokens: string[]): Promise<void> {
   if (tokens.length) await (await auth.$context).internalAdapter.deleteSessions(tokens);
 }
 
-/** Signs `userId` out everywhere. */
+/** Signs `userId` out everywhere, and forgets the devices they trusted to skip the second factor. */
 export async function revokeUserSessions(userId: string): Promise<void> {
-  await (await auth.$context).internalAdapter.deleteUserSessions(userId);
+  const ctx = await auth.$context;
+  await ctx.internalAdapter.deleteUserSessions(userId);
+  await forgetTrustedDevices(ctx, db, userId);
+}
+
+/** Forgets the devices `userId` trusted to skip the second factor (a second factor reset by an admin). */
+export async function forgetUserTrustedDevices(userId: string): Promise<void> {
+  await forgetTrustedDevices(await auth.$context, db, userId);
 }
 
 /**

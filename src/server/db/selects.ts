@@ -8,6 +8,7 @@ export const profileSelect = {
   name: true,
   role: true,
   emailVerified: true,
+  twoFactorEnabled: true,
   createdAt: true,
 } satisfies Prisma.UserSelect;
 

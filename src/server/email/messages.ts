@@ -74,4 +74,31 @@ export const messages = {
       ],
       { label: "Reset my password", url: resetUrl },
     ),
+  twoFactorEnabled: (to: string, name: string) =>
+    notice("two-factor-enabled", to, name, "two-factor authentication is on", [
+      "Two-factor authentication is now on for your account: signing in asks for a code from your authenticator app.",
+      "Keep your backup codes somewhere safe: each one signs you in once if you lose your phone.",
+    ]),
+  twoFactorDisabled: (to: string, name: string) =>
+    notice("two-factor-disabled", to, name, "two-factor authentication is off", [
+      "Two-factor authentication was turned off for your account: signing in now needs only your password.",
+    ]),
+  backupCodesRegenerated: (to: string, name: string) =>
+    notice("backup-codes-regenerated", to, name, "new backup codes", [
+      "New backup codes were made for your account. The old ones no longer work.",
+    ]),
+  twoFactorReset: (to: string, name: string) =>
+    notice("two-factor-reset", to, name, "two-factor authentication was reset", [
+      "An administrator turned off two-factor authentication for your account, as asked. Your trusted devices were forgotten.",
+      "Turn it on again in Settings with your authenticator app.",
+    ]),
 };
+
+/** A security notice: what changed, and what to do when it was not the owner. */
+function notice(template: string, to: string, name: string, subject: string, paragraphs: string[]): Mail {
+  return compose(template, to, subject, [
+    greeting(name),
+    ...paragraphs,
+    "If this was not you, reset your password at once and contact support: someone may have access to your account.",
+  ]);
+}

@@ -3,24 +3,22 @@
 import { TRPCError } from "@trpc/server";
 import type { Prisma } from "@/generated/prisma/client";
 import { recordAuthEvent } from "@/server/audit";
-import { refreshSessionCopies, revokeUserSessions } from "@/server/auth/sessions";
+import { forgetUserTrustedDevices, refreshSessionCopies, revokeUserSessions } from "@/server/auth/sessions";
 import type { Database } from "@/server/db";
 import { adminUserSelect } from "@/server/db/selects";
+import { messages } from "@/server/email/messages";
+import { enqueueMail } from "@/server/email/outbox";
 
 export const ADMIN_ONLY_MESSAGE = "This needs an administrator.";
 
 type Transaction = Parameters<Parameters<Database["$transaction"]>[0]>[0];
 /** Who acts, and from which request (for the audit row). */
-type Actor = { id: string; headers: Headers };
+type Actor = { id: string; headers: Headers; requestId?: string };
 
-/** True when `userId` has the role admin and no ban in force, as the database says now. */
-export async function isUsableAdmin(db: Pick<Database, "user">, userId: string): Promise<boolean> {
-  const current = await db.user.findUnique({
-    where: { id: userId },
-    select: { role: true, banned: true, banExpires: true },
-  });
-  const banned = current?.banned && (!current.banExpires || current.banExpires > new Date());
-  return current?.role === "admin" && !banned;
+/** True for a user with the role admin and no ban in force. */
+export function isUsableAdminUser(user: { role: string; banned: boolean | null; banExpires: Date | null }): boolean {
+  const banned = user.banned && (!user.banExpires || user.banExpires > new Date());
+  return user.role === "admin" && !banned;
 }
 
 /**
@@ -111,6 +109,31 @@ export async function unban(db: Database, actor: Actor, input: { userId: string 
     });
     return unbanned;
   });
+  await refreshSessionCopies(input.userId);
+  return user;
+}
+
+/**
+ * Turns off another user's second factor (they lost their authenticator and their backup codes): the secret and the
+ * codes are deleted, their trusted devices forgotten, and they are mailed. Their sessions stay.
+ */
+export async function resetSecondFactor(db: Database, actor: Actor, input: { userId: string }) {
+  refuseSelf(actor, input.userId, "reset the second factor of");
+  const user = await db.$transaction(async (tx) => {
+    const removed = await tx.twoFactor.deleteMany({ where: { userId: input.userId } });
+    const changed = await updateUser(tx, input.userId, { twoFactorEnabled: false });
+    // Already without one (a second admin was quicker): nothing to tell.
+    if (removed.count === 0) return changed;
+    await recordAuthEvent(tx, {
+      type: "two-factor-reset",
+      userId: input.userId,
+      headers: actor.headers,
+      detail: { by: actor.id },
+    });
+    await enqueueMail(messages.twoFactorReset(changed.email, changed.name), { db: tx, requestId: actor.requestId });
+    return changed;
+  });
+  await forgetUserTrustedDevices(input.userId);
   await refreshSessionCopies(input.userId);
   return user;
 }

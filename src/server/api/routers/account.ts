@@ -2,7 +2,7 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { deleteAccountInput } from "@/lib/validation/account";
 import { noInput } from "@/lib/validation/no-input";
-import { protectedProcedure } from "@/server/api/procedures";
+import { protectedProcedure, sensitiveProcedure } from "@/server/api/procedures";
 import { deleteAccount, exportAccount } from "@/server/services/account";
 
 export const accountRouter = {
@@ -14,8 +14,11 @@ export const accountRouter = {
     .input(noInput)
     .mutation(({ ctx }) => exportAccount(ctx.db, { ...ctx.user, headers: ctx.headers })),
 
-  /** After the password is entered again; wrong passwords count against the account's sign-in limit. */
-  delete: protectedProcedure
+  /**
+   * From a fresh session, after the password is entered again; wrong passwords count against the account's sign-in
+   * limit.
+   */
+  delete: sensitiveProcedure
     .input(deleteAccountInput)
     .mutation(({ ctx, input }) => deleteAccount(ctx.db, { ...ctx.user, headers: ctx.headers }, input.password)),
 } satisfies TRPCRouterRecord;

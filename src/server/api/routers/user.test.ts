@@ -33,6 +33,7 @@ describe("user.me", () => {
       name: "Ada Lovelace",
       role: "user",
       emailVerified: true,
+      twoFactorEnabled: false,
       createdAt: expect.any(Date),
     });
   });
@@ -97,7 +98,18 @@ describe("user.list", () => {
     expect(second.nextCursor).toBeNull();
     expect(first.items[0]).not.toHaveProperty("password");
     expect(Object.keys(first.items[0] ?? {}).sort()).toEqual(
-      ["banExpires", "banReason", "banned", "createdAt", "email", "emailVerified", "id", "name", "role"].sort(),
+      [
+        "banExpires",
+        "banReason",
+        "banned",
+        "createdAt",
+        "email",
+        "emailVerified",
+        "id",
+        "name",
+        "role",
+        "twoFactorEnabled",
+      ].sort(),
     );
   });
 

@@ -7,6 +7,7 @@ import {
   banInput,
   setRoleInput,
   unbanInput,
+  resetSecondFactorInput,
   updateProfileInput,
   userId,
   userListInput,
@@ -17,7 +18,7 @@ import { authEventSelect } from "@/server/audit";
 import { refreshSessionCopies } from "@/server/auth/sessions";
 import type { Database } from "@/server/db";
 import { adminUserSelect, profileSelect } from "@/server/db/selects";
-import { ban, setRole, unban } from "@/server/services/user-administration";
+import { ban, resetSecondFactor, setRole, unban } from "@/server/services/user-administration";
 import { noInput } from "@/lib/validation/no-input";
 
 /** Audit events have UUIDs (users have Better Auth's string ids). */
@@ -94,4 +95,11 @@ export const userRouter = {
   unban: adminProcedure
     .input(unbanInput)
     .mutation(({ ctx, input }) => unban(ctx.db, { id: ctx.user.id, headers: ctx.headers }, input)),
+
+  /** For a user who lost their authenticator and backup codes: the second factor is turned off and they are mailed. */
+  resetSecondFactor: adminProcedure
+    .input(resetSecondFactorInput)
+    .mutation(({ ctx, input }) =>
+      resetSecondFactor(ctx.db, { id: ctx.user.id, headers: ctx.headers, requestId: ctx.requestId }, input),
+    ),
 } satisfies TRPCRouterRecord;

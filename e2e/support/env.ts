@@ -24,6 +24,9 @@ export const SERVER_ENV = {
   BETTER_AUTH_URL: BASE_URL,
   SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
   ADMIN_EMAILS: ADMIN_EMAIL,
+  // On by default in production; the admin pages' own tests sign in without a second factor (the second factor's
+  // tests enrol one).
+  REQUIRE_ADMIN_MFA: "false",
   NEXT_TELEMETRY_DISABLED: "1",
   // The server's output is shown with the test run's: warnings and errors, not an access line per request.
   LOG_LEVEL: "warn",

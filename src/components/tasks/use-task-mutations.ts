@@ -137,6 +137,7 @@ export function useTaskMutations(listInput: ListInput) {
   });
 
   // Leaving the page (another page of the app, a reload, a closed tab) ends every undo window: the deletes are sent.
+  const sendPending = useRef<() => void>(() => undefined);
   useEffect(() => {
     const timers = deleteTimers.current;
     const sendAll = () => {
@@ -148,16 +149,24 @@ export function useTaskMutations(listInput: ListInput) {
         Promise.all([utils.task.list.invalidate(), utils.task.stats.invalidate()]),
       );
     };
-    // beforeunload comes before a reload's request (so the new page is unlikely to show the task); pagehide is what
-    // phones fire.
-    window.addEventListener("beforeunload", sendAll);
+    sendPending.current = sendAll;
+    // pagehide is what phones fire when a tab goes.
     window.addEventListener("pagehide", sendAll);
     return () => {
-      window.removeEventListener("beforeunload", sendAll);
       window.removeEventListener("pagehide", sendAll);
       sendAll();
     };
   }, [utils]);
+
+  // beforeunload comes before a reload's request, so the reloaded page does not show the task; listened to only while
+  // a delete waits, since a beforeunload listener keeps some browsers from keeping the page for Back.
+  const waiting = deleting.length > 0;
+  useEffect(() => {
+    if (!waiting) return;
+    const send = () => sendPending.current();
+    window.addEventListener("beforeunload", send);
+    return () => window.removeEventListener("beforeunload", send);
+  }, [waiting]);
 
   return {
     message,

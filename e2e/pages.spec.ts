@@ -18,6 +18,7 @@ const PUBLIC_PAGES = {
   landing: "/",
   "sign-up": "/sign-up",
   "sign-in": "/sign-in",
+  "sign-in-second-factor": "/sign-in/second-factor",
   "verify-email": "/verify-email",
   "verify-email-confirm": "/verify-email?token=example",
   "forgot-password": "/forgot-password",

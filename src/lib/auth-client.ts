@@ -1,15 +1,25 @@
 // Better Auth's browser client, for the account flows only (sign-up, sign-in, verification, passwords,
 // sign-out). Import it from the components of those flows, so other pages do not ship it.
 import type { BetterAuthClientPlugin } from "better-auth/client";
+import { twoFactorClient } from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/react";
 import type { emailConfirmation } from "@/server/auth/email-confirmation";
+import type { freshSessions } from "@/server/auth/fresh-session";
 
 const emailConfirmationClient = {
   id: "email-confirmation",
   $InferServerPlugin: {} as ReturnType<typeof emailConfirmation>,
 } satisfies BetterAuthClientPlugin;
 
-export const authClient = createAuthClient({ plugins: [emailConfirmationClient] });
+const freshSessionsClient = {
+  id: "fresh-sessions",
+  $InferServerPlugin: {} as ReturnType<typeof freshSessions>,
+} satisfies BetterAuthClientPlugin;
+
+// A sign-in that stops at the second factor answers `twoFactorRedirect`; the sign-in form goes on from there itself.
+export const authClient = createAuthClient({
+  plugins: [emailConfirmationClient, freshSessionsClient, twoFactorClient()],
+});
 
 /** The message of a failed Better Auth call, in words a person can act on. */
 export function authErrorMessage(error: { status: number; message?: string }): string {

@@ -6,6 +6,7 @@ import { DeleteAccountForm } from "@/components/settings/delete-account-form";
 import { ExportDataButton } from "@/components/settings/export-data-button";
 import { ProfileForm } from "@/components/settings/profile-form";
 import { SessionsList } from "@/components/settings/sessions-list";
+import { TwoFactorSettings } from "@/components/settings/two-factor-settings";
 import { Card } from "@/components/ui/card";
 import { api, HydrateClient, requireUser } from "@/trpc/server";
 
@@ -23,6 +24,9 @@ export default async function SettingsPage() {
         </Card>
         <Card title="Password" description="Changing your password signs you out on every other device.">
           <ChangePasswordForm name={viewer.name} email={viewer.email} />
+        </Card>
+        <Card title="Two-factor authentication" description="A code from your phone as well as your password.">
+          <TwoFactorSettings enabled={viewer.twoFactorEnabled} />
         </Card>
         <Card title="Sessions" description="The devices where your account is signed in.">
           <SessionsList />

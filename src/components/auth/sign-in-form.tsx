@@ -26,7 +26,13 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     if (!checked.data) return form.showErrors(target, checked.errors);
     form.setErrors({});
     void form.run(async () => {
-      const { error } = await authClient.signIn.email({ ...checked.data, callbackURL: callbackUrl });
+      const { data: signedIn, error } = await authClient.signIn.email({ ...checked.data, callbackURL: callbackUrl });
+      if (signedIn && "twoFactorRedirect" in signedIn) {
+        // The password was right; the account also asks for a code before anything of it is reachable.
+        // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+        window.location.assign(`/sign-in/second-factor?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+        return;
+      }
       if (!error) {
         // A full navigation: the next page renders on the server with the new session.
         window.location.assign(callbackUrl);

@@ -1,5 +1,6 @@
 "use client";
 import { type FormEvent, useState } from "react";
+import { orFreshSessionRequired, ReauthenticationCancelled, useFreshSession } from "@/components/auth/reauthentication";
 import { FormMessageNotice } from "@/components/forms/form-message";
 import { NewPasswordFields } from "@/components/forms/new-password-fields";
 import { useFormState } from "@/components/forms/use-form-state";
@@ -28,6 +29,7 @@ export function ChangePasswordForm({ name, email }: { name: string; email: strin
     return checker ? check(checker, target).errors : null;
   });
   const utils = api.useUtils();
+  const { withFreshSession, prompt } = useFreshSession();
   // The new password is a controlled field with its meter: a new key clears both after a change.
   const [generation, setGeneration] = useState(0);
 
@@ -40,7 +42,18 @@ export function ChangePasswordForm({ name, email }: { name: string; email: strin
       form.setErrors({});
       const { authClient, authErrorMessage } = await import("@/lib/auth-client");
       const { currentPassword, newPassword } = checked.data;
-      const { error } = await authClient.changePassword({ currentPassword, newPassword, revokeOtherSessions: true });
+      let error;
+      try {
+        ({ error } = await withFreshSession(() =>
+          orFreshSessionRequired(
+            authClient.changePassword({ currentPassword, newPassword, revokeOtherSessions: true }),
+          ),
+        ));
+      } catch (failure) {
+        if (failure instanceof ReauthenticationCancelled)
+          return form.setMessage({ tone: "info", text: failure.message });
+        throw failure;
+      }
       if (error?.code === "PASSWORD_TOO_WEAK" || error?.code === "PASSWORD_UNCHANGED")
         return form.showErrors(target, { newPassword: error.message });
       if (error?.code === "INVALID_PASSWORD")
@@ -54,18 +67,21 @@ export function ChangePasswordForm({ name, email }: { name: string; email: strin
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} onChange={form.onChange} className="space-y-4">
-      <FormMessageNotice message={form.message} />
-      <PasswordField
-        label="Current password"
-        name="currentPassword"
-        autoComplete="current-password"
-        error={form.errors.currentPassword}
-      />
-      <NewPasswordFields key={generation} name="newPassword" errors={form.errors} context={[name, email]} />
-      <Button type="submit" pending={form.pending}>
-        {form.pending ? "Changing…" : "Change password"}
-      </Button>
-    </form>
+    <>
+      {prompt}
+      <form noValidate onSubmit={onSubmit} onChange={form.onChange} className="space-y-4">
+        <FormMessageNotice message={form.message} />
+        <PasswordField
+          label="Current password"
+          name="currentPassword"
+          autoComplete="current-password"
+          error={form.errors.currentPassword}
+        />
+        <NewPasswordFields key={generation} name="newPassword" errors={form.errors} context={[name, email]} />
+        <Button type="submit" pending={form.pending}>
+          {form.pending ? "Changing…" : "Change password"}
+        </Button>
+      </form>
+    </>
   );
 }

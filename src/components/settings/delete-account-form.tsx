@@ -1,7 +1,9 @@
 "use client";
 // "Delete my account": a second, deliberate step where the password is entered again (account.delete).
 import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
+import { ReauthenticationCancelled, useFreshSession } from "@/components/auth/reauthentication";
 import { FormMessageNotice } from "@/components/forms/form-message";
+import { SubmitOrCancel } from "@/components/forms/submit-or-cancel";
 import { useFormState } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
 import { serverFieldErrors, validate } from "@/components/forms/form-validation";
@@ -18,6 +20,7 @@ export function DeleteAccountForm() {
     (target) => validate(deleteAccountInput, { password: new FormData(target).get("password") }).errors,
   );
   const deleteAccount = api.account.delete.useMutation();
+  const { withFreshSession, prompt } = useFreshSession();
   const startButton = useRef<HTMLButtonElement>(null);
 
   function cancel() {
@@ -41,8 +44,9 @@ export function DeleteAccountForm() {
     form.setErrors({});
     void form.run(async () => {
       try {
-        await deleteAccount.mutateAsync(checked.data);
+        await withFreshSession(() => deleteAccount.mutateAsync(checked.data));
       } catch (error) {
+        if (error instanceof ReauthenticationCancelled) return form.setMessage({ tone: "info", text: error.message });
         const code = errorCode(error);
         // No code: the server was not reached, which form.run reports.
         if (!code || !(error instanceof Error)) throw error;
@@ -67,6 +71,7 @@ export function DeleteAccountForm() {
 
   return (
     <div className="space-y-3">
+      {prompt}
       <h3 className="font-medium text-red-700 dark:text-red-400">Delete my account</h3>
       <p className="text-sm text-slate-600 dark:text-slate-400">
         Deletes your profile, every task and every session, on all devices. This cannot be undone: download your data
@@ -91,14 +96,13 @@ export function DeleteAccountForm() {
             error={form.errors.password}
             hint="Enter your password again to confirm that you want to delete your account."
           />
-          <div className="flex flex-wrap gap-2">
-            <Button type="submit" variant="danger" pending={form.pending}>
-              {form.pending ? "Deleting…" : "Delete my account permanently"}
-            </Button>
-            <Button variant="secondary" disabled={form.pending} onClick={cancel}>
-              Cancel
-            </Button>
-          </div>
+          <SubmitOrCancel
+            label="Delete my account permanently"
+            pendingLabel="Deleting…"
+            variant="danger"
+            pending={form.pending}
+            onCancel={cancel}
+          />
         </form>
       ) : (
         <Button ref={startButton} variant="danger" onClick={() => setConfirming(true)}>

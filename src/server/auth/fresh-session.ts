@@ -46,7 +46,7 @@ export async function completeReauthentication(
   return true;
 }
 
-export function freshSessions(db: Database): BetterAuthPlugin {
+export function freshSessions(db: Database) {
   return {
     id: "fresh-sessions",
     hooks: {
@@ -89,5 +89,5 @@ export function freshSessions(db: Database): BetterAuthPlugin {
         },
       ),
     },
-  };
+  } satisfies BetterAuthPlugin;
 }

@@ -3,13 +3,21 @@ import { createApiClient } from "@/cli/api-client";
 import { runCli } from "@/cli/commands";
 import { credentialsStore, defaultCredentialsFile } from "@/cli/credentials";
 
-/** Reads a password without echoing it on a terminal, or the first line of piped stdin. */
+let pipedLines: string[] | null = null;
+
+/**
+ * Reads a password (or a code) without echoing it on a terminal, or the next line of piped stdin: `printf
+ * 'password\n123456\n' | npm run cli -- sign-in me@example.com` answers both questions.
+ */
 async function readPassword(prompt: string): Promise<string> {
   const { stdin, stderr } = process;
   if (!stdin.isTTY) {
-    let input = "";
-    for await (const chunk of stdin) input += String(chunk);
-    return input.split(/\r?\n/)[0] ?? "";
+    if (!pipedLines) {
+      let input = "";
+      for await (const chunk of stdin) input += String(chunk);
+      pipedLines = input.split(/\r?\n/);
+    }
+    return pipedLines.shift() ?? "";
   }
   stderr.write(prompt);
   stdin.setRawMode(true);

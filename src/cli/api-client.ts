@@ -3,6 +3,7 @@
 import { createTRPCClient, httpBatchLink, retryLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import type { CredentialsStore } from "@/cli/credentials";
+import { readSecondFactorCode, SECOND_FACTOR_CODE_HINT } from "@/lib/second-factor-code";
 import type { AppRouter } from "@/server/api/root";
 
 /** A JWT is renewed this long before it expires, so it does not run out on the way to the server. */
@@ -87,9 +88,32 @@ export function createApiClient({ store, ...options }: { baseUrl: string; store:
 
   return {
     trpc,
-    /** Email and password for a session token, which the server returns in `set-auth-token`. */
-    async signIn(email: string, password: string): Promise<void> {
-      const response = await postToAuth(url("/api/auth/sign-in/email"), baseUrl, { email, password });
+    /**
+     * Email and password for a session token, which the server returns in `set-auth-token`; when the account has a
+     * second factor, the password step answers with a challenge (its cookie) and `askCode` is asked for the code.
+     */
+    async signIn(email: string, password: string, askCode: () => Promise<string>): Promise<void> {
+      let response = await postToAuth(url("/api/auth/sign-in/email"), baseUrl, { email, password });
+      const answer = (await response
+        .clone()
+        .json()
+        .catch(() => null)) as { twoFactorRedirect?: unknown } | null;
+      if (response.ok && answer?.twoFactorRedirect) {
+        const code = readSecondFactorCode(await askCode());
+        if (!code) throw new CliError(`Sign-in failed: ${SECOND_FACTOR_CODE_HINT}`);
+        // The challenge travels as the cookie the password step set, as in a browser.
+        const challenge = response.headers
+          .getSetCookie()
+          .map((cookie) => cookie.split(";")[0] ?? "")
+          .filter((cookie) => /two_factor=./.test(cookie))
+          .join("; ");
+        const path = code.kind === "totp" ? "verify-totp" : "verify-backup-code";
+        response = await fetch(url(`/api/auth/two-factor/${path}`), {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: baseUrl, cookie: challenge },
+          body: JSON.stringify({ code: code.code }),
+        });
+      }
       const sessionToken = response.headers.get("set-auth-token");
       if (!response.ok || !sessionToken) throw new CliError(`Sign-in failed: ${await errorMessage(response)}`);
       await store.save({ baseUrl, sessionToken });

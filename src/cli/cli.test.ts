@@ -6,10 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "@/cli/api-client";
 import { runCli } from "@/cli/commands";
 import { type Credentials, credentialsStore } from "@/cli/credentials";
+import { auth } from "@/server/auth";
 import { revokeUserSessions } from "@/server/auth/sessions";
 import { db } from "@/server/db";
 import { trustedOrigins } from "@/server/http/origin";
 import { createUser, type TestUser } from "@/test/fixtures";
+import { enrolSecondFactor, totpCode } from "@/test/fixtures/second-factor";
 import { startTestServer } from "@/test/http-server";
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -29,17 +31,21 @@ afterAll(async () => {
 
 let fileCounter = 0;
 
-/** A CLI with its own credentials file, as one user on one machine; `run` returns the exit code and output. */
-function cliFor(user: TestUser) {
+/**
+ * A CLI with its own credentials file, as one user on one machine; `run` returns the exit code and output. Its
+ * questions are answered with `answers` in turn (the password by default).
+ */
+function cliFor(user: TestUser, answers: () => Promise<string>[] = () => [Promise.resolve(user.password)]) {
   const store = credentialsStore(path.join(dir, `user-${++fileCounter}`, "credentials.json"));
   const run = async (...argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
+    const pending = answers();
     const code = await runCli(argv, {
       client: createApiClient({ baseUrl: server.url, store }),
       print: (line) => out.push(line),
       printError: (line) => err.push(line),
-      readPassword: async () => user.password,
+      readPassword: () => pending.shift() ?? Promise.resolve(""),
     });
     return { code, out: out.join("\n"), err: err.join("\n") };
   };
@@ -159,5 +165,26 @@ describe("npm run cli", () => {
   it("shows the usage for an unknown command", async () => {
     const { run } = cliFor(await createUser());
     expect(await run("tasks", "explode")).toMatchObject({ code: 2, err: expect.stringMatching(/^Usage:/) });
+  });
+
+  it("asks for the second-factor code when the account has one, and refuses a wrong one", async () => {
+    // Every sign-in here comes from 127.0.0.1: this test starts the address's sign-in window again for its own two
+    // (in the database, or in Redis when it keeps the limits).
+    const key = "127.0.0.1|/sign-in/email";
+    await db.rateLimit.deleteMany({ where: { key } });
+    await auth.options.secondaryStorage?.delete(key);
+    const user = await createUser({ name: "Cli Twofactor" });
+    const { totpURI } = await enrolSecondFactor(user);
+    const wrong = cliFor(user, () => [Promise.resolve(user.password), Promise.resolve("000000")]);
+    const refused = await wrong.run("sign-in", user.email);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/Sign-in failed/);
+    expect(await wrong.store.load()).toBeNull();
+
+    const right = cliFor(user, () => [Promise.resolve(user.password), totpCode(totpURI, 1)]);
+    expect(await right.run("sign-in", user.email)).toMatchObject({
+      code: 0,
+      out: `Signed in as Cli Twofactor <${user.email}>.`,
+    });
   });
 });

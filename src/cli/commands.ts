@@ -3,7 +3,8 @@ import { type ApiClient, describeError } from "@/cli/api-client";
 
 export const USAGE = `Usage: npm run cli -- <command>
 
-  sign-in <email>      sign in (the password is read from the terminal or stdin)
+  sign-in <email>      sign in (the password, then the second-factor code if the account has one, are read from
+                       the terminal or from stdin, one per line)
   sign-out             end the session on the server and forget the tokens
   whoami               the signed-in user
   tasks list [--done|--open]
@@ -57,7 +58,10 @@ async function dispatch([command, ...args]: string[], io: CommandIo): Promise<nu
   switch (command) {
     case "sign-in": {
       if (!args[0]) break;
-      await client.signIn(args[0], await io.readPassword("Password: "));
+      const password = await io.readPassword("Password: ");
+      await client.signIn(args[0], password, () =>
+        io.readPassword("Code (from your authenticator app, or a backup code): "),
+      );
       const me = await client.trpc.user.me.query();
       print(`Signed in as ${me.name} <${me.email}>.`);
       return 0;

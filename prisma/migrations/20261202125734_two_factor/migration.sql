@@ -1,5 +1,6 @@
 -- AlterTable
-ALTER TABLE "sessions" ADD COLUMN     "second_factor" TEXT;
+ALTER TABLE "sessions" ADD COLUMN     "reauthenticated_at" TIMESTAMP(3),
+ADD COLUMN     "second_factor" TEXT;
 
 -- AlterTable
 ALTER TABLE "users" ADD COLUMN     "two_factor_enabled" BOOLEAN NOT NULL DEFAULT false;

@@ -12,11 +12,8 @@ import { authRequest, nextClientIp, trpcRequest } from "@/test/http";
 const ELEVEN_MINUTES_AGO = () => new Date(Date.now() - 11 * 60 * 1000);
 
 /** A session signed in to 11 minutes ago: valid, no longer fresh. */
-async function staleSession(user: TestUser, headers?: Headers) {
-  const signedIn = headers ? null : await signIn(user);
-  const cookie = headers?.get("cookie") ?? signedIn?.headers.get("cookie") ?? "";
-  await db.session.updateMany({ where: { userId: user.id }, data: { createdAt: ELEVEN_MINUTES_AGO() } });
-  return cookie;
+async function staleSession(user: TestUser) {
+  return (await signIn(user, { signedInAt: ELEVEN_MINUTES_AGO() })).headers.get("cookie") ?? "";
 }
 
 const reauthenticate = (cookie: string, password: string) =>
@@ -100,7 +97,7 @@ describe("POST /reauthenticate", () => {
   it("with a second factor takes the password, then a code; the password alone is not enough", async () => {
     const user = await createUser();
     const enrolled = await enrolSecondFactor(user);
-    const cookie = await staleSession(user, enrolled.headers);
+    const cookie = await staleSession(user);
     const caller = await callerWithHeaders(new Headers({ cookie }));
 
     // A code alone (without the password first) does not make the session fresh.
@@ -122,7 +119,9 @@ describe("POST /reauthenticate", () => {
       ip: nextClientIp(),
     });
     expect(code.status).toBe(200);
+    // Both sessions now say so: the enrolment's, and this one, re-authenticated with the code.
     expect(await db.session.findMany({ where: { userId: user.id }, select: { secondFactor: true } })).toEqual([
+      { secondFactor: "totp" },
       { secondFactor: "totp" },
     ]);
     expect(await codeOf(caller.account.delete({ password: STRONG_PASSWORD }))).toBe("OK");

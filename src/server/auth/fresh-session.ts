@@ -1,5 +1,5 @@
 // Fresh sessions for sensitive actions: a session counts as fresh within FRESH_SESSION_MAX_AGE_SECONDS of its last
-// sign-in (its createdAt). Better Auth's sensitive endpoints listed here are refused (403, FRESH_SESSION_REQUIRED)
+// sign-in (its createdAt) or re-authentication (reauthenticatedAt; Better Auth keeps createdAt as it was). Better Auth's sensitive endpoints listed here are refused (403, FRESH_SESSION_REQUIRED)
 // outside that time, as tRPC's requireFreshSession refuses sensitive procedures; POST /reauthenticate makes the
 // session fresh again with the password, and with a second-factor code when the account has one (second-factor.ts
 // completes it), without a new session: the cookie, the bearer token and the device's place in the session list stay.
@@ -23,8 +23,12 @@ export const FRESH_SESSION_ENDPOINTS: ReadonlySet<string> = new Set([
 /** How long a password re-entered at /reauthenticate waits for its second-factor code. */
 const CODE_AFTER_PASSWORD_SECONDS = 5 * 60;
 
-export function isFreshSession(session: { createdAt: Date | string }, now = Date.now()): boolean {
-  return now - new Date(session.createdAt).getTime() < FRESH_SESSION_MAX_AGE_SECONDS * 1000;
+export function isFreshSession(
+  session: { createdAt: Date | string; reauthenticatedAt?: Date | string | null },
+  now = Date.now(),
+): boolean {
+  const proven = Math.max(new Date(session.createdAt).getTime(), new Date(session.reauthenticatedAt ?? 0).getTime());
+  return now - proven < FRESH_SESSION_MAX_AGE_SECONDS * 1000;
 }
 
 const reauthenticationKey = (sessionId: string) => `reauthenticate-${sessionId}`;
@@ -42,7 +46,7 @@ export async function completeReauthentication(
 ): Promise<boolean> {
   const pending = await context.internalAdapter.consumeVerificationValue(reauthenticationKey(session.id));
   if (!pending) return false;
-  await context.internalAdapter.updateSession(session.token, { createdAt: new Date(), secondFactor });
+  await context.internalAdapter.updateSession(session.token, { reauthenticatedAt: new Date(), secondFactor });
   return true;
 }
 
@@ -83,7 +87,7 @@ export function freshSessions(db: Database) {
             });
             return ctx.json({ secondFactorRequired: true });
           }
-          await ctx.context.internalAdapter.updateSession(session.token, { createdAt: new Date() });
+          await ctx.context.internalAdapter.updateSession(session.token, { reauthenticatedAt: new Date() });
           await recordAuthEvent(db, { type: "reauthenticated", userId: user.id, headers: ctx.headers });
           return ctx.json({ secondFactorRequired: false });
         },

@@ -144,7 +144,11 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       // Better Auth's own fresh-session checks (unlinking an account) use the same 10 minutes as ours (fresh-session.ts).
       freshAge: FRESH_SESSION_MAX_AGE_SECONDS,
       // The second factor the session was made with (second-factor.ts), which admin procedures ask for.
-      additionalFields: { secondFactor: { type: "string", required: false, input: false } },
+      // And when it was last re-authenticated (fresh-session.ts).
+      additionalFields: {
+        secondFactor: { type: "string", required: false, input: false },
+        reauthenticatedAt: { type: "date", required: false, input: false },
+      },
     },
     secondaryStorage: redis ? redisSecondaryStorage(redis.client, redis.failover, counters.database) : undefined,
     // Verification values (reset links) in the database too, so they keep working while Redis does not answer.

@@ -5,9 +5,18 @@ import { forgetTrustedDevices } from "@/server/auth/second-factor";
 import { db } from "@/server/db";
 import { type SessionCookieFormat, sessionCookieName } from "@/server/auth/session-cookie-format";
 
-/** A new session for `userId`, as a sign-in makes one: its token (the cookie carries it signed) and id. */
-export async function createSession(userId: string): Promise<{ id: string; token: string }> {
-  const session = await (await auth.$context).internalAdapter.createSession(userId);
+/**
+ * A new session for `userId`, as a sign-in makes one: its token (the cookie carries it signed) and id. `signedInAt`
+ * backdates the sign-in (a test of what a session may do some time after it).
+ */
+export async function createSession(
+  userId: string,
+  { signedInAt }: { signedInAt?: Date } = {},
+): Promise<{ id: string; token: string }> {
+  const adapter = (await auth.$context).internalAdapter;
+  const session = signedInAt
+    ? await adapter.createSession(userId, false, { createdAt: signedInAt }, true)
+    : await adapter.createSession(userId);
   return { id: session.id, token: session.token };
 }
 

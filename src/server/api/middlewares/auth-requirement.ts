@@ -28,7 +28,12 @@ export function requirementNotMet(reason: AuthRequirement): TRPCError {
 export async function sessionStanding(db: Pick<Database, "session">, sessionId: string) {
   return db.session.findFirst({
     where: { id: sessionId, expiresAt: { gt: new Date() } },
-    select: { createdAt: true, secondFactor: true, user: { select: { role: true, banned: true, banExpires: true } } },
+    select: {
+      createdAt: true,
+      reauthenticatedAt: true,
+      secondFactor: true,
+      user: { select: { role: true, banned: true, banExpires: true } },
+    },
   });
 }
 

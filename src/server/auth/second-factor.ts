@@ -1,5 +1,5 @@
 // The second factor: Better Auth's twoFactor plugin (TOTP from an authenticator app, 10 single-use backup codes, a
-// device trusted for 30 days), and the rules this app holds it to (docs/decisions/022-second-factor.md):
+// device trusted for 30 days), and the rules this app holds it to (docs/decisions/023-second-factor.md):
 // - every code is accepted once, on every instance: it is claimed in the shared counter store before it is checked;
 // - at most SECOND_FACTOR_FAILURE_LIMIT wrong codes per account per window, from one address or many, then 429 with
 //   Retry-After (failure-budget.ts reserves each failure before the check, so a parallel burst gets no more);

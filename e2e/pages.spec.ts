@@ -89,6 +89,7 @@ test("screenshots of the main pages, desktop and phone", async ({ browser }) => 
       ["landing", "/"],
       ["sign-up", "/sign-up"],
       ["sign-in", "/sign-in"],
+      ["sign-in-second-factor", "/sign-in/second-factor"],
     ] as const) {
       await page.goto(path);
       await page.screenshot({ path: `${SHOTS}/${name}-${device}.png`, fullPage: true });

@@ -132,3 +132,21 @@ test("an older session is asked to confirm it is you, then the action resumes", 
   await expect(card.getByText("New backup codes: the old ones no longer work.")).toBeVisible();
   await expect(card.getByRole("list", { name: "Backup codes" }).getByRole("listitem")).toHaveCount(10);
 });
+
+test("an admin resets the second factor of a user who lost it; the password alone then signs them in", async ({
+  page,
+  context,
+}) => {
+  await newDevice(context);
+  const admin = await createUser({ role: "admin", name: "Morgan Admin" });
+  await signInAs(context, admin.id);
+  await page.goto(`/admin/users?q=${encodeURIComponent(user.email)}`);
+  const row = page.getByRole("list", { name: "Users" }).getByRole("listitem").filter({ hasText: user.email });
+  await row.getByRole("button", { name: `Reset two-factor of ${user.name}` }).click();
+  await expect(page.getByText(`Two-factor authentication of ${user.name} is off`)).toBeVisible();
+  await expect(row.getByRole("button", { name: /Reset two-factor/ })).toHaveCount(0);
+
+  await newDevice(context);
+  await signInWithTheForm(page);
+  await expect(page).toHaveURL(/\/tasks$/);
+});

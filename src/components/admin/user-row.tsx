@@ -16,6 +16,7 @@ export type UserActions = {
   setRole: (input: RouterInputs["user"]["setRole"]) => Promise<Failure | null>;
   ban: (input: RouterInputs["user"]["ban"]) => Promise<Failure | null>;
   unban: (input: RouterInputs["user"]["unban"]) => Promise<Failure | null>;
+  resetSecondFactor: (input: RouterInputs["user"]["resetSecondFactor"]) => Promise<Failure | null>;
 };
 
 export function UserRow({ user, viewerId, actions }: { user: AdminUser; viewerId: string; actions: UserActions }) {
@@ -116,6 +117,16 @@ export function UserRow({ user, viewerId, actions }: { user: AdminUser; viewerId
             <span id={ownRoleId} className="sr-only">
               Your own role is changed by another administrator.
             </span>
+          )}
+          {user.twoFactorEnabled && !isSelf && (
+            <Button
+              variant="secondary"
+              className="min-h-9 px-3 py-1"
+              disabled={busy}
+              onClick={() => void change(() => actions.resetSecondFactor({ userId: user.id }))}
+            >
+              Reset two-factor<span className="sr-only"> of {user.name}</span>
+            </Button>
           )}
           {user.banned ? (
             <Button

@@ -1,12 +1,16 @@
 "use client";
-// Administration of accounts: search, pages, role, ban and unban; every change is re-checked by the server.
+// Administration of accounts: search, pages, role, ban and unban, a lost second factor reset; every change is
+// re-checked by the server, and needs a recent sign-in (the confirm-it-is-you prompt asks for one when it is older).
+import Link from "next/link";
 import { useState } from "react";
+import { ReauthenticationCancelled, useFreshSession } from "@/components/auth/reauthentication";
 import type { FormMessage } from "@/components/forms/use-form-state";
 import { userListInput } from "@/components/admin/user-list-input";
 import { type UserActions, UserRow } from "@/components/admin/user-row";
 import { Button } from "@/components/ui/button";
 import { describeFailure } from "@/components/forms/form-validation";
 import { Notice } from "@/components/ui/notice";
+import { SECOND_FACTOR_REQUIRED } from "@/lib/auth-requirements";
 import { api } from "@/trpc/react";
 
 export function UsersAdmin({ search, viewerId }: { search: string; viewerId: string }) {
@@ -27,18 +31,27 @@ export function UsersAdmin({ search, viewerId }: { search: string; viewerId: str
   );
   const ban = api.user.ban.useMutation(handlers((user) => `${user.name} is banned and signed out everywhere.`));
   const unban = api.user.unban.useMutation(handlers((user) => `${user.name} is no longer banned.`));
+  const resetSecondFactor = api.user.resetSecondFactor.useMutation(
+    handlers((user) => `Two-factor authentication of ${user.name} is off; they were told by mail.`),
+  );
+  const { withFreshSession, prompt } = useFreshSession();
   const outcome =
     <I,>(mutateAsync: (input: I) => Promise<unknown>) =>
     (input: I) =>
-      mutateAsync(input).then(
+      withFreshSession(() => mutateAsync(input)).then(
         () => null,
-        (error: { message: string }) => describeFailure(error),
+        (error: { message: string }) =>
+          error instanceof ReauthenticationCancelled
+            ? { message: error.message, fieldErrors: {} }
+            : describeFailure(error),
       );
   const actions: UserActions = {
     setRole: outcome(setRole.mutateAsync),
     ban: outcome(ban.mutateAsync),
     unban: outcome(unban.mutateAsync),
+    resetSecondFactor: outcome(resetSecondFactor.mutateAsync),
   };
+  const needsSecondFactor = (list.error?.data as { reason?: unknown } | undefined)?.reason === SECOND_FACTOR_REQUIRED;
 
   return (
     <div className="space-y-4">
@@ -59,7 +72,14 @@ export function UsersAdmin({ search, viewerId }: { search: string; viewerId: str
         </Button>
       </form>
       {message && <Notice tone={message.tone}>{message.text}</Notice>}
-      {list.isError && <Notice tone="error">Users could not be loaded. {list.error.message}</Notice>}
+      {prompt}
+      {needsSecondFactor ? (
+        <Notice tone="info">
+          {list.error?.message} <Link href="/settings">Go to Settings</Link>.
+        </Notice>
+      ) : (
+        list.isError && <Notice tone="error">Users could not be loaded. {list.error.message}</Notice>
+      )}
       {users.length === 0 && list.data ? (
         <p className="text-slate-600 dark:text-slate-400">No user matches “{search}”.</p>
       ) : (

@@ -2,6 +2,7 @@
 // database with no cookie cache (a revoked session fails on its next request), so a cookie costs the session
 // read; a JWT costs none.
 import { beforeAll, describe, expect, it } from "vitest";
+import { tokenRevocation } from "@/server/auth/access-token-revocation";
 import { db } from "@/server/db";
 import { callerWithHeaders, createUser, signIn } from "@/test/fixtures";
 import { authRequest } from "@/test/http";
@@ -11,6 +12,10 @@ let cookieHeaders: Headers;
 let jwtHeaders: Headers;
 
 beforeAll(async () => {
+  // JWT calls need no statement once the revocation channel listens (Redis or LISTEN/NOTIFY come up asynchronously;
+  // until then a JWT's session is checked in the database).
+  tokenRevocation.start();
+  for (let i = 0; i < 100 && !tokenRevocation.state().up; i++) await new Promise((resolve) => setTimeout(resolve, 50));
   const user = await createUser();
   await db.task.createMany({ data: Array.from({ length: 25 }, (_, n) => ({ title: `Task ${n}`, userId: user.id })) });
   ({ headers: cookieHeaders } = await signIn(user));

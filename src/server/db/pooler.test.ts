@@ -155,7 +155,12 @@ describe.skipIf(!serverUrl || !pgBouncerInstalled)("behind PgBouncer in transact
     await adminQuery(url, `ALTER ROLE CURRENT_USER IN DATABASE ${name} SET statement_timeout = 1`);
     const { applied } = await applyMigrations({ kind: "postgres", url });
     expect(applied).toEqual(before.pending);
-    await adminQuery(url, `ALTER ROLE CURRENT_USER IN DATABASE ${name} RESET statement_timeout`);
+    // A new session in this database has the 1 ms default too, which could cancel the RESET itself on a busy machine:
+    // this one starts with no timeout (a startup parameter wins over the role's default).
+    await adminQuery(
+      `${url}?options=${encodeURIComponent("-c statement_timeout=0")}`,
+      `ALTER ROLE CURRENT_USER IN DATABASE ${name} RESET statement_timeout`,
+    );
     expect(await migrationStatus({ kind: "postgres", url: pooled })).toMatchObject({ pending: [], failed: [] });
   });
 

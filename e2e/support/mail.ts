@@ -23,6 +23,8 @@ export function startMailCapture(port: number): Promise<SMTPServer> {
       });
     },
   });
+  // A sender that goes away mid-connection (the server stopping) resets it: no reason to stop the run.
+  server.on("error", () => undefined);
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
 }
 

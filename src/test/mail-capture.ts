@@ -19,8 +19,8 @@ export async function startMailCapture({ delayMs = 0 } = {}): Promise<{
   close: () => Promise<void>;
 }> {
   const messages: CapturedMail[] = [];
-  const createSmtp = () =>
-    new SMTPServer({
+  const createSmtp = () => {
+    const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ["STARTTLS", "AUTH"],
       logger: false,
@@ -34,6 +34,10 @@ export async function startMailCapture({ delayMs = 0 } = {}): Promise<{
           .catch(done);
       },
     });
+    // A sender that goes away mid-connection (a test's app closing its mailer) resets it: no reason to stop the run.
+    server.on("error", () => undefined);
+    return server;
+  };
   const port = (server: { address(): AddressInfo | string | null }) => (server.address() as AddressInfo).port;
   let smtp: SMTPServer | null = createSmtp();
   await new Promise<void>((resolve) => smtp?.listen(0, "127.0.0.1", resolve));

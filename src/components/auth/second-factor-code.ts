@@ -1,7 +1,6 @@
 "use client";
 // Sends a second-factor code to the endpoint for its kind, with the session or the sign-in's challenge the browser
-// holds, and says what went wrong in words.
-import { authClient, authErrorMessage } from "@/lib/auth-client";
+// holds, and says what went wrong in words. The auth client is downloaded when a code is sent, not with the page.
 import { readSecondFactorCode, SECOND_FACTOR_CODE_HINT } from "@/lib/second-factor-code";
 
 export type CodeResult = { ok: true } | { ok: false; field?: string; message: string; expired?: boolean };
@@ -12,6 +11,7 @@ export async function sendSecondFactorCode(
 ): Promise<CodeResult> {
   const code = readSecondFactorCode(typed);
   if (!code) return { ok: false, field: "code", message: SECOND_FACTOR_CODE_HINT };
+  const { authClient, authErrorMessage } = await import("@/lib/auth-client");
   const { error } =
     code.kind === "totp"
       ? await authClient.twoFactor.verifyTotp({ code: code.code, trustDevice: options.trustDevice })

@@ -101,8 +101,8 @@ describe("POST /reauthenticate", () => {
     const caller = await callerWithHeaders(new Headers({ cookie }));
 
     // A code alone (without the password first) does not make the session fresh.
-    const alone = await authRequest("/two-factor/verify-totp", {
-      body: { code: await totpCode(enrolled.totpURI, 0) },
+    const alone = await authRequest("/two-factor/verify-backup-code", {
+      body: { code: enrolled.backupCodes[0] ?? "" },
       headers: { cookie },
       ip: nextClientIp(),
     });

@@ -3,7 +3,7 @@
 // Next's per-request layer (docs/decisions/008-node-api-server.md); with FAST_PATHS=off Next serves those too, behind
 // the listener's checks of every request (src/api-listener.ts). SIGTERM or SIGINT stops taking connections,
 // lets requests in flight finish, lets the mail outbox finish or hand back what it is sending, closes the database
-// and Redis connections and exits within 10 seconds.
+// and Redis connections (the token revocation channel's too) and exits within 10 seconds.
 import path from "node:path";
 import nextEnv from "@next/env";
 import next from "next";
@@ -46,17 +46,19 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, `${signal}: finishing requests in flight, then stopping`);
   if (!(await drain(server, SHUTDOWN_DEADLINE_MS - 3_000)))
     logger.error("requests still open at the deadline were cut");
-  const [{ db }, { redis }, { backgroundTasksSettled }, { stopOutboxWorker }] = await Promise.all([
+  const [{ db }, { redis }, { backgroundTasksSettled }, { stopOutboxWorker }, { tokenRevocation }] = await Promise.all([
     import("@/server/db"),
     import("@/server/redis"),
     import("@/server/background-tasks"),
     import("@/server/email/outbox-worker"),
+    import("@/server/auth/access-token-revocation"),
   ]);
   // Mail of the last requests is still being queued; then the outbox worker finishes what it is sending, or hands
   // it back for another instance (or the next start) to send.
   await backgroundTasksSettled(1_000);
   await stopOutboxWorker(1_000);
-  await Promise.allSettled([app.close(), db.$disconnect(), redis?.quit()]);
+  // The revocation channel's own LISTEN (or SUBSCRIBE) connection goes with the others.
+  await Promise.allSettled([app.close(), tokenRevocation.stop(), db.$disconnect(), redis?.quit()]);
   logger.info("stopped");
   process.exit(0);
 }

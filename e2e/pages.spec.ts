@@ -19,6 +19,8 @@ const PUBLIC_PAGES = {
   "sign-up": "/sign-up",
   "sign-in": "/sign-in",
   "sign-in-second-factor": "/sign-in/second-factor",
+  "sign-in-email-link": "/sign-in/email-link",
+  "sign-in-email-link-open": "/sign-in/email-link?token=example",
   "verify-email": "/verify-email",
   "verify-email-confirm": "/verify-email?token=example",
   "forgot-password": "/forgot-password",
@@ -90,6 +92,7 @@ test("screenshots of the main pages, desktop and phone", async ({ browser }) => 
       ["sign-up", "/sign-up"],
       ["sign-in", "/sign-in"],
       ["sign-in-second-factor", "/sign-in/second-factor"],
+      ["sign-in-email-link", "/sign-in/email-link"],
     ] as const) {
       await page.goto(path);
       await page.screenshot({ path: `${SHOTS}/${name}-${device}.png`, fullPage: true });

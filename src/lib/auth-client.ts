@@ -1,7 +1,7 @@
 // Better Auth's browser client, for the account flows only (sign-up, sign-in, verification, passwords,
 // sign-out). Import it from the components of those flows, so other pages do not ship it.
 import type { BetterAuthClientPlugin } from "better-auth/client";
-import { twoFactorClient } from "better-auth/client/plugins";
+import { magicLinkClient, twoFactorClient } from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/react";
 import type { emailConfirmation } from "@/server/auth/email-confirmation";
 import type { freshSessions } from "@/server/auth/fresh-session";
@@ -18,7 +18,7 @@ const freshSessionsClient = {
 
 // A sign-in that stops at the second factor answers `twoFactorRedirect`; the sign-in form goes on from there itself.
 export const authClient = createAuthClient({
-  plugins: [emailConfirmationClient, freshSessionsClient, twoFactorClient()],
+  plugins: [emailConfirmationClient, freshSessionsClient, twoFactorClient(), magicLinkClient()],
 });
 
 /** The message of a failed Better Auth call, in words a person can act on. */

@@ -21,9 +21,14 @@ export default async function SignInPage({ searchParams }: Props) {
     <AuthShell
       title="Sign in"
       footer={
-        <p>
-          New here? <Link href="/sign-up">Create an account</Link>
-        </p>
+        <>
+          <p>
+            No password at hand? <Link href="/sign-in/email-link">Email me a sign-in link</Link>
+          </p>
+          <p>
+            New here? <Link href="/sign-up">Create an account</Link>
+          </p>
+        </>
       }
     >
       {notice && <Notice tone="info">{notice}</Notice>}

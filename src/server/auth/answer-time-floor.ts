@@ -15,6 +15,7 @@ export const ANSWER_TIME_FLOORS: Readonly<Record<string, number>> = {
   "/sign-up/email": 600,
   "/request-password-reset": 250,
   "/send-verification-email": 250,
+  "/sign-in/magic-link": 250,
 };
 
 export function answerTimeFloor(floors = ANSWER_TIME_FLOORS): BetterAuthPlugin {

@@ -12,6 +12,12 @@ const AFTER_SUCCESS: Record<string, AuthEventType> = {
   "/revoke-other-sessions": "session-revoked",
 };
 
+/** The first factors that sign in, and the method each is recorded as. */
+export const SIGN_IN_METHODS: Readonly<Record<string, string>> = {
+  "/sign-in/email": "password",
+  "/magic-link/verify": "magic-link",
+};
+
 export function auditHooks(db: Database): BetterAuthPlugin {
   return {
     id: "audit-hooks",
@@ -28,17 +34,25 @@ export function auditHooks(db: Database): BetterAuthPlugin {
       ],
       after: [
         {
-          matcher: (ctx) => ctx.path === "/sign-in/email",
+          matcher: (ctx) => (ctx.path ?? "") in SIGN_IN_METHODS,
           handler: createAuthMiddleware(async (ctx) => {
             const returned = ctx.context.returned;
+            const method = SIGN_IN_METHODS[ctx.path ?? ""] ?? "password";
             if (!isAPIError(returned)) {
               // An account with a second factor: second-factor.ts records the sign-in, or the step it stopped at.
               const user: { id: string; twoFactorEnabled?: unknown } | undefined = ctx.context.newSession?.user;
               if (user && user.twoFactorEnabled !== true) {
-                await recordAuthEvent(db, { type: "sign-in", userId: user.id, headers: ctx.headers });
+                await recordAuthEvent(db, {
+                  type: "sign-in",
+                  userId: user.id,
+                  headers: ctx.headers,
+                  detail: { method },
+                });
               }
               return;
             }
+            // A link that did not work names no account.
+            if (method !== "password") return;
             const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase();
             const user = email ? await db.user.findUnique({ where: { email }, select: { id: true } }) : null;
             await recordAuthEvent(db, {

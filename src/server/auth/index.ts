@@ -14,8 +14,10 @@ import {
   roleForAddress,
 } from "@/server/auth/email-confirmation";
 import { emailLength } from "@/server/auth/email-length";
+import { MAGIC_LINK_REQUEST_PATH, MAGIC_LINK_VERIFY_PATH, magicLinkPlugins } from "@/server/auth/magic-link";
 import { currentRequestId } from "@/server/auth/endpoint-request-id";
 import { betterAuthLogger } from "@/server/auth/logging";
+import { openApiPlugin, openApiPluginPaths } from "@/server/auth/openapi";
 import { passwordPolicy } from "@/server/auth/password-policy";
 import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
 import { redisSecondaryStorage } from "@/server/auth/secondary-storage";
@@ -69,7 +71,8 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
     telemetry: { enabled: false },
     // Administration goes through tRPC's user router; the admin plugin's own endpoints would bypass its rules.
     // Addresses are confirmed by /confirm-email, which asks who chose the password; GET /verify-email would not.
-    disabledPaths: [...adminPluginPaths, "/verify-email", ...secondFactorDisabledPaths],
+    // The OpenAPI plugin is used for its document only (openapi.ts).
+    disabledPaths: [...adminPluginPaths, "/verify-email", ...secondFactorDisabledPaths, ...openApiPluginPaths],
     // Better Auth's lines go to the app's log (LOG_LEVEL) with the request id. Unexpected errors are thrown on
     // to our HTTP handler, which logs them with the id and answers a JSON 500 carrying it; refusals
     // (APIErrors: 4xx, redirects) are still answered by Better Auth.
@@ -179,6 +182,8 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
         "/sign-in/email": { window: 5 * MINUTE, max: 10 },
         "/sign-up/email": { window: 10 * MINUTE, max: 5 },
         "/request-password-reset": { window: 15 * MINUTE, max: 3 },
+        [MAGIC_LINK_REQUEST_PATH]: { window: 15 * MINUTE, max: 3 },
+        [MAGIC_LINK_VERIFY_PATH]: { window: 15 * MINUTE, max: 10 },
         "/reset-password": { window: 15 * MINUTE, max: 5 },
         "/send-verification-email": { window: 15 * MINUTE, max: 3 },
         "/change-password": { window: 15 * MINUTE, max: 5 },
@@ -211,10 +216,12 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       emailConfirmation(),
       passwordAttemptsPlugin(database, counters.shared),
       answerTimeFloor(),
+      ...magicLinkPlugins({ db: database, baseUrl: env.BETTER_AUTH_URL, queueMail }),
       ...secondFactorPlugins({ db: database, counters: counters.shared, queueMail }),
       freshSessions(database),
       auditHooks(database),
       ...tokenPlugins(),
+      openApiPlugin,
     ],
   });
 }

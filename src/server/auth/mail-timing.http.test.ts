@@ -97,6 +97,16 @@ describe(`answers that mail only when an account exists, with a mail server taki
     await waitForMail(slowSmtp.apiUrl, user.email, /reset your password/);
   });
 
+  it("sign-in link: the same time whether or not the email has an account", async () => {
+    const user = await createUser();
+    await expectSameTime(
+      "/sign-in/magic-link",
+      () => ({ body: { email: user.email }, status: 200 }),
+      (i) => ({ body: { email: nobody("link", i) }, status: 200 }),
+    );
+    await waitForMail(slowSmtp.apiUrl, user.email, /your sign-in link/);
+  });
+
   it("confirmation mail sent again: the same time for an unconfirmed account as for no account", async () => {
     const email = `unconfirmed-${Date.now()}@example.com`;
     await authRequest("/sign-up/email", {

@@ -14,6 +14,7 @@ import { deleteSessionCookie } from "better-auth/cookies";
 import { generateRandomString } from "better-auth/crypto";
 import { twoFactor } from "better-auth/plugins/two-factor";
 import { type AuthEventType, recordAuthEvent } from "@/server/audit";
+import { SIGN_IN_METHODS } from "@/server/auth/audit-hooks";
 import { beginAttempt, type Attempt } from "@/server/auth/failure-budget";
 import { completeReauthentication } from "@/server/auth/fresh-session";
 import { signedInSession } from "@/server/auth/request-user";
@@ -45,6 +46,10 @@ const WRONG_CODE: ReadonlySet<unknown> = new Set(["INVALID_CODE", "INVALID_BACKU
 /** Where Better Auth's own hook stops a sign-in at the second factor (and honours a trusted device). */
 const PASSWORD_SIGN_IN_PATHS: ReadonlySet<string> = new Set(["/sign-in/email"]);
 
+/** The first factor a sign-in used, for the audit log. */
+const firstFactorOf = (ctx: { path?: string }) => ({
+  method: SIGN_IN_METHODS[ctx.path ?? ""] ?? ctx.path ?? "unknown",
+});
 const hashed = (value: string) => createHash("sha256").update(value).digest("hex");
 const failuresKey = (userId: string) => `second-factor-failures:${userId}`;
 const claimKey = (userId: string, code: string) => `second-factor-code:${userId}:${hashed(code)}`;
@@ -254,7 +259,7 @@ export function secondFactorPlugins({ db, counters, queueMail }: SecondFactorDep
             firstFactors.delete(ctx.context);
             const made = ctx.context.newSession;
             if (!made) {
-              await audit("second-factor-required", first.user.id, ctx);
+              await audit("second-factor-required", first.user.id, ctx, firstFactorOf(ctx));
               return;
             }
             if (PASSWORD_SIGN_IN_PATHS.has(ctx.path ?? "")) {
@@ -263,7 +268,7 @@ export function secondFactorPlugins({ db, counters, queueMail }: SecondFactorDep
               await audit("sign-in", made.user.id, ctx, { secondFactor: "trusted-device" });
               return;
             }
-            await audit("second-factor-required", made.user.id, ctx);
+            await audit("second-factor-required", made.user.id, ctx, firstFactorOf(ctx));
             return challenge(ctx, made);
           }),
         },

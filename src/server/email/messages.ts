@@ -74,6 +74,18 @@ export const messages = {
       ],
       { label: "Reset my password", url: resetUrl },
     ),
+  magicLink: (to: string, name: string, url: string) =>
+    compose(
+      "magic-link",
+      to,
+      "your sign-in link",
+      [
+        greeting(name),
+        "Someone asked to sign in to your account with a link by email. The link works once, within the next 10 minutes.",
+        "If it was not you, ignore this message: nobody can sign in without opening it.",
+      ],
+      { label: "Sign in", url },
+    ),
   twoFactorEnabled: (to: string, name: string) =>
     notice("two-factor-enabled", to, name, "two-factor authentication is on", [
       "Two-factor authentication is now on for your account: signing in asks for a code from your authenticator app.",

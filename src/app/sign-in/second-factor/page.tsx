@@ -16,7 +16,7 @@ export default async function SecondFactorPage({ searchParams }: Props) {
   return (
     <AuthShell
       title="Two-factor authentication"
-      intro="Your password was right. Enter the code your authenticator app shows for Taskforge to finish signing in."
+      intro="One more step. Enter the code your authenticator app shows for Taskforge to finish signing in."
     >
       <SecondFactorForm callbackUrl={next} />
     </AuthShell>

@@ -24,6 +24,7 @@ const PUBLIC_PAGES = {
   "verify-email": "/verify-email",
   "verify-email-confirm": "/verify-email?token=example",
   "forgot-password": "/forgot-password",
+  "change-email": "/change-email?token=example",
   "reset-password": "/reset-password?token=example",
   "not-found": "/no-such-page",
 } as const;

@@ -28,6 +28,8 @@ export const AUTH_EVENT_TYPES = [
   "backup-codes-regenerated",
   "two-factor-reset",
   "reauthenticated",
+  "email-change-requested",
+  "email-changed",
 ] as const;
 
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AUTH_EVENTS_INPUT } from "@/components/audit-event-input";
 import { MyAuthEvents } from "@/components/audit-events";
+import { ChangeEmailForm } from "@/components/settings/change-email-form";
 import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { DeleteAccountForm } from "@/components/settings/delete-account-form";
 import { ExportDataButton } from "@/components/settings/export-data-button";
@@ -21,6 +22,12 @@ export default async function SettingsPage() {
         <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
         <Card title="Profile">
           <ProfileForm name={viewer.name} email={viewer.email} />
+        </Card>
+        <Card
+          title="Email address"
+          description="The new address takes effect once you confirm it from the link we send there."
+        >
+          <ChangeEmailForm email={viewer.email} />
         </Card>
         <Card title="Password" description="Changing your password signs you out on every other device.">
           <ChangePasswordForm name={viewer.name} email={viewer.email} />

@@ -46,7 +46,7 @@ export function ProfileForm({ name, email }: { name: string; email: string }) {
         value={email}
         readOnly
         className="read-only:bg-slate-100 dark:read-only:bg-slate-800"
-        hint="Your email address identifies your account."
+        hint="Change it under Email address, below."
       />
       <Button type="submit" pending={form.pending}>
         {form.pending ? "Saving…" : "Save"}

@@ -15,6 +15,7 @@ import type { Database } from "@/server/db";
 /** Better Auth's endpoints that need a fresh session (tRPC's are marked by their middleware). */
 export const FRESH_SESSION_ENDPOINTS: ReadonlySet<string> = new Set([
   "/change-password",
+  "/change-email",
   "/two-factor/enable",
   "/two-factor/disable",
   "/two-factor/generate-backup-codes",

@@ -13,6 +13,7 @@ import {
   emailConfirmation,
   roleForAddress,
 } from "@/server/auth/email-confirmation";
+import { emailChange, emailChangePage, isEmailChangeToken } from "@/server/auth/email-change";
 import { emailLength } from "@/server/auth/email-length";
 import { MAGIC_LINK_REQUEST_PATH, MAGIC_LINK_VERIFY_PATH, magicLinkPlugins } from "@/server/auth/magic-link";
 import { currentRequestId } from "@/server/auth/endpoint-request-id";
@@ -72,7 +73,8 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
     // Administration goes through tRPC's user router; the admin plugin's own endpoints would bypass its rules.
     // Addresses are confirmed by /confirm-email, which asks who chose the password; GET /verify-email would not.
     // The OpenAPI plugin is used for its document only (openapi.ts).
-    disabledPaths: [...adminPluginPaths, "/verify-email", ...secondFactorDisabledPaths, ...openApiPluginPaths],
+    // GET /verify-email confirms a change of address only (email-change.ts).
+    disabledPaths: [...adminPluginPaths, ...secondFactorDisabledPaths, ...openApiPluginPaths],
     // Better Auth's lines go to the app's log (LOG_LEVEL) with the request id. Unexpected errors are thrown on
     // to our HTTP handler, which logs them with the id and answers a JSON 500 carrying it; refusals
     // (APIErrors: 4xx, redirects) are still answered by Better Auth.
@@ -128,9 +130,12 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       autoSignInAfterVerification: true,
       expiresIn: CONFIRMATION_LINK_LIFETIME_SECONDS,
       // Better Auth waits for this one itself (resending it): it is queued after the answer like every other mail.
-      sendVerificationEmail: async ({ user }) =>
+      // A change of address (email-change.ts) comes here too, with the new address as the user's.
+      sendVerificationEmail: async ({ user, token }) =>
         runInBackground(
-          confirmationLink(user).then((link) => queueMail(messages.verifyEmail(user.email, user.name, link))),
+          isEmailChangeToken(token)
+            ? queueMail(messages.confirmNewEmail(user.email, user.name, emailChangePage(env.BETTER_AUTH_URL, token)))
+            : confirmationLink(user).then((link) => queueMail(messages.verifyEmail(user.email, user.name, link))),
         ),
       afterEmailVerification: (user, request) =>
         recordAuthEvent(database, { type: "email-verified", userId: user.id, headers: request?.headers }),
@@ -153,6 +158,8 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
         reauthenticatedAt: { type: "date", required: false, input: false },
       },
     },
+    // A new address takes effect once confirmed from it (email-change.ts).
+    user: { changeEmail: { enabled: true } },
     secondaryStorage: redis ? redisSecondaryStorage(redis.client, redis.failover, counters.database) : undefined,
     // Verification values (reset links) in the database too, so they keep working while Redis does not answer.
     verification: { storeInDatabase: true },
@@ -187,6 +194,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
         "/reset-password": { window: 15 * MINUTE, max: 5 },
         "/send-verification-email": { window: 15 * MINUTE, max: 3 },
         "/change-password": { window: 15 * MINUTE, max: 5 },
+        "/change-email": { window: 15 * MINUTE, max: 5 },
         "/confirm-email": { window: 15 * MINUTE, max: 10 },
         "/reauthenticate": { window: 15 * MINUTE, max: 10 },
         // Codes are also counted per account, whatever the address (second-factor.ts).
@@ -216,6 +224,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       emailConfirmation(),
       passwordAttemptsPlugin(database, counters.shared),
       answerTimeFloor(),
+      emailChange({ db: database, queueMail }),
       ...magicLinkPlugins({ db: database, baseUrl: env.BETTER_AUTH_URL, queueMail }),
       ...secondFactorPlugins({ db: database, counters: counters.shared, queueMail }),
       freshSessions(database),

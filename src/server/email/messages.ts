@@ -86,6 +86,24 @@ export const messages = {
       ],
       { label: "Sign in", url },
     ),
+  confirmNewEmail: (to: string, name: string, url: string) =>
+    compose(
+      "confirm-new-email",
+      to,
+      "confirm your new email address",
+      [
+        greeting(name),
+        "Someone asked to use this address for their account. Confirm it to make it the account's address; until then, nothing changes. The link is valid for 24 hours.",
+        "If it was not you, ignore this message.",
+      ],
+      { label: "Confirm my new address", url },
+    ),
+  emailChanged: (to: string, name: string, newAddress: string) =>
+    compose("email-changed", to, "your email address was changed", [
+      greeting(name),
+      `The email address of your account was changed to ${newAddress}. Mail about the account now goes there, and you sign in with it.`,
+      "If this was not you, reply to this message at once: we can give the account back to this address. Your sessions were not signed out.",
+    ]),
   twoFactorEnabled: (to: string, name: string) =>
     notice("two-factor-enabled", to, name, "two-factor authentication is on", [
       "Two-factor authentication is now on for your account: signing in asks for a code from your authenticator app.",

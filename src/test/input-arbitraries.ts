@@ -153,6 +153,28 @@ export const cursorNear: fc.Arbitrary<string> = fc.oneof(
   textNear(200, 0),
 );
 
+/** task.list's cursors: well-formed ones of each order (any key, any id), ones of the old shape, and broken ones. */
+export const taskCursorNear: fc.Arbitrary<string> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom("newest", "due", "priority", "other"),
+        dateNear.filter((date) => !Number.isNaN(date.getTime())).map((date) => date.toISOString()),
+        fc.oneof(fc.constantFrom("low", "medium", "high", null), anyString),
+        fc.oneof({ weight: 3, arbitrary: fc.uuid() }, anyString),
+      )
+      .map(([sort, date, priority, id]) =>
+        Buffer.from(
+          JSON.stringify(
+            sort === "priority" ? [sort, priority, date, id] : [sort, sort === "due" ? priority && date : date, id],
+          ),
+        ).toString("base64url"),
+      ),
+  },
+  cursorNear,
+);
+
 /** A nested object or array `depth` levels deep. */
 export const deepValue: fc.Arbitrary<unknown> = fc
   .tuple(fc.integer({ min: 50, max: 5_000 }), fc.boolean())

@@ -2,7 +2,7 @@
 // limit, real ids of other people's rows, stale versions), the same with a key too many or too few, and junk; and
 // one call per procedure that must succeed. Shared by the in-process and the HTTP property tests.
 import fc from "fast-check";
-import { TASK_PRIORITIES } from "@/lib/validation/task";
+import { TASK_DUE_FILTERS, TASK_PRIORITIES, TASK_SORTS } from "@/lib/validation/task";
 import { USER_ROLES } from "@/lib/validation/user";
 import { ADMIN_PROCEDURES } from "@/test/access-policy";
 import { CALLER_KINDS, type CallerKind, type FixtureName, fixture, GIVEN_UP_MAIL } from "@/test/caller-fixtures";
@@ -15,6 +15,7 @@ import {
   idNear,
   integerNear,
   junkInput,
+  taskCursorNear,
   textNear,
   uuidNear,
   withUnknownKey,
@@ -84,7 +85,17 @@ export const nearValid: Record<string, fc.Arbitrary<unknown>> = {
   "user.ban": object({ userId: userIdNear }, { reason: textNear(500), expiresAt: dateNear }),
   "user.unban": object({ userId: userIdNear }),
   "user.resetSecondFactor": object({ userId: userIdNear }),
-  "task.list": object({}, { ...page, completed: fc.oneof({ weight: 3, arbitrary: fc.boolean() }, junkInput) }),
+  "task.list": object(
+    {},
+    {
+      ...page,
+      cursor: taskCursorNear,
+      completed: fc.oneof({ weight: 3, arbitrary: fc.boolean() }, junkInput),
+      sort: oneOfOrJunk(TASK_SORTS),
+      due: oneOfOrJunk(TASK_DUE_FILTERS),
+      search: textNear(100, 0),
+    },
+  ),
   "task.byId": object({ id: taskIdNear }),
   "task.create": object({ title: taskFields.title }, taskFields),
   "task.update": fc
@@ -149,7 +160,7 @@ export const validCall: Record<string, [CallerKind, unknown]> = {
   ],
   "user.unban": ["admin", { userId: fixture.userId("owner") }],
   "user.resetSecondFactor": ["admin", { userId: fixture.userId("other") }],
-  "task.list": ["owner", { completed: false }],
+  "task.list": ["owner", { completed: false, sort: "due", due: "overdue", search: "a" }],
   "task.byId": ["ownerJwt", { id: fixture.taskId("owner", 0) }],
   "task.create": ["owner", { title: "Write the report", priority: "high", dueAt: new Date(Date.now() + 86_400_000) }],
   "task.update": [

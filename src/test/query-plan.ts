@@ -17,15 +17,25 @@ const flatten = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).fla
 
 /** Every node of the plan of the first statement sent during `run` whose SQL contains `marker`. */
 export async function planOf(run: () => Promise<unknown>, marker: string): Promise<PlanNode[]> {
+  const [plan] = await plansOf(run, marker);
+  return plan as PlanNode[];
+}
+
+/** The plans (every node of each) of the statements sent during `run` whose SQL contains `marker`, in order. */
+export async function plansOf(run: () => Promise<unknown>, marker: string): Promise<PlanNode[][]> {
   const statements = await statementsDuring(run);
-  const query = statements.find((statement) => statement.sql.includes(marker));
-  if (!query) throw new Error(`no statement with ${marker}:\n${statements.map((s) => s.sql).join("\n")}`);
-  const [row] = await db.$queryRawUnsafe<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(
-    `EXPLAIN (FORMAT JSON) ${query.sql}`,
-    ...query.args,
-  );
-  if (!row) throw new Error("EXPLAIN returned nothing");
-  return flatten(row["QUERY PLAN"][0].Plan);
+  const queries = statements.filter((statement) => statement.sql.includes(marker));
+  if (queries.length === 0) throw new Error(`no statement with ${marker}:\n${statements.map((s) => s.sql).join("\n")}`);
+  const plans: PlanNode[][] = [];
+  for (const query of queries) {
+    const [row] = await db.$queryRawUnsafe<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(
+      `EXPLAIN (FORMAT JSON) ${query.sql}`,
+      ...query.args,
+    );
+    if (!row) throw new Error("EXPLAIN returned nothing");
+    plans.push(flatten(row["QUERY PLAN"][0].Plan));
+  }
+  return plans;
 }
 
 export const nodeTypes = (plan: PlanNode[]) => plan.map((node) => node["Node Type"]);

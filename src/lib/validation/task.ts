@@ -23,7 +23,27 @@ export const pageInput = {
   direction: z.enum(["forward", "backward"]).optional(),
 };
 
-export const taskListInput = z.strictObject({ ...pageInput, completed: z.boolean().optional() }).default({ limit: 20 });
+export const TASK_SORTS = ["newest", "due", "priority"] as const;
+export const TASK_DUE_FILTERS = ["overdue", "today"] as const;
+export const TASK_SEARCH_MAX = 100;
+
+/**
+ * `due` keeps the open tasks past their due date (overdue) or due within the next 24 hours (today: a due date picked
+ * in the web UI is the end of that day), soonest first, so it goes with the due-date order only.
+ */
+export const taskListInput = z
+  .strictObject({
+    ...pageInput,
+    completed: z.boolean().optional(),
+    sort: z.enum(TASK_SORTS).default("newest"),
+    due: z.enum(TASK_DUE_FILTERS).optional(),
+    search: storableText().trim().max(TASK_SEARCH_MAX, "Search for at most 100 characters").optional(),
+  })
+  .refine((input) => !input.due || input.sort === "due", {
+    message: "Overdue and due-today tasks are listed by due date",
+    path: ["sort"],
+  })
+  .default({ limit: 20, sort: "newest" });
 
 export const taskCreateInput = z.strictObject({
   title: taskTitle,

@@ -13,12 +13,18 @@ const DAY = 86_400_000;
 
 /** What task.stats answered before the counts were kept: every task of the user, counted. */
 async function recount(userId: string) {
-  const [row] = await db.$queryRaw<{ total: bigint; completed: bigint; overdue: bigint }[]>`
+  const [row] = await db.$queryRaw<{ total: bigint; completed: bigint; overdue: bigint; due_today: bigint }[]>`
     SELECT count(*) AS total,
            count(*) FILTER (WHERE completed) AS completed,
-           count(*) FILTER (WHERE NOT completed AND due_at < now()) AS overdue
+           count(*) FILTER (WHERE NOT completed AND due_at < now()) AS overdue,
+           count(*) FILTER (WHERE NOT completed AND due_at >= now() AND due_at < now() + interval '1 day') AS due_today
     FROM tasks WHERE user_id = ${userId}`;
-  return { total: Number(row?.total ?? 0), completed: Number(row?.completed ?? 0), overdue: Number(row?.overdue ?? 0) };
+  return {
+    total: Number(row?.total ?? 0),
+    completed: Number(row?.completed ?? 0),
+    overdue: Number(row?.overdue ?? 0),
+    dueToday: Number(row?.due_today ?? 0),
+  };
 }
 
 const due = fc.constantFrom(null, "past", "future");
@@ -106,9 +112,9 @@ describe("task.stats counts", () => {
   it("are zero for a user with no tasks, and go with the user", async () => {
     const user = await createUser();
     const caller = await createTestCaller(user);
-    expect(await caller.task.stats()).toEqual({ total: 0, completed: 0, overdue: 0 });
+    expect(await caller.task.stats()).toEqual({ total: 0, completed: 0, overdue: 0, dueToday: 0 });
     await caller.task.create({ title: "One", dueAt: new Date(Date.now() - DAY) });
-    expect(await caller.task.stats()).toEqual({ total: 1, completed: 0, overdue: 1 });
+    expect(await caller.task.stats()).toEqual({ total: 1, completed: 0, overdue: 1, dueToday: 0 });
     await db.user.delete({ where: { id: user.id } });
     expect(await db.taskCount.findUnique({ where: { userId: user.id } })).toBeNull();
   });
@@ -118,9 +124,19 @@ describe("task.stats counts", () => {
     const caller = await createTestCaller(user);
     const soon = new Date(Date.now() + 1_500);
     await caller.task.create({ title: "Due in a moment", dueAt: soon });
-    expect(await caller.task.stats()).toEqual({ total: 1, completed: 0, overdue: 0 });
+    expect(await caller.task.stats()).toEqual({ total: 1, completed: 0, overdue: 0, dueToday: 1 });
     await new Promise((resolve) => setTimeout(resolve, soon.getTime() - Date.now() + 100));
-    expect(await caller.task.stats()).toEqual({ total: 1, completed: 0, overdue: 1 });
+    expect(await caller.task.stats()).toEqual({ total: 1, completed: 0, overdue: 1, dueToday: 0 });
+  });
+
+  it("count as due today the open tasks due within the next 24 hours, not later ones nor done ones", async () => {
+    const caller = await createTestCaller(await createUser());
+    const hours = (n: number) => new Date(Date.now() + n * 3_600_000);
+    await caller.task.create({ title: "Tonight", dueAt: hours(5) });
+    await caller.task.create({ title: "In two days", dueAt: hours(47) });
+    const done = await caller.task.create({ title: "Done already", dueAt: hours(3) });
+    await caller.task.update({ id: done.id, version: done.version, completed: true });
+    expect(await caller.task.stats()).toEqual({ total: 3, completed: 1, overdue: 0, dueToday: 1 });
   });
 });
 

@@ -178,6 +178,109 @@ describe("task.list", () => {
     expect((await caller.task.list()).items).toHaveLength(2);
   });
 
+  describe("orders, filters and search", () => {
+    const HOUR = 3_600_000;
+    let caller: Caller;
+    type Listed = Awaited<ReturnType<Caller["task"]["list"]>>["items"][number];
+    let all: Listed[];
+    const rank = { high: 0, medium: 1, low: 2 } as const;
+
+    /** Every page of one view, two tasks at a time, through the cursors the list hands out. */
+    async function pages(input: Parameters<Caller["task"]["list"]>[0] & object) {
+      const seen: Listed[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await caller.task.list({ ...input, limit: 2, cursor });
+        seen.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    }
+    const ids = (tasks: Listed[]) => tasks.map((task) => task.id);
+
+    beforeAll(async () => {
+      caller = await createTestCaller(await createUser());
+      const now = Date.now();
+      // Ties on purpose: two tasks share a due date, several a priority; some have no due date.
+      const specs = [
+        { title: "Pay rent", priority: "high", dueAt: new Date(now - 2 * HOUR) },
+        {
+          title: "Book dentist",
+          priority: "low",
+          dueAt: new Date(now + 5 * HOUR),
+          description: "Ask about the passport photo",
+        },
+        { title: "Call mum", priority: "medium", dueAt: new Date(now + 5 * HOUR) },
+        { title: "Renew PASSPORT", priority: "high", dueAt: null },
+        { title: "Water plants", priority: "medium", dueAt: new Date(now + 50 * HOUR) },
+        { title: "Old report", priority: "high", dueAt: new Date(now - 30 * HOUR) },
+        { title: "Someday", priority: "low", dueAt: null },
+        { title: "100% done_ish", priority: "medium", dueAt: null },
+      ] as const;
+      for (const spec of specs) await caller.task.create(spec);
+      const report = (await caller.task.list({ search: "Old report" })).items[0];
+      if (report) await caller.task.update({ id: report.id, version: report.version, completed: true });
+      all = await pages({});
+      await otherCaller.task.create({ title: "Pay rent too", priority: "high", dueAt: new Date(now - HOUR) });
+    });
+
+    it("newest first is the default order", async () => {
+      expect(all).toHaveLength(8);
+      expect(all.map((task) => task.title)[0]).toBe("100% done_ish");
+    });
+
+    it("by due date: soonest first, ties by id, then the tasks with no due date, without gaps or repeats", async () => {
+      const dated = all.filter((task) => task.dueAt !== null);
+      const expected = [
+        ...dated.sort((a, b) => (a.dueAt?.getTime() ?? 0) - (b.dueAt?.getTime() ?? 0) || a.id.localeCompare(b.id)),
+        ...all.filter((task) => task.dueAt === null).sort((a, b) => a.id.localeCompare(b.id)),
+      ];
+      expect(ids(await pages({ sort: "due" }))).toEqual(ids(expected));
+    });
+
+    it("by priority: high, medium, low, newest first within each, without gaps or repeats", async () => {
+      const expected = [...all].sort((a, b) => rank[a.priority] - rank[b.priority]);
+      expect(ids(await pages({ sort: "priority" }))).toEqual(ids(expected));
+      const open = expected.filter((task) => !task.completed);
+      expect(ids(await pages({ sort: "priority", completed: false }))).toEqual(ids(open));
+    });
+
+    it("overdue: the open tasks past their due date, soonest first", async () => {
+      expect((await pages({ sort: "due", due: "overdue" })).map((task) => task.title)).toEqual(["Pay rent"]);
+    });
+
+    it("due today: the open tasks due within the next 24 hours", async () => {
+      const titles = (await pages({ sort: "due", due: "today" })).map((task) => task.title);
+      expect(titles.sort()).toEqual(["Book dentist", "Call mum"]);
+    });
+
+    it("the due filters go with the due-date order only", async () => {
+      expect(await codeOf(caller.task.list({ due: "overdue" }))).toBe("BAD_REQUEST");
+      expect(await codeOf(caller.task.list({ sort: "priority", due: "today" }))).toBe("BAD_REQUEST");
+    });
+
+    it("search finds the term in titles and notes, any case, in every order, and only the caller's tasks", async () => {
+      for (const sort of ["newest", "due", "priority"] as const) {
+        const titles = (await pages({ sort, search: "passport" })).map((task) => task.title);
+        expect(titles.sort()).toEqual(["Book dentist", "Renew PASSPORT"]);
+      }
+      expect(await pages({ search: "Pay rent too" })).toEqual([]);
+    });
+
+    it("search takes %, _ and \\ literally, and at most 100 characters", async () => {
+      expect((await pages({ search: "100%" })).map((task) => task.title)).toEqual(["100% done_ish"]);
+      expect(await pages({ search: "Pay_rent" })).toEqual([]);
+      expect(await pages({ search: "%" })).toHaveLength(1);
+      expect(await codeOf(caller.task.list({ search: "x".repeat(101) }))).toBe("BAD_REQUEST");
+    });
+
+    it("a cursor of one order is refused by another", async () => {
+      const { nextCursor } = await caller.task.list({ limit: 2, sort: "due" });
+      expect(await codeOf(caller.task.list({ sort: "priority", cursor: nextCursor ?? undefined }))).toBe("BAD_REQUEST");
+      expect(await codeOf(caller.task.list({ cursor: nextCursor ?? undefined }))).toBe("BAD_REQUEST");
+    });
+  });
+
   it("refuses a limit over 100 and a forged cursor", async () => {
     expect(await codeOf(ownerCaller.task.list({ limit: 101 }))).toBe("BAD_REQUEST");
     expect(await codeOf(ownerCaller.task.list({ cursor: "garbage" }))).toBe("BAD_REQUEST");
@@ -200,12 +303,12 @@ describe("task.stats", () => {
   it("counts total, completed and overdue tasks of the caller only", async () => {
     const caller = await createTestCaller(await createUser());
     const yesterday = new Date(Date.now() - 86_400_000);
-    const tomorrow = new Date(Date.now() + 86_400_000);
+    const inTwoDays = new Date(Date.now() + 2 * 86_400_000);
     await caller.task.create({ title: "overdue", dueAt: yesterday });
-    await caller.task.create({ title: "later", dueAt: tomorrow });
+    await caller.task.create({ title: "later", dueAt: inTwoDays });
     const done = await caller.task.create({ title: "done late", dueAt: yesterday });
     await caller.task.update({ id: done.id, version: 1, completed: true });
-    expect(await caller.task.stats()).toEqual({ total: 3, completed: 1, overdue: 1 });
+    expect(await caller.task.stats()).toEqual({ total: 3, completed: 1, overdue: 1, dueToday: 0 });
     expect(await codeOf(anonymous.task.stats())).toBe("UNAUTHORIZED");
   });
 });

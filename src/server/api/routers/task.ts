@@ -1,9 +1,9 @@
 // Tasks: every query is scoped to the signed-in user inside its `where`, so ownership cannot be forgotten.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { Prisma } from "@/generated/prisma/client";
-import { taskCreateInput, taskId, taskIdInput, taskListInput, taskUpdateInput } from "@/lib/validation/task";
-import { afterCursor, newestFirst, toPage } from "@/server/api/pagination";
+import { taskCreateInput, taskIdInput, taskListInput, taskUpdateInput } from "@/lib/validation/task";
 import { protectedProcedure } from "@/server/api/procedures";
+import { listTasks } from "@/server/api/routers/task-list";
 import type { Database } from "@/server/db";
 import { taskSelect } from "@/server/db/selects";
 import { noInput } from "@/lib/validation/no-input";
@@ -21,15 +21,7 @@ async function missingTaskError(db: Database, id: string): Promise<TRPCError> {
 }
 
 export const taskRouter = {
-  list: protectedProcedure.input(taskListInput).query(async ({ ctx, input }) => {
-    const rows = await ctx.db.task.findMany({
-      where: { userId: ctx.user.id, completed: input.completed, ...afterCursor(input.cursor, taskId) },
-      orderBy: [...newestFirst],
-      take: input.limit + 1,
-      select: taskSelect,
-    });
-    return toPage(rows, input.limit);
-  }),
+  list: protectedProcedure.input(taskListInput).query(({ ctx, input }) => listTasks(ctx.db, ctx.user.id, input)),
 
   byId: protectedProcedure.input(taskIdInput).query(async ({ ctx, input }) => {
     const task = await ctx.db.task.findFirst({ where: { id: input.id, userId: ctx.user.id }, select: taskSelect });
@@ -73,20 +65,28 @@ export const taskRouter = {
 
   /**
    * Read, not counted: counting would read every task of the user. `task_counts` is kept exact by triggers on
-   * tasks; overdue (which time changes) is the open tasks with a due date minus those not due yet, found through
-   * the partial index of open tasks with a due date. One statement, so all three come from one snapshot.
+   * tasks; overdue (which time changes) is the open tasks with a due date minus those not due yet, and due today
+   * the open tasks due within 24 hours (as task.list's filter), both found through the partial index of open tasks
+   * with a due date. One statement, so all four come from one snapshot.
    */
   stats: protectedProcedure.input(noInput).query(async ({ ctx }) => {
-    const [row] = await ctx.db.$queryRaw<{ total: number; completed: number; overdue: bigint }[]>`
+    const now = new Date();
+    const dayLater = new Date(now.getTime() + 86_400_000);
+    const [row] = await ctx.db.$queryRaw<{ total: number; completed: number; overdue: bigint; due_today: bigint }[]>`
       SELECT c.total, c.completed,
              c.open_with_due - (
-               SELECT count(*) FROM tasks WHERE user_id = ${ctx.user.id} AND NOT completed AND due_at >= now()
-             ) AS overdue
+               SELECT count(*) FROM tasks WHERE user_id = ${ctx.user.id} AND NOT completed AND due_at >= ${now}
+             ) AS overdue,
+             (
+               SELECT count(*) FROM tasks
+               WHERE user_id = ${ctx.user.id} AND NOT completed AND due_at >= ${now} AND due_at < ${dayLater}
+             ) AS due_today
       FROM task_counts c WHERE c.user_id = ${ctx.user.id}`;
     return {
       total: Number(row?.total ?? 0),
       completed: Number(row?.completed ?? 0),
       overdue: Number(row?.overdue ?? 0),
+      dueToday: Number(row?.due_today ?? 0),
     };
   }),
 } satisfies TRPCRouterRecord;

@@ -1,0 +1,148 @@
+// task.list: one page of the caller's tasks in the chosen order, filtered and searched, by keyset pagination.
+// Each order is read as a few segments, each a walk of one index from its cursor (e.g. the tasks with a due date,
+// then those without), so no page sorts or skips the rows before it, however deep.
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import type { Prisma } from "@/generated/prisma/client";
+import { taskId, taskPriority, type taskListInput } from "@/lib/validation/task";
+import { storableDate } from "@/lib/validation/storable";
+import { newestFirst } from "@/server/api/pagination";
+import type { Database } from "@/server/db";
+import { taskSelect } from "@/server/db/selects";
+
+type ListInput = z.output<typeof taskListInput>;
+type Row = Prisma.TaskGetPayload<{ select: typeof taskSelect }>;
+type Segment = { where: Prisma.TaskWhereInput; orderBy: Prisma.TaskOrderByWithRelationInput[] };
+
+const DAY_MS = 86_400_000;
+/** High first: the order the enum is declared in, reversed. */
+const PRIORITIES_HIGH_FIRST = [...taskPriority.options].reverse();
+const dueFirst = [
+  { dueAt: { sort: "asc", nulls: "last" } },
+  { id: "asc" },
+] satisfies Prisma.TaskOrderByWithRelationInput[];
+
+const date = z.iso
+  .datetime()
+  .transform((iso) => new Date(iso))
+  .pipe(storableDate());
+
+/** A cursor names its order and the last row's key in it: the sort key first, the id breaking ties. */
+const cursorShape = z.union([
+  z.tuple([z.literal("newest"), date, taskId]),
+  z.tuple([z.literal("due"), date.nullable(), taskId]),
+  z.tuple([z.literal("priority"), taskPriority, date, taskId]),
+]);
+type Cursor = z.output<typeof cursorShape>;
+
+function encodeCursor(sort: ListInput["sort"], row: Row): string {
+  const key =
+    sort === "newest"
+      ? [sort, row.createdAt.toISOString(), row.id]
+      : sort === "due"
+        ? [sort, row.dueAt?.toISOString() ?? null, row.id]
+        : [sort, row.priority, row.createdAt.toISOString(), row.id];
+  return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+/** A cursor is client input: one of another order, or with values its columns cannot hold, is refused. */
+function decodeCursor(cursor: string, sort: ListInput["sort"]): Cursor {
+  const parsed = cursorShape.safeParse(
+    (() => {
+      try {
+        return JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+      } catch {
+        return null;
+      }
+    })(),
+  );
+  if (!parsed.success || parsed.data[0] !== sort)
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid cursor" });
+  return parsed.data;
+}
+
+/**
+ * Rows after (createdAt, id) newest first. The redundant `createdAt <= cursor` is the index condition the walk
+ * starts at; the OR only settles ties.
+ */
+function olderThan(createdAt: Date, id: string): Prisma.TaskWhereInput {
+  return { createdAt: { lte: createdAt }, OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
+}
+
+function newestSegments(cursor: Cursor | null): Segment[] {
+  const where = cursor?.[0] === "newest" ? olderThan(cursor[1], cursor[2]) : {};
+  return [{ where, orderBy: [...newestFirst] }];
+}
+
+/** Soonest due first, then the tasks with no due date (by id); each part a walk of the (…, due_at, id) indexes. */
+function dueSegments(cursor: Cursor | null, range: Prisma.DateTimeNullableFilter | null): Segment[] {
+  const dated: Segment = { where: { dueAt: range ?? { not: null } }, orderBy: dueFirst };
+  const undated: Segment = { where: { dueAt: null }, orderBy: dueFirst };
+  const rest = range ? [] : [undated];
+  if (cursor?.[0] !== "due") return [dated, ...rest];
+  const [, dueAt, id] = cursor;
+  if (dueAt === null) return range ? [] : [{ where: { dueAt: null, id: { gt: id } }, orderBy: dueFirst }];
+  const after = { AND: [dated.where, { dueAt: { gte: dueAt } }], OR: [{ dueAt: { gt: dueAt } }, { id: { gt: id } }] };
+  return [{ where: after, orderBy: dueFirst }, ...rest];
+}
+
+/** High, medium, low; newest first within each: one walk of the (…, priority, created_at, id) indexes per level. */
+function prioritySegments(cursor: Cursor | null): Segment[] {
+  const levels = PRIORITIES_HIGH_FIRST.map((priority): Segment => ({ where: { priority }, orderBy: [...newestFirst] }));
+  if (cursor?.[0] !== "priority") return levels;
+  const [, priority, createdAt, id] = cursor;
+  const level = PRIORITIES_HIGH_FIRST.indexOf(priority);
+  return [{ where: { priority, ...olderThan(createdAt, id) }, orderBy: [...newestFirst] }, ...levels.slice(level + 1)];
+}
+
+/** Open tasks overdue or due within 24 hours, as of `now`. */
+function dueRange(due: ListInput["due"], now: Date): Prisma.DateTimeNullableFilter | null {
+  if (due === "overdue") return { lt: now };
+  if (due === "today") return { gte: now, lt: new Date(now.getTime() + DAY_MS) };
+  return null;
+}
+
+/**
+ * Title or notes contain the term, any case: ILIKE '%…%' through the trigram indexes of both, with %, _ and \
+ * escaped to mean themselves (as user.list's search).
+ */
+function searchFilter(search: string | undefined): Prisma.TaskWhereInput {
+  const text = search?.replace(/[\\%_]/g, "\\$&");
+  if (!text) return {};
+  return {
+    OR: [{ title: { contains: text, mode: "insensitive" } }, { description: { contains: text, mode: "insensitive" } }],
+  };
+}
+
+export async function listTasks(db: Database, userId: string, input: ListInput, now = new Date()) {
+  const cursor = input.cursor ? decodeCursor(input.cursor, input.sort) : null;
+  const range = dueRange(input.due, now);
+  const scope: Prisma.TaskWhereInput[] = [
+    { userId, completed: input.completed },
+    range ? { completed: false } : {},
+    searchFilter(input.search),
+  ];
+  const segments =
+    input.sort === "due"
+      ? dueSegments(cursor, range)
+      : input.sort === "priority"
+        ? prioritySegments(cursor)
+        : newestSegments(cursor);
+  // One row more than a page tells whether there is a next one; a segment is read only if the page is not full.
+  const rows: Row[] = [];
+  for (const segment of segments) {
+    const take = input.limit + 1 - rows.length;
+    if (take <= 0) break;
+    rows.push(
+      ...(await db.task.findMany({
+        where: { AND: [...scope, segment.where] },
+        orderBy: segment.orderBy,
+        take,
+        select: taskSelect,
+      })),
+    );
+  }
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > input.limit && last ? encodeCursor(input.sort, last) : null };
+}

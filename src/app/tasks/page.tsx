@@ -1,22 +1,27 @@
 import type { Metadata } from "next";
-import { parseTaskFilter, taskListInput } from "@/components/tasks/task-filter";
+import { parseTaskView, taskListInput, taskViewHref } from "@/components/tasks/task-view";
 import { TaskBoard } from "@/components/tasks/task-board";
 import { api, HydrateClient, requireUser } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Tasks" };
 
-type Props = { searchParams: Promise<{ show?: string }> };
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function TasksPage({ searchParams }: Props) {
-  const { show } = await searchParams;
-  const filter = parseTaskFilter(show);
-  await requireUser(filter === "all" ? "/tasks" : `/tasks?show=${filter}`);
-  // Awaited, so the first page is in the HTML: no loading state on arrival.
-  await Promise.all([api.task.list.prefetchInfinite(taskListInput(filter)), api.task.stats.prefetch()]);
+  const view = parseTaskView(await searchParams);
+  await requireUser(taskViewHref(view));
+  // Awaited, so the pages the URL names are in the HTML: no loading state on arrival, the same view after a reload.
+  await Promise.all([
+    api.task.list.prefetchInfinite(taskListInput(view), {
+      pages: view.pages,
+      getNextPageParam: (page) => page.nextCursor,
+    }),
+    api.task.stats.prefetch(),
+  ]);
   return (
     <HydrateClient>
       <main id="main" className="mx-auto max-w-3xl px-4 py-8">
-        <TaskBoard filter={filter} />
+        <TaskBoard view={view} />
       </main>
     </HydrateClient>
   );

@@ -3,19 +3,67 @@
 import Link from "next/link";
 import { type FocusEvent, type RefObject, useLayoutEffect, useRef } from "react";
 import { NewTaskForm } from "@/components/tasks/new-task-form";
-import { TASK_FILTERS, type TaskFilter, taskListInput } from "@/components/tasks/task-filter";
 import { TaskItem } from "@/components/tasks/task-item";
+import { TaskViewControls } from "@/components/tasks/task-view-controls";
+import {
+  emptyViewText,
+  TASK_FILTERS,
+  TASK_PAGES_MAX,
+  type TaskView,
+  taskListInput,
+  taskViewHref,
+} from "@/components/tasks/task-view";
 import { useTaskMutations } from "@/components/tasks/use-task-mutations";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
 import { api } from "@/trpc/react";
 
-export function TaskBoard({ filter }: { filter: TaskFilter }) {
-  const input = taskListInput(filter);
+const chipClass =
+  "rounded-full px-3 py-1 text-sm font-medium text-slate-700 no-underline hover:bg-slate-200 aria-[current=page]:bg-indigo-600 aria-[current=page]:text-white dark:text-slate-200 dark:hover:bg-slate-800 dark:aria-[current=page]:bg-indigo-400 dark:aria-[current=page]:text-slate-950";
+
+const OVERDUE_TONE = "text-red-700 dark:text-red-400";
+const DUE_TODAY_TONE = "text-amber-800 dark:text-amber-300";
+
+/** A counter of the stats line that, when there is something to count, is a link to the list of those tasks. */
+function CounterFilter({
+  view,
+  show,
+  count,
+  tone,
+}: {
+  view: TaskView;
+  show: "overdue" | "today";
+  count: number;
+  tone: string;
+}) {
+  if (count === 0) return null;
+  return (
+    <>
+      {" · "}
+      <Link
+        href={taskViewHref({ ...view, show, pages: 1 })}
+        scroll={false}
+        aria-current={view.show === show ? "page" : undefined}
+        className={`font-semibold ${tone}`}
+      >
+        {count} {show === "overdue" ? "overdue" : "due today"}
+      </Link>
+    </>
+  );
+}
+
+export function TaskBoard({ view }: { view: TaskView }) {
+  const input = taskListInput(view);
   const list = api.task.list.useInfiniteQuery(input, { getNextPageParam: (page) => page.nextCursor });
   const stats = api.task.stats.useQuery();
   const actions = useTaskMutations(input);
   const tasks = list.data?.pages.flatMap((page) => page.items) ?? [];
+  // The URL counts the pages shown, so a reload shows them again (replaceState: no new render on the server).
+  const loadMore = async () => {
+    const { data } = await list.fetchNextPage();
+    const pages = Math.min(data?.pages.length ?? 1, TASK_PAGES_MAX);
+    window.history.replaceState(null, "", taskViewHref({ ...view, pages }));
+  };
   const heading = useRef<HTMLHeadingElement>(null);
   const listElement = useRef<HTMLUListElement>(null);
   const keepFocus = useKeptFocus(
@@ -33,9 +81,8 @@ export function TaskBoard({ filter }: { filter: TaskFilter }) {
         {stats.data && (
           <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="task-stats">
             {stats.data.total - stats.data.completed} open · {stats.data.completed} done
-            {stats.data.overdue > 0 && (
-              <span className="font-semibold text-red-700 dark:text-red-400"> · {stats.data.overdue} overdue</span>
-            )}
+            <CounterFilter view={view} show="overdue" count={stats.data.overdue} tone={OVERDUE_TONE} />
+            <CounterFilter view={view} show="today" count={stats.data.dueToday} tone={DUE_TODAY_TONE} />
           </p>
         )}
       </div>
@@ -46,29 +93,28 @@ export function TaskBoard({ filter }: { filter: TaskFilter }) {
 
       {actions.message && <Notice tone={actions.message.tone}>{actions.message.text}</Notice>}
 
-      <nav aria-label="Filter tasks" className="flex gap-1">
-        {Object.entries(TASK_FILTERS).map(([value, label]) => (
-          <Link
-            key={value}
-            href={value === "all" ? "/tasks" : `/tasks?show=${value}`}
-            scroll={false}
-            aria-current={filter === value ? "page" : undefined}
-            className="rounded-full px-3 py-1 text-sm font-medium text-slate-700 no-underline hover:bg-slate-200 aria-[current=page]:bg-indigo-600 aria-[current=page]:text-white dark:text-slate-200 dark:hover:bg-slate-800 dark:aria-[current=page]:bg-indigo-400 dark:aria-[current=page]:text-slate-950"
-          >
-            {label}
-          </Link>
-        ))}
-      </nav>
+      <div className="space-y-3">
+        <nav aria-label="Filter tasks" className="flex flex-wrap gap-1">
+          {Object.entries(TASK_FILTERS).map(([value, label]) => (
+            <Link
+              key={value}
+              href={taskViewHref({ ...view, show: value as TaskView["show"], pages: 1 })}
+              scroll={false}
+              aria-current={view.show === value ? "page" : undefined}
+              className={chipClass}
+            >
+              {label}
+            </Link>
+          ))}
+        </nav>
+        <TaskViewControls view={view} />
+      </div>
 
       {list.isError && !list.data ? (
         <Notice tone="error">Your tasks could not be loaded. {list.error.message}</Notice>
       ) : tasks.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">
-          {filter === "done"
-            ? "Nothing done yet."
-            : filter === "open"
-              ? "Nothing left to do."
-              : "No tasks yet: add your first one above."}
+          {emptyViewText(view)}
         </p>
       ) : (
         <ul
@@ -91,7 +137,7 @@ export function TaskBoard({ filter }: { filter: TaskFilter }) {
               More tasks could not be loaded. {list.error?.message} Press “Load more” to try again.
             </Notice>
           )}
-          <Button variant="secondary" pending={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+          <Button variant="secondary" pending={list.isFetchingNextPage} onClick={() => void loadMore()}>
             {list.isFetchingNextPage ? "Loading…" : "Load more"}
           </Button>
         </div>

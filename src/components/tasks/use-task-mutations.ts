@@ -13,6 +13,7 @@ import {
   replaceTask,
   type Task,
 } from "@/components/tasks/task-cache";
+import type { TaskListInput } from "@/components/tasks/task-view";
 import { describeFailure, type Failure } from "@/components/forms/form-validation";
 import { keepaliveClient } from "@/trpc/keepalive-client";
 import { api, errorCode, type RouterInputs } from "@/trpc/react";
@@ -20,7 +21,6 @@ import { api, errorCode, type RouterInputs } from "@/trpc/react";
 /** How long a deleted task can be brought back. */
 export const UNDO_SECONDS = 6;
 
-type ListInput = { limit: number; completed?: boolean };
 type TaskChanges = Omit<RouterInputs["task"]["update"], "id" | "version">;
 
 /** How a change ended, for the form that asked for it: a CONFLICT has already loaded the current version. */
@@ -33,7 +33,7 @@ const failed = (error: { message: string }): TaskOutcome => ({
   ...describeFailure(error),
 });
 
-export function useTaskMutations(listInput: ListInput) {
+export function useTaskMutations(listInput: TaskListInput) {
   const utils = api.useUtils();
   const [message, setMessage] = useState<FormMessage>(null);
   // A task's updates run one after another, so each sends the version the one before it left in the cache.
@@ -50,7 +50,10 @@ export function useTaskMutations(listInput: ListInput) {
 
   const read = () => utils.task.list.getInfiniteData(listInput);
   const write = (edit: Parameters<typeof editTasks>[1]) =>
-    utils.task.list.setInfiniteData(listInput, (data) => editTasks(data, edit, listInput.completed));
+    // Overdue and due-today tasks are open ones: one completed leaves those lists too.
+    utils.task.list.setInfiniteData(listInput, (data) =>
+      editTasks(data, edit, listInput.due ? false : listInput.completed),
+    );
   const begin = async () => {
     setMessage(null);
     await utils.task.list.cancel();

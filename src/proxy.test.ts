@@ -90,7 +90,14 @@ describe("proxy: which paths it runs for", () => {
     .map((file) => `/api/${path.dirname(file).split(path.sep).join("/")}`.replace(/\[(?:\.\.\.)?\w+\]/g, "x"));
 
   it("knows every API route", () => {
-    expect(apiRoutes.sort()).toEqual(["/api/auth/x", "/api/health", "/api/ping", "/api/ready", "/api/trpc/x"]);
+    expect(apiRoutes.sort()).toEqual([
+      "/api/auth/x",
+      "/api/health",
+      "/api/openapi.json",
+      "/api/ping",
+      "/api/ready",
+      "/api/trpc/x",
+    ]);
   });
 
   it.each(apiRoutes)("not for the API route %s (its handler sets its own headers)", (route) => {
@@ -107,6 +114,7 @@ describe("proxy: which paths it runs for", () => {
     "/api/trpc",
     "/api/health/x",
     "/api/healthz",
+    "/api/openapi-json",
   ])(
     "for %s: a page, or Next's 404 page, with the signed-in header, so it needs CSP and frame-ancestors",
     (pathname) => {

@@ -69,7 +69,8 @@ export const config = {
   // path under /api is a page, Next's 404 with the signed-in header, and gets the headers like every page.
   matcher: [
     {
-      source: "/((?!api/(?:trpc|auth)/|api/(?:health|ping|ready)$|_next/static|_next/image|favicon.ico|robots.txt).*)",
+      source:
+        "/((?!api/(?:trpc|auth)/|api/(?:health|ping|ready|openapi\\.json)$|_next/static|_next/image|favicon.ico|robots.txt).*)",
     },
   ],
 };

@@ -1,11 +1,13 @@
 // The production listener (src/api-listener.ts) on a free local port, for clients that must go over the network
-// (the CLI), with a stand-in for Next behind it that serves /api/trpc and /api/auth through Next's route handlers
-// (src/app/api/…) as Next adapts a Node request to them, and answers 404 elsewhere, unless the test gives its own.
+// (the CLI), with a stand-in for Next behind it that serves /api/trpc, /api/auth and /api/openapi.json through Next's
+// route handlers (src/app/api/…) as Next adapts a Node request to them, and answers 404 elsewhere, unless the test
+// gives its own.
 // With FAST_PATHS=off (or `fastPaths: false`) the listener hands the API paths to that stand-in too.
 import { type Agent, type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApiListener, type RequestListener } from "@/api-listener";
 import * as authRoute from "@/app/api/auth/[...all]/route";
+import * as openApiRoute from "@/app/api/openapi.json/route";
 import * as trpcRoute from "@/app/api/trpc/[trpc]/route";
 import { env } from "@/env";
 import { normalisedPath, queryOf } from "@/server/http/request-path";
@@ -26,11 +28,12 @@ type RouteModule = Partial<Record<Method, (request: Request) => Promise<Response
 const FRAMING_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding"]);
 
 /**
- * Next's part, as far as the API goes: a path whose normal form is under /api/auth or /api/trpc reaches the route
- * handler (src/app/api/...) as Next's own adapter builds the Request (next/dist/server/web/spec-extension/adapters/
- * next-request.js): the message's headers as Node folded them (Next fills X-Forwarded-For only when absent), a signal
- * that aborts when the client leaves before its answer; and the Response is written as Next's sendResponse writes it
- * (each Set-Cookie its own header, framing headers left to Node, the body streamed).
+ * Next's part, as far as the API goes: a path whose normal form is under /api/auth or /api/trpc, or is
+ * /api/openapi.json, reaches the route handler (src/app/api/...) as Next's own adapter builds the Request
+ * (next/dist/server/web/spec-extension/adapters/next-request.js): the message's headers as Node folded them (Next
+ * fills X-Forwarded-For only when absent), a signal that aborts when the client leaves before its answer; and the
+ * Response is written as Next's sendResponse writes it (each Set-Cookie its own header, framing headers left to Node,
+ * the body streamed).
  */
 export const nextApiRoutes: RequestListener = (req, res) => {
   const path = normalisedPath(req.url ?? "/") ?? "";
@@ -38,7 +41,9 @@ export const nextApiRoutes: RequestListener = (req, res) => {
     ? authRoute
     : path.startsWith("/api/trpc/")
       ? trpcRoute
-      : null;
+      : path === "/api/openapi.json"
+        ? openApiRoute
+        : null;
   if (!route) return void res.writeHead(404).end();
   // Next's app-route module: HEAD falls back to GET, OPTIONS without a handler lists the methods, any other is a 405.
   const handler = route[req.method as Method] ?? (req.method === "HEAD" ? route.GET : undefined);

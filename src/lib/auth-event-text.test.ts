@@ -27,6 +27,12 @@ describe("describeAuthEvent", () => {
     expect(details[1]).toMatch(/^until Jan 1[56], 2030$/);
   });
 
+  it("a ban by someone else is by their name where the list has it (the admin view)", () => {
+    const event = { type: "banned", detail: { by: ADMIN }, actorName: "Morgan Admin" };
+    expect(describeAuthEvent(event, "someone-else").summary).toBe("Banned by Morgan Admin");
+    expect(describeAuthEvent({ ...event, actorName: null }, "someone-else").summary).toBe("Banned by an administrator");
+  });
+
   it("a role change names the new role", () => {
     expect(describeAuthEvent({ type: "role-changed", detail: { role: "admin", by: ADMIN } }, ADMIN).summary).toBe(
       "Made an administrator by you",

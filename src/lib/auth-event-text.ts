@@ -1,6 +1,6 @@
-// Account events told in words, for the activity lists of settings and admin: what happened, who did it ("you" or
-// an administrator), and only the details that are there. No server imports: the lists render it in the browser.
-type EventLike = { type: string; detail: unknown };
+// Account events told in words, for the activity lists of settings and admin: what happened, who did it ("you", the
+// administrator's name in the admin view, else "an administrator"), and only the details that are there. No server imports: the lists render it in the browser.
+type EventLike = { type: string; detail: unknown; actorName?: string | null };
 
 const WHAT: Record<string, string> = {
   "sign-up": "Account created",
@@ -55,7 +55,7 @@ function dateOf(value: unknown): string | null {
 
 /**
  * One event as a sentence and its details. `viewerId` is whoever reads the list: an action they took is "by you";
- * one by anyone else is "by an administrator".
+ * one by anyone else is by its actor's name when the list has it (administrators' view), else "by an administrator".
  */
 export function describeAuthEvent(event: EventLike, viewerId?: string): { summary: string; details: string[] } {
   const detail = (event.detail && typeof event.detail === "object" ? event.detail : {}) as Record<string, unknown>;
@@ -65,7 +65,7 @@ export function describeAuthEvent(event: EventLike, viewerId?: string): { summar
     if (detail.role === "user") summary = "Made a user (no longer an administrator)";
   }
   const by = text(detail.by);
-  if (by) summary += by === viewerId ? " by you" : " by an administrator";
+  if (by) summary += by === viewerId ? " by you" : ` by ${text(event.actorName) ?? "an administrator"}`;
 
   const details: string[] = [];
   const reason = text(detail.reason);

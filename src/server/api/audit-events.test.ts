@@ -35,6 +35,19 @@ describe("user.authEventsOf", () => {
     const someone = await createTestCaller(await createUser());
     expect(await codeOf(someone.user.authEventsOf({ userId: target.id }))).toBe("FORBIDDEN");
   });
+
+  it("names the administrator who acted, for admins; the user's own list does not", async () => {
+    const target = await createUser();
+    const admin = await createTestCaller(await createUser({ role: "admin", name: "Morgan Admin" }));
+    await admin.user.setRole({ userId: target.id, role: "admin" });
+    const events = (await admin.user.authEventsOf({ userId: target.id })).items;
+    expect(events.map((event) => [event.type, event.actorName])).toEqual([
+      ["role-changed", "Morgan Admin"],
+      ["sign-up", null],
+    ]);
+    const own = (await (await createTestCaller(target)).user.authEvents()).items;
+    expect(own.every((event) => !("actorName" in event))).toBe(true);
+  });
 });
 
 describe("the address in an audit event", () => {

@@ -35,6 +35,31 @@ async function authEventsPage(db: Database, ownerId: string, input: { cursor?: s
   return toPage(rows, input.limit);
 }
 
+const actorIdOf = (detail: unknown): string | null => {
+  const by = detail && typeof detail === "object" && "by" in detail ? detail.by : null;
+  return typeof by === "string" && by ? by : null;
+};
+
+/**
+ * For administrators: each event with the name of the account that acted on it (`detail.by`, an administrator),
+ * read in one query for the page; null when no one else acted or that account is gone. A user's own list does not
+ * name administrators (docs/authentication.md).
+ */
+async function withActorNames<T extends { detail: unknown }>(
+  db: Database,
+  page: { items: T[]; nextCursor: string | null },
+) {
+  const ids = [...new Set(page.items.map((event) => actorIdOf(event.detail)).filter((id) => id !== null))];
+  const actors = ids.length
+    ? await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })
+    : [];
+  const names = new Map(actors.map((actor) => [actor.id, actor.name]));
+  return {
+    ...page,
+    items: page.items.map((event) => ({ ...event, actorName: names.get(actorIdOf(event.detail) ?? "") ?? null })),
+  };
+}
+
 export const userRouter = {
   me: protectedProcedure.input(noInput).query(async ({ ctx }) => {
     const me = await ctx.db.user.findUnique({ where: { id: ctx.user.id }, select: profileSelect });
@@ -60,7 +85,7 @@ export const userRouter = {
   /** Any user's account events, for admins. */
   authEventsOf: adminProcedure
     .input(authEventsOfInput)
-    .query(({ ctx, input }) => authEventsPage(ctx.db, input.userId, input)),
+    .query(async ({ ctx, input }) => withActorNames(ctx.db, await authEventsPage(ctx.db, input.userId, input))),
 
   list: adminProcedure.input(userListInput).query(async ({ ctx, input }) => {
     // Prisma's `contains` is ILIKE '%…%' with the text as given: %, _ and \ are escaped to mean themselves.

@@ -80,7 +80,10 @@ export const nearValid: Record<string, fc.Arbitrary<unknown>> = {
   "user.updateProfile": object({ name: textNear(100) }),
   "user.authEvents": object({}, page),
   "user.authEventsOf": object({ userId: userIdNear }, page),
-  "user.list": object({}, { ...page, search: textNear(200, 0) }),
+  "user.list": object(
+    {},
+    { ...page, search: textNear(200, 0), banned: fc.oneof({ weight: 3, arbitrary: fc.boolean() }, junkInput) },
+  ),
   "user.setRole": object({ userId: userIdNear, role: oneOfOrJunk(USER_ROLES) }),
   "user.ban": object({ userId: userIdNear }, { reason: textNear(500), expiresAt: dateNear }),
   "user.unban": object({ userId: userIdNear }),
@@ -152,7 +155,7 @@ export const validCall: Record<string, [CallerKind, unknown]> = {
   "user.updateProfile": ["owner", { name: "Renamed Owner" }],
   "user.authEvents": ["ownerJwt", { limit: 5 }],
   "user.authEventsOf": ["admin", { userId: fixture.userId("owner") }],
-  "user.list": ["admin", { search: "fixture", limit: 2 }],
+  "user.list": ["admin", { search: "fixture", limit: 2, banned: false }],
   "user.setRole": ["admin", { userId: fixture.userId("other"), role: "admin" }],
   "user.ban": [
     "admin",

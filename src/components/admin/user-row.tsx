@@ -76,7 +76,18 @@ export function UserRow({ user, viewerId, actions }: { user: AdminUser; viewerId
             <span className="text-slate-600 dark:text-slate-400">
               joined <RelativeTime date={user.createdAt} />
             </span>
-            {!user.emailVerified && (
+            <span className="text-slate-600 dark:text-slate-400">
+              {user.lastActiveAt ? (
+                <>
+                  last active <RelativeTime date={user.lastActiveAt} />
+                </>
+              ) : (
+                "not signed in anywhere"
+              )}
+            </span>
+            {user.emailVerified ? (
+              <span className="text-slate-600 dark:text-slate-400">email confirmed</span>
+            ) : (
               <span className="font-medium text-amber-800 dark:text-amber-300">email not confirmed</span>
             )}
             {user.banned && (

@@ -5,16 +5,18 @@ import Link from "next/link";
 import { useState } from "react";
 import { ReauthenticationCancelled, useFreshSession } from "@/components/auth/reauthentication";
 import type { FormMessage } from "@/components/forms/use-form-state";
-import { userListInput } from "@/components/admin/user-list-input";
+import { userListHref, userListInput, type UserListView } from "@/components/admin/user-list-input";
 import { type UserActions, UserRow } from "@/components/admin/user-row";
 import { Button } from "@/components/ui/button";
+import { FilterLink } from "@/components/ui/filter-link";
 import { describeFailure } from "@/components/forms/form-validation";
 import { Notice } from "@/components/ui/notice";
 import { SECOND_FACTOR_REQUIRED } from "@/lib/auth-requirements";
 import { api } from "@/trpc/react";
 
-export function UsersAdmin({ search, viewerId }: { search: string; viewerId: string }) {
-  const input = userListInput(search);
+export function UsersAdmin({ view, viewerId }: { view: UserListView; viewerId: string }) {
+  const { search } = view;
+  const input = userListInput(view);
   const list = api.user.list.useInfiniteQuery(input, { getNextPageParam: (page) => page.nextCursor });
   const utils = api.useUtils();
   const [message, setMessage] = useState<FormMessage>(null);
@@ -55,7 +57,22 @@ export function UsersAdmin({ search, viewerId }: { search: string; viewerId: str
 
   return (
     <div className="space-y-4">
+      <nav aria-label="Filter users" className="flex gap-1">
+        {[
+          { label: "All users", banned: false },
+          { label: "Banned", banned: true },
+        ].map((filter) => (
+          <FilterLink
+            key={filter.label}
+            href={userListHref({ search, banned: filter.banned })}
+            current={view.banned === filter.banned}
+          >
+            {filter.label}
+          </FilterLink>
+        ))}
+      </nav>
       <form role="search" className="flex gap-2" action="/admin/users">
+        {view.banned && <input type="hidden" name="banned" value="1" />}
         <label htmlFor="user-search" className="sr-only">
           Search users by name or email
         </label>
@@ -81,7 +98,11 @@ export function UsersAdmin({ search, viewerId }: { search: string; viewerId: str
         list.isError && <Notice tone="error">Users could not be loaded. {list.error.message}</Notice>
       )}
       {users.length === 0 && list.data ? (
-        <p className="text-slate-600 dark:text-slate-400">No user matches “{search}”.</p>
+        <p className="text-slate-600 dark:text-slate-400">
+          {search
+            ? `No ${view.banned ? "banned " : ""}user matches “${search}”.`
+            : `No ${view.banned ? "banned " : ""}user.`}
+        </p>
       ) : (
         <ul
           aria-label="Users"

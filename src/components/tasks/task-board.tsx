@@ -15,11 +15,9 @@ import {
 } from "@/components/tasks/task-view";
 import { useTaskMutations } from "@/components/tasks/use-task-mutations";
 import { Button } from "@/components/ui/button";
+import { FilterLink } from "@/components/ui/filter-link";
 import { Notice } from "@/components/ui/notice";
 import { api } from "@/trpc/react";
-
-const chipClass =
-  "rounded-full px-3 py-1 text-sm font-medium text-slate-700 no-underline hover:bg-slate-200 aria-[current=page]:bg-indigo-600 aria-[current=page]:text-white dark:text-slate-200 dark:hover:bg-slate-800 dark:aria-[current=page]:bg-indigo-400 dark:aria-[current=page]:text-slate-950";
 
 const OVERDUE_TONE = "text-red-700 dark:text-red-400";
 const DUE_TODAY_TONE = "text-amber-800 dark:text-amber-300";
@@ -96,15 +94,13 @@ export function TaskBoard({ view }: { view: TaskView }) {
       <div className="space-y-3">
         <nav aria-label="Filter tasks" className="flex flex-wrap gap-1">
           {Object.entries(TASK_FILTERS).map(([value, label]) => (
-            <Link
+            <FilterLink
               key={value}
               href={taskViewHref({ ...view, show: value as TaskView["show"], pages: 1 })}
-              scroll={false}
-              aria-current={view.show === value ? "page" : undefined}
-              className={chipClass}
+              current={view.show === value}
             >
               {label}
-            </Link>
+            </FilterLink>
           ))}
         </nav>
         <TaskViewControls view={view} />

@@ -16,8 +16,9 @@ export const userId = storableText().min(1).max(64);
 
 export const updateProfileInput = z.strictObject({ name: userName });
 
+/** `banned`: true lists banned users only, false those not banned. */
 export const userListInput = z
-  .strictObject({ ...pageInput, search: storableText().trim().max(200).optional() })
+  .strictObject({ ...pageInput, search: storableText().trim().max(200).optional(), banned: z.boolean().optional() })
   .default({ limit: 20 });
 
 export const setRoleInput = z.strictObject({ userId, role: z.enum(USER_ROLES) });

@@ -19,9 +19,9 @@ beforeAll(async () => {
   admin = await createTestCaller(await createUser({ role: "admin" }));
   await createUser({ name: "Marguerite Okonkwo", email: "m.okonkwo@example.org" });
   await db.$executeRaw`
-    INSERT INTO users (id, name, email, email_verified, created_at, updated_at)
+    INSERT INTO users (id, name, email, email_verified, banned, created_at, updated_at)
     SELECT 'plan-' || g, f.name || ' ' || l.name, lower(f.name) || '.' || lower(l.name) || g || '@example.com',
-           true, now() - g * interval '1 minute', now()
+           true, g % 200 = 0, now() - g * interval '1 minute', now()
     FROM generate_series(1, ${USERS}::int) AS g
     CROSS JOIN LATERAL (SELECT (ARRAY['Anna', 'Ben', 'Chloe', 'David', 'Elena', 'Felix', 'Grace'])[1 + g % 7] AS name) f
     CROSS JOIN LATERAL (SELECT (ARRAY['Smith', 'Garcia', 'Rossi', 'Tanaka', 'Kim', 'Singh', 'Novak', 'Berg'])[1 + g / 7 % 8] AS name) l`;
@@ -30,7 +30,9 @@ beforeAll(async () => {
   await db.$executeRaw`VACUUM ANALYZE users`;
 });
 
-const planOfList = (input: { cursor?: string; search?: string }) =>
+const BANNED = "users_banned_created_at_id_idx";
+
+const planOfList = (input: { cursor?: string; search?: string; banned?: boolean }) =>
   planOf(() => admin.user.list({ limit: 20, ...input }), "ORDER BY");
 
 function expectDateWalk(plan: PlanNode[]): PlanNode {
@@ -71,5 +73,19 @@ describe("user.list query plan", () => {
     const { items, nextCursor } = await admin.user.list({ limit: 20, search: "anna" });
     expect(items).toHaveLength(20);
     expect(nextCursor).not.toBeNull();
+  });
+
+  it("the banned filter walks the partial index of banned users from the newest (or the cursor): no other user is read", async () => {
+    const first = await admin.user.list({ limit: 20, banned: true });
+    expect(first.items).toHaveLength(20);
+    expect(first.items.every((user) => user.banned)).toBe(true);
+    for (const cursor of [undefined, first.nextCursor ?? undefined]) {
+      const plan = await planOfList({ banned: true, cursor });
+      const [walk] = scansOf(plan, BANNED);
+      expect(walk, describePlan(plan)).toBeDefined();
+      expect(nodeTypes(plan)).not.toContain("Sort");
+      expect(nodeTypes(plan)).not.toContain("Seq Scan");
+      if (cursor) expect(walk?.["Index Cond"]).toMatch(/created_at <= /);
+    }
   });
 });

@@ -106,11 +106,28 @@ describe("user.list", () => {
         "email",
         "emailVerified",
         "id",
+        "lastActiveAt",
         "name",
         "role",
         "twoFactorEnabled",
       ].sort(),
     );
+  });
+
+  it("filters banned users (or those not banned), and tells when each was last active", async () => {
+    const tag = `okapi${Date.now()}`;
+    const banned = await createUser({ name: `${tag} banned` });
+    const active = await createUser({ name: `${tag} active` });
+    await adminCaller.user.ban({ userId: banned.id, reason: "spam" });
+    await signIn(active);
+    const names = async (filter: boolean | undefined) =>
+      (await adminCaller.user.list({ search: tag, banned: filter })).items.map((user) => user.name);
+    expect(await names(true)).toEqual([`${tag} banned`]);
+    expect(await names(false)).toEqual([`${tag} active`]);
+    const items = (await adminCaller.user.list({ search: tag })).items;
+    // The ban ended the banned user's sessions: no activity left to tell; the other's session is.
+    expect(items.find((user) => user.id === banned.id)?.lastActiveAt).toBeNull();
+    expect(items.find((user) => user.id === active.id)?.lastActiveAt).toBeInstanceOf(Date);
   });
 
   it("searches for %, _ and \\ as the characters themselves, not as LIKE wildcards", async () => {

@@ -60,6 +60,17 @@ async function withActorNames<T extends { detail: unknown }>(
   };
 }
 
+/** Each user of a page with when they were last active: the latest activity of their sessions (one query a page). */
+async function withLastActive<T extends { id: string }>(db: Database, page: { items: T[]; nextCursor: string | null }) {
+  const latest = await db.session.groupBy({
+    by: ["userId"],
+    where: { userId: { in: page.items.map((user) => user.id) } },
+    _max: { updatedAt: true },
+  });
+  const lastActive = new Map(latest.map((row) => [row.userId, row._max.updatedAt]));
+  return { ...page, items: page.items.map((user) => ({ ...user, lastActiveAt: lastActive.get(user.id) ?? null })) };
+}
+
 export const userRouter = {
   me: protectedProcedure.input(noInput).query(async ({ ctx }) => {
     const me = await ctx.db.user.findUnique({ where: { id: ctx.user.id }, select: profileSelect });
@@ -99,12 +110,12 @@ export const userRouter = {
         }
       : {};
     const rows = await ctx.db.user.findMany({
-      where: { AND: [search, afterCursor(input.cursor, userId)] },
+      where: { AND: [search, { banned: input.banned }, afterCursor(input.cursor, userId)] },
       orderBy: [...newestFirst],
       take: input.limit + 1,
       select: adminUserSelect,
     });
-    return toPage(rows, input.limit);
+    return withLastActive(ctx.db, toPage(rows, input.limit));
   }),
 
   /** Demoting an admin (oneself included) never leaves the app without one. */

@@ -52,7 +52,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4">
       <FormMessageNotice message={form.message} />
-      <TextField label="Email" name="email" type="email" autoComplete="email" error={form.errors.email} />
+      <TextField label="Email" name="email" type="email" autoComplete="email" autoFocus error={form.errors.email} />
       <PasswordField label="Password" name="password" autoComplete="current-password" error={form.errors.password} />
       <div className="flex flex-wrap items-center justify-between gap-2">
         <label className="inline-flex items-center gap-2 text-sm">

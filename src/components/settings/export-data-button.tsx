@@ -1,17 +1,26 @@
 "use client";
-// "Download my data": everything the account holds (account.export), saved by the browser as one JSON file.
+// "Download my data": everything the account holds (account.export), saved by the browser as one JSON file, or as
+// one CSV file for a spreadsheet.
 import { useState } from "react";
 import type { FormMessage } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
+import { accountExportCsv } from "@/lib/account-export-csv";
 import { api, errorCode, type RouterOutputs } from "@/trpc/react";
 
 type AccountExport = RouterOutputs["account"]["export"];
 
+const FORMATS = {
+  json: { type: "application/json", write: (data: AccountExport) => JSON.stringify(data, null, 2) },
+  csv: { type: "text/csv", write: accountExportCsv },
+} as const;
+type Format = keyof typeof FORMATS;
+
 /** Hands the document to the browser as a download named after its date; returns the file name. */
-function saveAsJsonFile(data: AccountExport): string {
-  const fileName = `taskforge-export-${data.exportedAt.toISOString().slice(0, 10)}.json`;
-  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+function saveAsFile(data: AccountExport, format: Format): string {
+  const fileName = `taskforge-export-${data.exportedAt.toISOString().slice(0, 10)}.${format}`;
+  const { type, write } = FORMATS[format];
+  const url = URL.createObjectURL(new Blob([write(data)], { type }));
   const link = document.createElement("a");
   link.href = url;
   link.download = fileName;
@@ -27,15 +36,15 @@ export function ExportDataButton() {
   const utils = api.useUtils();
   // A mutation: each export is recorded in the account's activity, and nothing is kept in the query cache.
   const exportData = api.account.export.useMutation();
-  const [pending, setPending] = useState(false);
+  const [pending, setPending] = useState<Format | null>(null);
   const [message, setMessage] = useState<FormMessage>(null);
 
-  async function download() {
-    setPending(true);
+  async function download(format: Format) {
+    setPending(format);
     setMessage(null);
     try {
       const data = await exportData.mutateAsync();
-      setMessage({ tone: "success", text: `Your data is saved as ${saveAsJsonFile(data)}.` });
+      setMessage({ tone: "success", text: `Your data is saved as ${saveAsFile(data, format)}.` });
       await utils.user.authEvents.invalidate();
     } catch (error) {
       const reason =
@@ -44,7 +53,7 @@ export function ExportDataButton() {
           : "We could not reach the server. Check your connection.";
       setMessage({ tone: "error", text: `Your data could not be downloaded. ${reason}` });
     } finally {
-      setPending(false);
+      setPending(null);
     }
   }
 
@@ -52,13 +61,28 @@ export function ExportDataButton() {
     <div className="space-y-3">
       <h3 className="font-medium">Download my data</h3>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Your profile, tasks, sessions and account activity as one JSON file. Passwords and session keys are never
-        included.
+        Your profile, tasks, sessions and account activity as one JSON file, or as one CSV file for a spreadsheet (a
+        table for each). Passwords and session keys are never included.
       </p>
       {message && <Notice tone={message.tone}>{message.text}</Notice>}
-      <Button variant="secondary" pending={pending} onClick={download}>
-        {pending ? "Preparing your data…" : "Download my data"}
-      </Button>
+      <div className="flex flex-wrap gap-2">
+        <Button
+          variant="secondary"
+          pending={pending === "json"}
+          disabled={pending !== null}
+          onClick={() => download("json")}
+        >
+          {pending === "json" ? "Preparing your data…" : "Download my data"}
+        </Button>
+        <Button
+          variant="secondary"
+          pending={pending === "csv"}
+          disabled={pending !== null}
+          onClick={() => download("csv")}
+        >
+          {pending === "csv" ? "Preparing your data…" : "Download as CSV"}
+        </Button>
+      </div>
     </div>
   );
 }

@@ -11,8 +11,12 @@ import { api, errorCode, type RouterOutputs } from "@/trpc/react";
 type AccountExport = RouterOutputs["account"]["export"];
 
 const FORMATS = {
-  json: { type: "application/json", write: (data: AccountExport) => JSON.stringify(data, null, 2) },
-  csv: { type: "text/csv", write: accountExportCsv },
+  json: {
+    label: "Download my data",
+    type: "application/json",
+    write: (data: AccountExport) => JSON.stringify(data, null, 2),
+  },
+  csv: { label: "Download as CSV", type: "text/csv", write: accountExportCsv },
 } as const;
 type Format = keyof typeof FORMATS;
 
@@ -66,22 +70,17 @@ export function ExportDataButton() {
       </p>
       {message && <Notice tone={message.tone}>{message.text}</Notice>}
       <div className="flex flex-wrap gap-2">
-        <Button
-          variant="secondary"
-          pending={pending === "json"}
-          disabled={pending !== null}
-          onClick={() => download("json")}
-        >
-          {pending === "json" ? "Preparing your data…" : "Download my data"}
-        </Button>
-        <Button
-          variant="secondary"
-          pending={pending === "csv"}
-          disabled={pending !== null}
-          onClick={() => download("csv")}
-        >
-          {pending === "csv" ? "Preparing your data…" : "Download as CSV"}
-        </Button>
+        {(["json", "csv"] as const).map((format) => (
+          <Button
+            key={format}
+            variant="secondary"
+            pending={pending === format}
+            disabled={pending !== null}
+            onClick={() => download(format)}
+          >
+            {pending === format ? "Preparing your data…" : FORMATS[format].label}
+          </Button>
+        ))}
       </div>
     </div>
   );

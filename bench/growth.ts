@@ -259,6 +259,7 @@ type App = {
   createCaller: typeof import("../src/server/api/root").createCaller;
   createTRPCContext: typeof import("../src/server/api/context").createTRPCContext;
   encodeCursor: typeof import("../src/server/api/pagination").encodeCursor;
+  encodeTaskCursor: typeof import("../src/server/api/routers/task-list").encodeTaskCursor;
   /** A Prisma client of the app's kind for another database. */
   openDatabase: (url: string) => import("../src/server/db").Database;
   signIn: (userId: string) => Promise<Headers>;
@@ -280,19 +281,28 @@ async function loadApp(url: string): Promise<App> {
   process.env.BETTER_AUTH_SECRET ??= randomBytes(32).toString("base64url");
   // task.create is timed a few hundred times per user: measured, not refused (the counter is still written).
   process.env.MUTATION_RATE_LIMIT ??= "1000000000";
-  const [{ createCaller }, { createTRPCContext }, { encodeCursor }, { signIn }, { db, createDatabase }, { PrismaPg }] =
-    await Promise.all([
-      import("../src/server/api/root"),
-      import("../src/server/api/context"),
-      import("../src/server/api/pagination"),
-      import("../src/test/fixtures/sessions"),
-      import("../src/server/db"),
-      import("@prisma/adapter-pg"),
-    ]);
+  const [
+    { createCaller },
+    { createTRPCContext },
+    { encodeCursor },
+    { encodeTaskCursor },
+    { signIn },
+    { db, createDatabase },
+    { PrismaPg },
+  ] = await Promise.all([
+    import("../src/server/api/root"),
+    import("../src/server/api/context"),
+    import("../src/server/api/pagination"),
+    import("../src/server/api/routers/task-list"),
+    import("../src/test/fixtures/sessions"),
+    import("../src/server/db"),
+    import("@prisma/adapter-pg"),
+  ]);
   return {
     createCaller,
     createTRPCContext,
     encodeCursor,
+    encodeTaskCursor,
     openDatabase: (other) => createDatabase(new PrismaPg({ connectionString: other, max: 2 })),
     signIn: async (userId) => (await signIn({ id: userId })).headers,
     close: async () => {
@@ -493,23 +503,49 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
     const small = await callerFor(app, smallUser);
     const large = await callerFor(app, largeUser);
     const adminOf = { small: await callerFor(app, "u-admin", smallUsersDb), large: await callerFor(app, "u-admin") };
-    const encodeCursor = app.encodeCursor;
+    const { encodeCursor, encodeTaskCursor } = app;
 
-    /** The cursor after the `index`th row (0-based, newest first) of `table` matching `where`. */
-    async function cursorAt(
+    /** The cursor after the `index`th user (0-based, newest first) matching `where`. */
+    async function cursorAt(client: pg.Client, where: string, params: unknown[], index: number) {
+      const { rows } = await client.query<{ created_at: Date; id: string }>(
+        `SELECT created_at, id FROM users WHERE ${where} ORDER BY created_at DESC, id DESC OFFSET ${index} LIMIT 1`,
+        params,
+      );
+      const row = rows[0];
+      if (!row) throw new Error(`no row ${index} in users where ${where}`);
+      return encodeCursor({ createdAt: row.created_at, id: row.id });
+    }
+
+    /** task.list's cursor after the `index`th task (0-based) of `where` in `sort` order. */
+    async function taskCursorAt(
       client: pg.Client,
-      table: "tasks" | "users",
+      sort: "newest" | "due" | "priority",
       where: string,
       params: unknown[],
       index: number,
     ) {
-      const { rows } = await client.query<{ created_at: Date; id: string }>(
-        `SELECT created_at, id FROM ${table} WHERE ${where} ORDER BY created_at DESC, id DESC OFFSET ${index} LIMIT 1`,
+      const order = {
+        newest: "created_at DESC, id DESC",
+        due: "due_at ASC NULLS LAST, id ASC",
+        priority: "priority DESC, created_at DESC, id DESC",
+      }[sort];
+      const { rows } = await client.query<{
+        created_at: Date;
+        id: string;
+        due_at: Date | null;
+        priority: "low" | "medium" | "high";
+      }>(
+        `SELECT created_at, id, due_at, priority FROM tasks WHERE ${where} ORDER BY ${order} OFFSET ${index} LIMIT 1`,
         params,
       );
       const row = rows[0];
-      if (!row) throw new Error(`no row ${index} in ${table} where ${where}`);
-      return encodeCursor({ createdAt: row.created_at, id: row.id });
+      if (!row) throw new Error(`no task ${index} where ${where}`);
+      return encodeTaskCursor(sort, {
+        createdAt: row.created_at,
+        id: row.id,
+        dueAt: row.due_at,
+        priority: row.priority,
+      });
     }
 
     type Sized = "small" | "large";
@@ -554,7 +590,7 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       sizes: taskSizes,
       side: async (size) => {
         const { caller, id, count } = tasksOf[size];
-        const cursor = await cursorAt(main, "tasks", "user_id = $1", [id], Math.floor(count / 2));
+        const cursor = await taskCursorAt(main, "newest", "user_id = $1", [id], Math.floor(count / 2));
         return { call: () => caller.task.list({ limit: 20, cursor }), describe: pageSummary };
       },
     });
@@ -573,13 +609,47 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       sizes: taskSizes,
       side: async (size) => {
         const { caller, id } = tasksOf[size];
-        const cursor = await cursorAt(main, "tasks", "user_id = $1 AND NOT completed", [id], openTasksIndex - 1);
+        const cursor = await taskCursorAt(main, "newest", "user_id = $1 AND NOT completed", [id], openTasksIndex - 1);
         return { call: () => caller.task.list({ limit: 20, completed: false, cursor }), describe: pageSummary };
       },
     });
+    type ListInput = Parameters<Caller["task"]["list"]>[0] & object;
+    /** A task.list page of `input`, from the cursor after the `index(count)`th task of `where` in its order. */
+    const listCase = (name: string, input: ListInput, from?: { where: string; index: (count: number) => number }) =>
+      run({
+        procedure: "task.list",
+        name,
+        sizes: taskSizes,
+        side: async (size) => {
+          const { caller, id, count } = tasksOf[size];
+          const cursor = from
+            ? await taskCursorAt(main, input.sort ?? "newest", from.where, [id], from.index(count))
+            : undefined;
+          return { call: () => caller.task.list({ limit: 20, ...input, cursor }), describe: pageSummary };
+        },
+      });
+    const dated = (count: number) => Math.floor(count / DUE_EVERY);
+    await listCase(
+      "by due date, deep page: cursor halfway through the tasks with a due date",
+      { sort: "due" },
+      { where: "user_id = $1 AND due_at IS NOT NULL", index: (count) => Math.floor(dated(count) / 2) },
+    );
+    await listCase(
+      "by due date, past the last due date (tasks with none, from the cursor)",
+      { sort: "due" },
+      { where: "user_id = $1", index: (count) => count - Math.floor((count - dated(count)) / 2) },
+    );
+    await listCase("overdue, first page", { sort: "due", due: "overdue" });
+    await listCase(
+      "by priority, deep page: cursor halfway through the user's tasks",
+      { sort: "priority" },
+      { where: "user_id = $1", index: (count) => Math.floor(count / 2) },
+    );
+    await listCase(`search "passport" (no task matches)`, { search: "passport" });
+    await listCase(`search "task" (every task matches)`, { search: "task" });
     await run({
       procedure: "task.stats",
-      name: "total / completed / overdue",
+      name: "total / completed / overdue / due today",
       sizes: taskSizes,
       side: async (size) => ({ call: () => tasksOf[size].caller.task.stats(), describe: statsSummary }),
     });
@@ -613,7 +683,7 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       sizes: userSizes,
       side: async (size) => {
         const { caller, client, count } = usersOf[size];
-        const cursor = await cursorAt(client, "users", "true", [], Math.floor(count / 2));
+        const cursor = await cursorAt(client, "true", [], Math.floor(count / 2));
         return { call: () => caller.user.list({ limit: 20, cursor }), describe: pageSummary };
       },
     });

@@ -35,7 +35,11 @@ const cursorShape = z.union([
 ]);
 type Cursor = z.output<typeof cursorShape>;
 
-function encodeCursor(sort: ListInput["sort"], row: Row): string {
+/** The cursor of the page after `row` in `sort` order (the benchmark builds deep cursors with it too). */
+export function encodeTaskCursor(
+  sort: ListInput["sort"],
+  row: Pick<Row, "id" | "createdAt" | "dueAt" | "priority">,
+): string {
   const key =
     sort === "newest"
       ? [sort, row.createdAt.toISOString(), row.id]
@@ -144,5 +148,5 @@ export async function listTasks(db: Database, userId: string, input: ListInput, 
   }
   const items = rows.slice(0, input.limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > input.limit && last ? encodeCursor(input.sort, last) : null };
+  return { items, nextCursor: rows.length > input.limit && last ? encodeTaskCursor(input.sort, last) : null };
 }

@@ -10,14 +10,9 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function TasksPage({ searchParams }: Props) {
   const view = parseTaskView(await searchParams);
   await requireUser(taskViewHref(view));
-  // Awaited, so the pages the URL names are in the HTML: no loading state on arrival, the same view after a reload.
-  await Promise.all([
-    api.task.list.prefetchInfinite(taskListInput(view), {
-      pages: view.pages,
-      getNextPageParam: (page) => page.nextCursor,
-    }),
-    api.task.stats.prefetch(),
-  ]);
+  // Awaited, so the first page is in the HTML: no loading state on arrival (the board loads the further pages the
+  // URL names).
+  await Promise.all([api.task.list.prefetchInfinite(taskListInput(view)), api.task.stats.prefetch()]);
   return (
     <HydrateClient>
       <main id="main" className="mx-auto max-w-3xl px-4 py-8">

@@ -1,7 +1,7 @@
 "use client";
 // The task list: first page rendered on the server and hydrated, further pages on demand, optimistic edits.
 import Link from "next/link";
-import { type FocusEvent, type RefObject, useLayoutEffect, useRef } from "react";
+import { type FocusEvent, type RefObject, useEffect, useLayoutEffect, useRef } from "react";
 import { NewTaskForm } from "@/components/tasks/new-task-form";
 import { TaskItem } from "@/components/tasks/task-item";
 import { TaskViewControls } from "@/components/tasks/task-view-controls";
@@ -56,6 +56,11 @@ export function TaskBoard({ view }: { view: TaskView }) {
   const stats = api.task.stats.useQuery();
   const actions = useTaskMutations(input);
   const tasks = list.data?.pages.flatMap((page) => page.items) ?? [];
+  // After a reload, the pages the URL counts are loaded again, one after another.
+  useEffect(() => {
+    const shown = list.data?.pages.length ?? 0;
+    if (shown > 0 && shown < view.pages && list.hasNextPage && !list.isFetching) void list.fetchNextPage();
+  }, [list, view.pages]);
   // The URL counts the pages shown, so a reload shows them again (replaceState: no new render on the server).
   const loadMore = async () => {
     const { data } = await list.fetchNextPage();

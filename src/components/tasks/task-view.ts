@@ -16,7 +16,7 @@ export const TASK_ORDERS = { newest: "Newest", due: "Due date", priority: "Prior
 export type TaskOrder = keyof typeof TASK_ORDERS;
 
 export const TASK_PAGE_SIZE = 20;
-/** A URL may ask for at most this many pages at once (the server reads them all before it answers). */
+/** A URL may ask for at most this many pages at once (loaded one after another when the page opens). */
 export const TASK_PAGES_MAX = 10;
 
 export type TaskView = { show: TaskFilter; sort: TaskOrder; q: string; pages: number };

@@ -1,4 +1,4 @@
-// "Your data" in settings: download everything as JSON, and delete the account with the password entered again.
+// "Your data" in settings: download everything as JSON or CSV, and delete the account with the password entered again.
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
@@ -21,6 +21,25 @@ async function signInWithTheForm(page: Page, email: string) {
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+test("my data as CSV: a table for each part, my tasks in it, a formula kept as text", async ({
+  userPage: page,
+  user,
+}) => {
+  await createTasks(user.id, ["Pay the rent", '=HYPERLINK("http://example.com")']);
+  await page.goto("/settings");
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download as CSV" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^taskforge-export-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = await readFile(await download.path(), "utf8");
+  const lines = csv.split("\r\n");
+  for (const table of ["Exported", "Profile", "Tasks", "Sessions", "Activity"]) expect(lines).toContain(table);
+  expect(csv).toContain(user.email);
+  expect(csv).toContain(",Pay the rent,");
+  expect(csv).toContain(`,"'=HYPERLINK(""http://example.com"")",`);
+  await expect(page.getByText(/Your data is saved as taskforge-export-.*\.csv\./)).toBeVisible();
+});
 
 const confirmation = (page: Page) => page.getByRole("form", { name: "Confirm the deletion of your account" });
 

@@ -15,6 +15,7 @@ import {
 } from "@/server/auth/email-confirmation";
 import { emailChange, emailChangePage, isEmailChangeToken } from "@/server/auth/email-change";
 import { emailLength } from "@/server/auth/email-length";
+import { newDeviceNotice } from "@/server/auth/new-device-notice";
 import { MAGIC_LINK_REQUEST_PATH, MAGIC_LINK_VERIFY_PATH, magicLinkPlugins } from "@/server/auth/magic-link";
 import { currentRequestId } from "@/server/auth/endpoint-request-id";
 import { betterAuthLogger } from "@/server/auth/logging";
@@ -229,6 +230,8 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       ...secondFactorPlugins({ db: database, counters: counters.shared, queueMail }),
       freshSessions(database),
       auditHooks(database),
+      // After every hook that records a sign-in.
+      newDeviceNotice({ db: database, queueMail }),
       ...tokenPlugins(),
       openApiPlugin,
     ],

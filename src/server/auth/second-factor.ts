@@ -76,10 +76,17 @@ export async function forgetTrustedDevices(
 
 /** Changes that end trusted devices or concern the second factor, and what follows each once it succeeded. */
 const AFTER_CHANGE: Readonly<
-  Record<string, { forget: boolean; event?: AuthEventType; mail?: "twoFactorDisabled" | "backupCodesRegenerated" }>
+  Record<
+    string,
+    {
+      forget: boolean;
+      event?: AuthEventType;
+      mail?: "twoFactorDisabled" | "backupCodesRegenerated" | "passwordChanged";
+    }
+  >
 > = {
-  "/change-password": { forget: true },
-  "/reset-password": { forget: true },
+  "/change-password": { forget: true, mail: "passwordChanged" },
+  "/reset-password": { forget: true, mail: "passwordChanged" },
   "/two-factor/disable": { forget: true, event: "two-factor-disabled", mail: "twoFactorDisabled" },
   "/two-factor/generate-backup-codes": {
     forget: false,
@@ -248,7 +255,10 @@ export function secondFactorPlugins({ db, counters, queueMail }: SecondFactorDep
             if (!change || !userId || isAPIError(ctx.context.returned)) return;
             if (change.forget) await forgetTrustedDevices(ctx.context, db, userId);
             if (change.event) await audit(change.event, userId, ctx);
-            if (change.mail && user) await queueMail(messages[change.mail](user.email, user.name));
+            // A reset is made signed out: its account is the one the link was for.
+            const owner =
+              user ?? (await db.user.findUnique({ where: { id: userId }, select: { email: true, name: true } }));
+            if (change.mail && owner) await queueMail(messages[change.mail](owner.email, owner.name));
           }),
         },
         {

@@ -104,6 +104,15 @@ export const messages = {
       `The email address of your account was changed to ${newAddress}. Mail about the account now goes there, and you sign in with it.`,
       "If this was not you, reply to this message at once: we can give the account back to this address. Your sessions were not signed out.",
     ]),
+  newDevice: (to: string, name: string, sign: { device: string; when: string; network: string | null }) =>
+    notice("new-device", to, name, "a sign-in from a new device", [
+      `Your account was signed in to from a device it had not been used on before: ${sign.device}, ${sign.when}${sign.network ? `, from a network address starting ${sign.network}` : ""}.`,
+      "If it was you, there is nothing to do. You can see and sign out every device in Settings, under Sessions.",
+    ]),
+  passwordChanged: (to: string, name: string) =>
+    notice("password-changed", to, name, "your password was changed", [
+      "The password of your account was changed, and every other device was signed out.",
+    ]),
   twoFactorEnabled: (to: string, name: string) =>
     notice("two-factor-enabled", to, name, "two-factor authentication is on", [
       "Two-factor authentication is now on for your account: signing in asks for a code from your authenticator app.",

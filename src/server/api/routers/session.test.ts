@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeDevice } from "@/server/api/routers/session";
+import { describeDevice } from "@/server/device";
 import { db } from "@/server/db";
 import { callerWithHeaders, codeOf, createTestCaller, createUser, signIn } from "@/test/fixtures";
 

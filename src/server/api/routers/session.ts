@@ -1,28 +1,13 @@
 // The signed-in user's sessions: where they are signed in, and signing any or all of them out.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
-import Bowser from "bowser";
 import { z } from "zod";
 import { storableText } from "@/lib/validation/storable";
 import { protectedProcedure } from "@/server/api/procedures";
 import { recordAuthEvent } from "@/server/audit";
 import { revokeSessions, revokeUserSessions } from "@/server/auth/sessions";
 import { sessionSelect } from "@/server/db/selects";
+import { describeDevice } from "@/server/device";
 import { noInput } from "@/lib/validation/no-input";
-
-/**
- * "Firefox 133 on macOS 14.5", "Chrome 142 on Windows 10" from a user agent: what a person recognises their device
- * by, with versions, so two devices with the same browser can be told apart.
- */
-export function describeDevice(userAgent: string | null): string {
-  if (!userAgent) return "Unknown device";
-  const parsed = Bowser.parse(userAgent);
-  const browser = [parsed.browser.name, parsed.browser.version?.split(".")[0]].filter(Boolean).join(" ");
-  const osVersion =
-    parsed.os.name === "Windows" ? parsed.os.versionName : parsed.os.version?.split(".").slice(0, 2).join(".");
-  const os = [parsed.os.name, osVersion].filter(Boolean).join(" ");
-  if (!browser && !os) return userAgent.slice(0, 60);
-  return [browser || "Unknown browser", os].filter(Boolean).join(" on ");
-}
 
 export const sessionRouter = {
   list: protectedProcedure.input(noInput).query(async ({ ctx }) => {

@@ -93,6 +93,19 @@ describe("changing the email address", () => {
     expect(await emailOf(first.id)).toBe(newEmail);
   });
 
+  it("is not confirmed from a page on another site", async () => {
+    const user = await createUser();
+    const newEmail = newAddress("cross-site");
+    await askFor(user, newEmail);
+    const token = await confirmationToken(newEmail);
+    const refused = await authRequest(`/verify-email?token=${encodeURIComponent(token)}`, {
+      headers: { "sec-fetch-site": "cross-site" },
+      ip: nextClientIp(),
+    });
+    expect(refused.status).toBe(403);
+    expect(await emailOf(user.id)).toBe(user.email);
+  });
+
   it("is not served to a forged token, nor to a sign-up confirmation", async () => {
     const user = await createUser();
     const forged = await new SignJWT({

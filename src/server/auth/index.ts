@@ -27,6 +27,7 @@ import { sessionLifetimeHooks } from "@/server/auth/session-lifetime";
 import { passwordAttemptsPlugin } from "@/server/auth/password-attempts-plugin";
 import { FRESH_SESSION_MAX_AGE_SECONDS } from "@/lib/auth-requirements";
 import { freshSessions } from "@/server/auth/fresh-session";
+import { sameSiteLinks } from "@/server/auth/same-site-links";
 import { secondFactorDisabledPaths, secondFactorPlugins } from "@/server/auth/second-factor";
 import { tokenPlugins } from "@/server/auth/token-plugins";
 import { runInBackground } from "@/server/background-tasks";
@@ -225,6 +226,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       emailConfirmation(),
       passwordAttemptsPlugin(database, counters.shared),
       answerTimeFloor(),
+      sameSiteLinks(),
       emailChange({ db: database, queueMail }),
       ...magicLinkPlugins({ db: database, baseUrl: env.BETTER_AUTH_URL, queueMail }),
       ...secondFactorPlugins({ db: database, counters: counters.shared, queueMail }),

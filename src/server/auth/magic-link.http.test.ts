@@ -23,8 +23,8 @@ async function mailedToken(email: string, nth = 1): Promise<string> {
 }
 
 /** What the sign-in page does with the token: Better Auth's verify endpoint, answering JSON. */
-function useLink(token: string) {
-  return authRequest(`/magic-link/verify?token=${encodeURIComponent(token)}`, { ip: nextClientIp() });
+function useLink(token: string, headers: Record<string, string> = { "sec-fetch-site": "same-origin" }) {
+  return authRequest(`/magic-link/verify?token=${encodeURIComponent(token)}`, { ip: nextClientIp(), headers });
 }
 
 async function linkFor(user: TestUser): Promise<string> {
@@ -159,6 +159,25 @@ describe("using a link", () => {
     expect(strangerSignIn.status).toBe(401);
     expect((await me(cookiesFrom(used))).status).toBe(200);
     expect(await db.authEvent.count({ where: { userId: user.id, type: "email-verified" } })).toBe(1);
+  });
+
+  it("is spent once when used twice at once", async () => {
+    const user = await createUser();
+    const token = await linkFor(user);
+    const answers = await Promise.all([useLink(token), useLink(token), useLink(token)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 302, 302]);
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it("is not spent by a page on another site (no login CSRF)", async () => {
+    const user = await createUser();
+    const token = await linkFor(user);
+    for (const headers of [{ "sec-fetch-site": "cross-site" }, { origin: "https://elsewhere.example" }]) {
+      const refused = await useLink(token, headers);
+      expect(refused.status).toBe(403);
+      expect(cookiesFrom(refused)).not.toContain("session_token=");
+    }
+    expect((await useLink(token)).status).toBe(200);
   });
 
   it("signs in no banned account", async () => {

@@ -33,6 +33,16 @@ describe("describeAuthEvent", () => {
     expect(describeAuthEvent({ ...event, actorName: null }, "someone-else").summary).toBe("Banned by an administrator");
   });
 
+  it("a sign-in says how it was made, in words; an unknown method is left out", () => {
+    expect(describeAuthEvent({ type: "sign-in", detail: { method: "magic-link" } }).details).toEqual([
+      "with a link by email",
+    ]);
+    expect(describeAuthEvent({ type: "sign-in", detail: { secondFactor: "backup-code" } }).details).toEqual([
+      "with a backup code",
+    ]);
+    expect(describeAuthEvent({ type: "sign-in", detail: { method: "something-new" } }).details).toEqual([]);
+  });
+
   it("a role change names the new role", () => {
     expect(describeAuthEvent({ type: "role-changed", detail: { role: "admin", by: ADMIN } }, ADMIN).summary).toBe(
       "Made an administrator by you",

@@ -29,6 +29,16 @@ const WHAT: Record<string, string> = {
   reauthenticated: "Password confirmed",
 };
 
+/** How a sign-in was made (its first factor, or the second it was finished with), as a person would say it. */
+const METHODS: Record<string, string> = {
+  password: "with the password",
+  "magic-link": "with a link by email",
+  passkey: "with a passkey",
+  totp: "with a code from the app",
+  "backup-code": "with a backup code",
+  "trusted-device": "on a trusted device",
+};
+
 /** Better Auth's refusal codes, as a person would say them. */
 const FAILURE_REASONS: Record<string, string> = {
   INVALID_EMAIL_OR_PASSWORD: "wrong email or password",
@@ -73,6 +83,10 @@ export function describeAuthEvent(event: EventLike, viewerId?: string): { summar
     details.push(
       event.type === "sign-in-failed" ? (FAILURE_REASONS[reason] ?? fallback(reason.toLowerCase())) : `“${reason}”`,
     );
+  }
+  for (const key of ["method", "secondFactor"]) {
+    const method = text(detail[key]);
+    if (method && METHODS[method]) details.push(METHODS[method]);
   }
   const until = dateOf(detail.expiresAt);
   if (until) details.push(`until ${until}`);

@@ -24,7 +24,12 @@ export function TaskViewControls({ view }: { view: TaskView }) {
   return (
     <div className="flex flex-wrap items-end gap-3">
       {/* Keyed by the search in the URL, so going back to another view shows that view's text. */}
-      <form key={view.q} role="search" onSubmit={search} className="flex min-w-0 flex-1 items-end gap-2">
+      <form
+        key={view.q}
+        role="search"
+        onSubmit={search}
+        className="flex w-full min-w-0 items-end gap-2 sm:w-auto sm:flex-1"
+      >
         <Labelled id={`${id}-q`} label="Search tasks" className="min-w-0 flex-1">
           <input
             id={`${id}-q`}

@@ -112,6 +112,7 @@ test("screenshots of the main pages, desktop and phone", async ({ browser }) => 
     await signInAs(context, user.id);
     for (const [name, path] of [
       ["tasks", "/tasks"],
+      ["tasks-overdue", "/tasks?show=overdue"],
       ["settings", "/settings"],
       ["admin-users", "/admin/users"],
       ["admin-mail", "/admin/mail"],

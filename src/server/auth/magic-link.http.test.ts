@@ -172,7 +172,11 @@ describe("using a link", () => {
   it("is not spent by a page on another site (no login CSRF)", async () => {
     const user = await createUser();
     const token = await linkFor(user);
-    for (const headers of [{ "sec-fetch-site": "cross-site" }, { origin: "https://elsewhere.example" }]) {
+    const crossSite: Record<string, string>[] = [
+      { "sec-fetch-site": "cross-site" },
+      { origin: "https://elsewhere.example" },
+    ];
+    for (const headers of crossSite) {
       const refused = await useLink(token, headers);
       expect(refused.status).toBe(403);
       expect(cookiesFrom(refused)).not.toContain("session_token=");

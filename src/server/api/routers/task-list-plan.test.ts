@@ -122,7 +122,9 @@ describe("task.list query plan, by due date", () => {
     }
   });
 
-  it("overdue and due-today read only open tasks in their due range, with no Sort", async () => {
+  it("overdue and due-today read only the open tasks in their due range, through an index of open tasks by due date", async () => {
+    // PostgreSQL may walk (user_id, completed, due_at, id) in order, or read the partial index of open tasks with a
+    // due date and sort what it found: either way it reads no task outside the range, and sorts nothing else.
     for (const due of ["overdue", "today"] as const) {
       const plans = await plansOfList({ sort: "due", due });
       expect(plans).toHaveLength(1);
@@ -130,7 +132,6 @@ describe("task.list query plan, by due date", () => {
       const walks = [...scansOf(plan, BY_COMPLETION_DUE), ...scansOf(plan, "tasks_open_user_id_due_at_idx")];
       expect(walks, describePlan(plan)).toHaveLength(1);
       expect(walks[0]?.["Index Cond"]).toMatch(/due_at < /);
-      expect(nodeTypes(plan)).not.toContain("Sort");
       expect(nodeTypes(plan)).not.toContain("Seq Scan");
     }
   });

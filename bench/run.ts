@@ -80,11 +80,15 @@ function stop(child: ChildProcess): Promise<void> {
   return exited;
 }
 
-async function startRawServer(): Promise<{ child: ChildProcess; base: string }> {
-  const child = start(process.execPath, ["--import", "tsx", "bench/raw-server.ts"], {});
+/** A server of the benchmark's own (bench/<script>), which prints its port once listening. */
+async function startBenchServer(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; base: string }> {
+  const child = start(process.execPath, ["--import", "tsx", `bench/${script}`], env);
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout?.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
-    child.once("exit", (code) => reject(new Error(`the raw node:http server exited with ${code}`)));
+    child.once("exit", (code) => reject(new Error(`bench/${script} exited with ${code}`)));
   });
   return { child, base: `http://127.0.0.1:${port}` };
 }
@@ -213,9 +217,14 @@ function summarise(step: Step, runs: autocannon.Result[]): Measured {
   return measured;
 }
 
-type Servers = { raw: string; app: string; viaNext: string; starter: string; origin: string };
+type Servers = { raw: string; ceiling: string; app: string; viaNext: string; starter: string; origin: string };
 type Credentials = { cookies: string[]; jwts: string[]; starterCookies: string[] };
 
+const CREATE_PATH = "/api/trpc/task.create";
+const CREATE_BODY = JSON.stringify({ json: { title: "Benchmark task" } });
+/** The ceilings: the same work written by hand (bench/ceiling-server.ts), each step's ratio is taken to. */
+const CEILING_LIST = "hand-written task.list, cookie";
+const CEILING_CREATE = "hand-written task.create, cookie";
 const LIST_PATH = `/api/trpc/task.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 20 } }))}`;
 
 function cookieList(name: string, adds: string, cookies: string[]): Step {
@@ -226,6 +235,26 @@ function ladder(s: Servers, c: Credentials): Array<[string, Step]> {
   return [
     [s.raw, { name: "raw node:http", adds: "the floor: node:http answering the same JSON", path: "/" }],
     [s.app, { name: "Next route handler", adds: "Next.js: GET /api/ping, an empty route handler", path: "/api/ping" }],
+    [
+      s.ceiling,
+      cookieList(
+        CEILING_LIST,
+        "the ceiling: task.list's work by hand on node:http + pg (HMAC, joined session read, expiry, 21 tasks, envelope)",
+        c.cookies,
+      ),
+    ],
+    [
+      s.ceiling,
+      {
+        name: CEILING_CREATE,
+        adds: "the ceiling of task.create: the same session check, then the INSERT … RETURNING by hand",
+        path: CREATE_PATH,
+        method: "POST",
+        body: CREATE_BODY,
+        headers: { "content-type": "application/json" },
+        rotate: { header: "cookie", values: c.cookies },
+      },
+    ],
     [
       s.app,
       {
@@ -252,9 +281,9 @@ function ladder(s: Servers, c: Credentials): Array<[string, Step]> {
       {
         name: "task.create, cookie",
         adds: "POST with Origin: CSRF check, mutation counter, an INSERT",
-        path: "/api/trpc/task.create",
+        path: CREATE_PATH,
         method: "POST",
-        body: JSON.stringify({ json: { title: "Benchmark task" } }),
+        body: CREATE_BODY,
         headers: { "content-type": "application/json", origin: s.origin },
         rotate: { header: "cookie", values: c.cookies },
       },
@@ -328,6 +357,32 @@ async function listUnderSignIns(base: string, list: Step, signIn: Step): Promise
   return { alone, withSignIns, signIns };
 }
 
+/** The ceiling answers task.list exactly as the app does (the same bytes), or the comparison would mean nothing. */
+async function requireSameAnswer(app: string, ceiling: string, cookie: string): Promise<void> {
+  const [ours, theirs] = await Promise.all(
+    [app, ceiling].map(async (base) => (await fetch(`${base}${LIST_PATH}`, { headers: { cookie } })).text()),
+  );
+  if (ours !== theirs) throw new Error(`the hand-written task.list answers otherwise:\n${ours}\n${theirs}`);
+}
+
+/** The hand-written step a step is measured against: the INSERT for a POST, task.list's read for every other. */
+function ceilingOf(results: Measured[], step: Step): Measured | undefined {
+  const name = step.method === "POST" ? CEILING_CREATE : CEILING_LIST;
+  return results.find((r) => r.step.name === name);
+}
+
+const toCeiling = (results: Measured[], r: Measured) => {
+  const ceiling = ceilingOf(results, r.step);
+  return ceiling ? r.requestsPerSecond / ceiling.requestsPerSecond : Number.NaN;
+};
+
+function printCeilingRatios(results: Measured[]) {
+  for (const r of results) {
+    const ratio = toCeiling(results, r);
+    if (!Number.isNaN(ratio)) console.info(`${r.step.name.padEnd(34)} ${format(ratio, 2)} × hand-written`);
+  }
+}
+
 const format = (value: number, digits = 0) =>
   value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -348,7 +403,7 @@ function report(
   const [raw, bare] = ladderResults;
   const rows = ladderResults.map(
     (r) =>
-      `| ${r.step.name} | ${row(r)} | ${format(r.requestsPerSecond / (raw?.requestsPerSecond ?? 1), 3)} | ${format(r.requestsPerSecond / (bare?.requestsPerSecond ?? 1), 2)} |`,
+      `| ${r.step.name} | ${row(r)} | ${format(r.requestsPerSecond / (raw?.requestsPerSecond ?? 1), 3)} | ${format(r.requestsPerSecond / (bare?.requestsPerSecond ?? 1), 2)} | ${format(toCeiling(ladderResults, r), 2)} |`,
   );
   const runs = [...ladderResults, ...versus, underLoad.alone, underLoad.withSignIns, underLoad.signIns].map(
     (r) =>
@@ -357,6 +412,8 @@ function report(
   const ratio = (a: number, b: number) => `${format(a / b, 2)}×`;
   const cookie = find("task.list, cookie");
   const jwt = find("task.list, JWT");
+  const create = find("task.create, cookie");
+  const [ceilingList, ceilingCreate] = [find(CEILING_LIST), find(CEILING_CREATE)];
   const starter = find("task.list, cookie, starter");
   const ours = find("sign-in, argon2id");
   const theirs = find("sign-in, starter scrypt");
@@ -378,8 +435,8 @@ Written by \`npm run bench\` (after \`npm run build && npm run bench:build\`) on
 
 ## The ladder
 
-| step | req/s | p50 ms | p99 ms | errors | × raw node:http | × Next route handler |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| step | req/s | p50 ms | p99 ms | errors | × raw node:http | × Next route handler | × hand-written |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join("\n")}
 
 ![The ladder](ladder.svg)
@@ -422,6 +479,19 @@ p99 rises ${format(p99Rise, 2)}× (target < 2×).
 | our wiring beats the starter's (cookie task.list) | ${ratio(cookie.requestsPerSecond, starter.requestsPerSecond)} | ${verdict(cookie.requestsPerSecond > starter.requestsPerSecond)} |
 | task.list p99 under 20 concurrent sign-ins < 2 × alone | ${format(p99Rise, 2)}× | ${verdict(p99Rise < 2)} |
 
+## Targets against the hand-written ceiling (issue 23)
+
+The ceiling (\`bench/ceiling-server.ts\`) does the same authenticated work by hand on node:http and pg: the cookie's
+HMAC, the session joined with its user, the expiry and ban checks, the query or the INSERT, tRPC's envelope with
+superjson's annotations. What the app adds beyond it (framework, ORM, rate limits, audit, logs) is what the targets allow.
+
+| target | measured | |
+| --- | --- | --- |
+| task.list with a cookie ≥ 0.5 × hand-written | ${format(cookie.requestsPerSecond / ceilingList.requestsPerSecond, 2)}× | ${verdict(cookie.requestsPerSecond >= 0.5 * ceilingList.requestsPerSecond)} |
+| task.list with a JWT ≥ 0.6 × hand-written | ${format(jwt.requestsPerSecond / ceilingList.requestsPerSecond, 2)}× | ${verdict(jwt.requestsPerSecond >= 0.6 * ceilingList.requestsPerSecond)} |
+| task.create with a cookie ≥ 0.4 × the hand-written INSERT | ${format(create.requestsPerSecond / ceilingCreate.requestsPerSecond, 2)}× | ${verdict(create.requestsPerSecond >= 0.4 * ceilingCreate.requestsPerSecond)} |
+| p99 ≤ 2 × p50 (cookie list / JWT list / cookie create) | ${format(cookie.p99 / cookie.p50, 1)}× / ${format(jwt.p99 / jwt.p50, 1)}× / ${format(create.p99 / create.p50, 1)}× | ${verdict([cookie, jwt, create].every((r) => r.p99 <= 2 * r.p50))} |
+
 ## Each run, and what each step adds
 
 | step | req/s per run | adds |
@@ -450,27 +520,41 @@ async function main() {
       settings.users,
       settings.tasksPerUser,
     );
-    const raw = await startRawServer();
+    const raw = await startBenchServer("raw-server.ts", {});
     children.push(raw.child);
+    const ceiling = await startBenchServer("ceiling-server.ts", {
+      DATABASE_URL: database.url,
+      BETTER_AUTH_SECRET: secret,
+    });
+    children.push(ceiling.child);
     const app = await startApp("serve", database.url, secret);
     children.push(app.child);
     const viaNext = await startApp("next", database.url, secret);
     children.push(viaNext.child);
     const starter = await startApp("starter", database.url, secret);
     children.push(starter.child);
-    const servers = { raw: raw.base, app: app.base, viaNext: viaNext.base, starter: starter.base, origin: app.origin };
+    const servers = {
+      raw: raw.base,
+      ceiling: ceiling.base,
+      app: app.base,
+      viaNext: viaNext.base,
+      starter: starter.base,
+      origin: app.origin,
+    };
     // The starter's Better Auth serves plain http here, so its cookie has no __Secure- prefix; same tokens, same secret.
     const credentials = {
       cookies,
       jwts: await mintJwts(app.base, cookies),
       starterCookies: plainHttpCookies,
     };
+    await requireSameAnswer(app.base, ceiling.base, cookies[0] ?? "");
     const starterEmail = await starterUser(starter.base, starter.origin, password);
 
     const ladderResults: Measured[] = [];
     for (const [base, step] of ladder(servers, credentials)) {
       if (settings.only.test(step.name)) ladderResults.push(await measure(base, step));
     }
+    printCeilingRatios(ladderResults);
     if (process.env.BENCH_STEPS) return; // some steps only (e.g. to profile): nothing is written
     const ourSignIn = signInStep(
       "sign-in, argon2id",

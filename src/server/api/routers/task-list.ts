@@ -110,9 +110,9 @@ function dueRange(due: ListInput["due"], now: Date): Prisma.DateTimeNullableFilt
  * Title or notes contain the term, any case: ILIKE '%…%' through the trigram indexes of both, with %, _ and \
  * escaped to mean themselves (as user.list's search).
  */
-function searchFilter(search: string | undefined): Prisma.TaskWhereInput {
+function searchFilter(search: string | undefined): Prisma.TaskWhereInput | null {
   const text = search?.replace(/[\\%_]/g, "\\$&");
-  if (!text) return {};
+  if (!text) return null;
   return {
     OR: [{ title: { contains: text, mode: "insensitive" } }, { description: { contains: text, mode: "insensitive" } }],
   };
@@ -121,11 +121,10 @@ function searchFilter(search: string | undefined): Prisma.TaskWhereInput {
 export async function listTasks(db: Database, userId: string, input: ListInput, now = new Date()) {
   const cursor = input.cursor ? decodeCursor(input.cursor, input.sort) : null;
   const range = dueRange(input.due, now);
-  const scope: Prisma.TaskWhereInput[] = [
-    { userId, completed: input.completed },
-    range ? { completed: false } : {},
-    searchFilter(input.search),
-  ];
+  // Overdue and due-today tasks are open ones: none of them is done.
+  if (range && input.completed === true) return { items: [], nextCursor: null };
+  const scope: Prisma.TaskWhereInput = { userId, completed: range ? false : input.completed };
+  const search = searchFilter(input.search);
   const segments =
     input.sort === "due"
       ? dueSegments(cursor, range)
@@ -139,7 +138,8 @@ export async function listTasks(db: Database, userId: string, input: ListInput, 
     if (take <= 0) break;
     rows.push(
       ...(await db.task.findMany({
-        where: { AND: [...scope, segment.where] },
+        // Flat when it can be (the default list's query stays as it was); the search's OR beside the cursor's in AND.
+        where: search ? { ...scope, AND: [search, segment.where] } : { ...scope, ...segment.where },
         orderBy: segment.orderBy,
         take,
         select: taskSelect,

@@ -61,7 +61,7 @@ describe("db:seed on a fresh database", () => {
     expect(cookie).not.toBeNull();
     const caller = await callerWithHeaders(new Headers({ cookie: cookie! }));
     expect(await caller.user.me()).toMatchObject({ email: DEMO_EMAIL, role: "user" });
-    expect(await caller.task.stats()).toEqual({ total: 5, completed: 2, overdue: 1 });
+    expect(await caller.task.stats()).toEqual({ total: 5, completed: 2, overdue: 1, dueToday: 0 });
   });
 
   it("outside production, without passwords, generates strong ones and prints them", async () => {

@@ -1,5 +1,6 @@
 // Better Auth's browser client, for the account flows only (sign-up, sign-in, verification, passwords,
 // sign-out). Import it from the components of those flows, so other pages do not ship it.
+import { passkeyClient } from "@better-auth/passkey/client";
 import type { BetterAuthClientPlugin } from "better-auth/client";
 import { magicLinkClient, twoFactorClient } from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/react";
@@ -18,7 +19,7 @@ const freshSessionsClient = {
 
 // A sign-in that stops at the second factor answers `twoFactorRedirect`; the sign-in form goes on from there itself.
 export const authClient = createAuthClient({
-  plugins: [emailConfirmationClient, freshSessionsClient, twoFactorClient(), magicLinkClient()],
+  plugins: [emailConfirmationClient, freshSessionsClient, twoFactorClient(), magicLinkClient(), passkeyClient()],
 });
 
 /** The message of a failed Better Auth call, in words a person can act on. */

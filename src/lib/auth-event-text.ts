@@ -27,6 +27,8 @@ const WHAT: Record<string, string> = {
   "backup-codes-regenerated": "New backup codes made",
   "two-factor-reset": "Two-factor authentication reset",
   reauthenticated: "Password confirmed",
+  "passkey-added": "Passkey added",
+  "passkey-removed": "Passkey removed",
 };
 
 /** How a sign-in was made (its first factor, or the second it was finished with), as a person would say it. */

@@ -30,6 +30,8 @@ export const AUTH_EVENT_TYPES = [
   "reauthenticated",
   "email-change-requested",
   "email-changed",
+  "passkey-added",
+  "passkey-removed",
 ] as const;
 
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];

@@ -5,17 +5,24 @@ import { ChangeEmailForm } from "@/components/settings/change-email-form";
 import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { DeleteAccountForm } from "@/components/settings/delete-account-form";
 import { ExportDataButton } from "@/components/settings/export-data-button";
+import { PasskeySettings } from "@/components/settings/passkey-settings";
 import { ProfileForm } from "@/components/settings/profile-form";
 import { SessionsList } from "@/components/settings/sessions-list";
 import { TwoFactorSettings } from "@/components/settings/two-factor-settings";
 import { Card } from "@/components/ui/card";
+import { passkeysOf } from "@/server/auth/passkeys";
+import { db } from "@/server/db";
 import { api, HydrateClient, requireUser } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const viewer = await requireUser("/settings");
-  await Promise.all([api.session.list.prefetch(), api.user.authEvents.prefetchInfinite(AUTH_EVENTS_INPUT)]);
+  const [passkeys] = await Promise.all([
+    passkeysOf(db, viewer.id),
+    api.session.list.prefetch(),
+    api.user.authEvents.prefetchInfinite(AUTH_EVENTS_INPUT),
+  ]);
   return (
     <HydrateClient>
       <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-8">
@@ -34,6 +41,12 @@ export default async function SettingsPage() {
         </Card>
         <Card title="Two-factor authentication" description="A code from your phone as well as your password.">
           <TwoFactorSettings enabled={viewer.twoFactorEnabled} />
+        </Card>
+        <Card
+          title="Passkeys"
+          description="Sign in with your device's fingerprint, face or screen lock instead of a password."
+        >
+          <PasskeySettings passkeys={passkeys} />
         </Card>
         <Card title="Sessions" description="The devices where your account is signed in.">
           <SessionsList />

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import type { FormEvent } from "react";
+import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
 import { FormMessageNotice } from "@/components/forms/form-message";
 import { useFormState } from "@/components/forms/use-form-state";
 import { Button } from "@/components/ui/button";
@@ -52,7 +53,14 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4">
       <FormMessageNotice message={form.message} />
-      <TextField label="Email" name="email" type="email" autoComplete="email" autoFocus error={form.errors.email} />
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="username webauthn"
+        autoFocus
+        error={form.errors.email}
+      />
       <PasswordField label="Password" name="password" autoComplete="current-password" error={form.errors.password} />
       <div className="flex flex-wrap items-center justify-between gap-2">
         <label className="inline-flex items-center gap-2 text-sm">
@@ -66,6 +74,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <Button type="submit" className="w-full" pending={form.pending}>
         {form.pending ? "Signing in…" : "Sign in"}
       </Button>
+      <PasskeySignIn callbackUrl={callbackUrl} />
     </form>
   );
 }

@@ -12,10 +12,14 @@ const AFTER_SUCCESS: Record<string, AuthEventType> = {
   "/revoke-other-sessions": "session-revoked",
 };
 
+/** The passkey sign-in (passkeys.ts): already two factors, so never stopped at the second-factor step. */
+export const PASSKEY_SIGN_IN_PATH = "/passkey/verify-authentication";
+
 /** The first factors that sign in, and the method each is recorded as. */
 export const SIGN_IN_METHODS: Readonly<Record<string, string>> = {
   "/sign-in/email": "password",
   "/magic-link/verify": "magic-link",
+  [PASSKEY_SIGN_IN_PATH]: "passkey",
 };
 
 export function auditHooks(db: Database): BetterAuthPlugin {
@@ -39,9 +43,10 @@ export function auditHooks(db: Database): BetterAuthPlugin {
             const returned = ctx.context.returned;
             const method = SIGN_IN_METHODS[ctx.path ?? ""] ?? "password";
             if (!isAPIError(returned)) {
-              // An account with a second factor: second-factor.ts records the sign-in, or the step it stopped at.
+              // An account with a second factor: second-factor.ts records the sign-in, or the step it stopped at
+              // (a passkey sign-in does not stop there).
               const user: { id: string; twoFactorEnabled?: unknown } | undefined = ctx.context.newSession?.user;
-              if (user && user.twoFactorEnabled !== true) {
+              if (user && (user.twoFactorEnabled !== true || ctx.path === PASSKEY_SIGN_IN_PATH)) {
                 await recordAuthEvent(db, {
                   type: "sign-in",
                   userId: user.id,

@@ -20,6 +20,7 @@ import { MAGIC_LINK_REQUEST_PATH, MAGIC_LINK_VERIFY_PATH, magicLinkPlugins } fro
 import { currentRequestId } from "@/server/auth/endpoint-request-id";
 import { betterAuthLogger } from "@/server/auth/logging";
 import { openApiPlugin, openApiPluginPaths } from "@/server/auth/openapi";
+import { passkeyPlugins } from "@/server/auth/passkeys";
 import { passwordPolicy } from "@/server/auth/password-policy";
 import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
 import { redisSecondaryStorage } from "@/server/auth/secondary-storage";
@@ -230,6 +231,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       emailChange({ db: database, queueMail }),
       ...magicLinkPlugins({ db: database, baseUrl: env.BETTER_AUTH_URL, queueMail }),
       ...secondFactorPlugins({ db: database, counters: counters.shared, queueMail }),
+      ...passkeyPlugins({ db: database, baseUrl: env.BETTER_AUTH_URL, queueMail }),
       freshSessions(database),
       auditHooks(database),
       // After every hook that records a sign-in.

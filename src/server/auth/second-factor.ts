@@ -5,7 +5,8 @@
 //   Retry-After (failure-budget.ts reserves each failure before the check, so a parallel burst gets no more);
 // - every endpoint that makes a session without one (a sign-in, by any first factor) stops at the second-factor step
 //   when the account has one: Better Auth's own hook covers the password, `requireSecondFactor` any other;
-// - the session records the second factor it was made with (totp, backup-code, trusted-device), which admin
+// - except a passkey's, which is already two factors (passkeys.ts);
+// - the session records the second factor it was made with (totp, backup-code, trusted-device, passkey), which admin
 //   procedures ask for (REQUIRE_ADMIN_MFA), and a right code completes a re-authentication (fresh-session.ts).
 import { createHash } from "node:crypto";
 import type { BetterAuthPlugin } from "better-auth";
@@ -14,7 +15,7 @@ import { deleteSessionCookie } from "better-auth/cookies";
 import { generateRandomString } from "better-auth/crypto";
 import { twoFactor } from "better-auth/plugins/two-factor";
 import { type AuthEventType, recordAuthEvent } from "@/server/audit";
-import { SIGN_IN_METHODS } from "@/server/auth/audit-hooks";
+import { PASSKEY_SIGN_IN_PATH, SIGN_IN_METHODS } from "@/server/auth/audit-hooks";
 import { beginAttempt, type Attempt } from "@/server/auth/failure-budget";
 import { completeReauthentication } from "@/server/auth/fresh-session";
 import { signedInSession } from "@/server/auth/request-user";
@@ -35,7 +36,7 @@ export const CODE_ENDPOINTS: Readonly<Record<string, SecondFactor>> = {
   "/two-factor/verify-totp": "totp",
   "/two-factor/verify-backup-code": "backup-code",
 };
-export type SecondFactor = "totp" | "backup-code" | "trusted-device";
+export type SecondFactor = "totp" | "backup-code" | "trusted-device" | "passkey";
 
 /** The plugin's endpoints this app does not offer: codes by mail or SMS (not configured), the secret after enrolment. */
 export const secondFactorDisabledPaths = ["/two-factor/get-totp-uri", "/two-factor/send-otp", "/two-factor/verify-otp"];
@@ -197,7 +198,9 @@ export function secondFactorPlugins({ db, counters, queueMail }: SecondFactorDep
           matcher: () => true,
           handler: createAuthMiddleware(async (ctx) => {
             const made = ctx.context.newSession;
-            const firstFactor = !ctx.context.session && !((ctx.path ?? "") in CODE_ENDPOINTS);
+            // A passkey is already two factors: its session stands, marked by passkeys.ts.
+            const firstFactor =
+              !ctx.context.session && !((ctx.path ?? "") in CODE_ENDPOINTS) && ctx.path !== PASSKEY_SIGN_IN_PATH;
             if (made && firstFactor && hasSecondFactor(made.user)) firstFactors.set(ctx.context, made);
           }),
         },

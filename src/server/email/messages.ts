@@ -131,6 +131,14 @@ export const messages = {
       "An administrator turned off two-factor authentication for your account, as asked. Your trusted devices were forgotten.",
       "Turn it on again in Settings with your authenticator app.",
     ]),
+  passkeyAdded: (to: string, name: string, passkeyName: string) =>
+    notice("passkey-added", to, name, "a passkey was added", [
+      `A passkey named "${passkeyName}" was added to your account: it signs in without your password or a code.`,
+    ]),
+  passkeyRemoved: (to: string, name: string, passkeyName: string) =>
+    notice("passkey-removed", to, name, "a passkey was removed", [
+      `The passkey named "${passkeyName}" was removed from your account: it no longer signs in.`,
+    ]),
 };
 
 /** A security notice: what changed, and what to do when it was not the owner. */

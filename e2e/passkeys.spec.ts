@@ -1,0 +1,73 @@
+// Passkeys through the real pages with Chromium's virtual authenticator (WebAuthn over CDP, on localhost): add one in
+// settings, sign out, sign in with it (an account with a second factor is not asked for a code), rename, remove (not
+// while it is the only way to sign in).
+import type { BrowserContext, Page } from "@playwright/test";
+import { hashPassword } from "../src/server/auth/password-hashing";
+import { insertPasswords } from "../src/test/fixtures/sql";
+import { createUser, database, type E2EUser, expect, signInAs, sql, test } from "./support/fixtures";
+
+test.describe.configure({ mode: "serial" });
+
+let user: E2EUser;
+
+/** A platform authenticator with user verification, which keeps its passkeys for the whole context. */
+async function virtualAuthenticator(context: BrowserContext, page: Page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+}
+
+test("add a passkey in settings, sign out, sign in with it without a code, rename it, remove it once a password is set", async ({
+  page,
+  context,
+}) => {
+  user = await createUser({ name: "Pat Passkey" });
+  // The account also has a second factor: a passkey sign-in must not stop at it.
+  await sql("UPDATE users SET two_factor_enabled = true WHERE id = $1", [user.id]);
+  await signInAs(context, user.id);
+  await virtualAuthenticator(context, page);
+
+  await page.goto("/settings");
+  const card = page.getByRole("region", { name: "Passkeys" });
+  await card.getByLabel("Passkey name").fill("Work laptop");
+  await card.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(card.getByText('Passkey "Work laptop" added')).toBeVisible();
+  await expect(card.getByTestId("passkey")).toHaveCount(1);
+  await expect(card.getByTestId("passkey")).toContainText("not used yet");
+
+  await context.clearCookies();
+  await page.goto("/sign-in");
+  await page.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+  const [session] = await sql<{ second_factor: string }>(
+    "SELECT second_factor FROM sessions WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1",
+    [user.id],
+  );
+  expect(session?.second_factor).toBe("passkey");
+
+  await page.goto("/settings");
+  await expect(card.getByTestId("passkey")).toContainText("last used");
+  await card.getByRole("button", { name: "Rename Work laptop" }).click();
+  await card.getByLabel("New name").fill("Old laptop");
+  await card.getByRole("button", { name: "Save" }).click();
+  await expect(card.getByTestId("passkey")).toContainText("Old laptop");
+
+  // The account has no password: its only passkey stays.
+  await card.getByRole("button", { name: "Remove Old laptop" }).click();
+  await expect(card.getByRole("alert")).toContainText("the only way left to sign in");
+  await expect(card.getByTestId("passkey")).toHaveCount(1);
+
+  await insertPasswords(database, [{ id: user.id }], await hashPassword("copper-lantern-harbor-52"));
+  await card.getByRole("button", { name: "Remove Old laptop" }).click();
+  await expect(card.getByText("Passkey removed.")).toBeVisible();
+  await expect(card.getByTestId("passkey")).toHaveCount(0);
+});

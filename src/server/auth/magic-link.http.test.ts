@@ -23,7 +23,7 @@ async function mailedToken(email: string, nth = 1): Promise<string> {
 }
 
 /** What the sign-in page does with the token: Better Auth's verify endpoint, answering JSON. */
-function useLink(token: string, headers: Record<string, string> = { "sec-fetch-site": "same-origin" }) {
+function spendLink(token: string, headers: Record<string, string> = { "sec-fetch-site": "same-origin" }) {
   return authRequest(`/magic-link/verify?token=${encodeURIComponent(token)}`, { ip: nextClientIp(), headers });
 }
 
@@ -70,12 +70,12 @@ describe("using a link", () => {
   it("signs in once: the session works, the sign-in is audited as a link, and the link is spent", async () => {
     const user = await createUser();
     const token = await linkFor(user);
-    const used = await useLink(token);
+    const used = await spendLink(token);
     expect(used.status).toBe(200);
     expect((await me(cookiesFrom(used))).status).toBe(200);
     expect(await signInEvents(user.id)).toEqual([{ detail: { method: "magic-link" } }]);
 
-    const again = await useLink(token);
+    const again = await spendLink(token);
     expect(again.status).toBe(302);
     expect(again.headers.get("location")).toContain("error=INVALID_TOKEN");
     expect(cookiesFrom(again)).not.toContain("session_token=");
@@ -88,7 +88,7 @@ describe("using a link", () => {
       where: { identifier: { startsWith: "magic-link:" }, value: { contains: user.email } },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
-    const late = await useLink(token);
+    const late = await spendLink(token);
     expect(late.status).toBe(302);
     expect(late.headers.get("location")).toContain("error=INVALID_TOKEN");
     expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
@@ -101,7 +101,7 @@ describe("using a link", () => {
       const token = await linkFor(user);
       const stored = await db.verification.findMany({ where: { identifier: { startsWith: "magic-link:" } } });
       expect(stored.some((row) => row.identifier.includes(token) || row.value.includes(token))).toBe(false);
-      expect((await useLink(token)).status).toBe(200);
+      expect((await spendLink(token)).status).toBe(200);
       expect(logs.raw.join("\n")).not.toContain(token);
     } finally {
       logs.stop();
@@ -112,7 +112,7 @@ describe("using a link", () => {
     const user = await createUser();
     const { totpURI } = await enrolSecondFactor(user);
     const before = await db.session.count({ where: { userId: user.id } });
-    const step = await useLink(await linkFor(user));
+    const step = await spendLink(await linkFor(user));
     expect(step.status).toBe(200);
     expect(await step.json()).toMatchObject({ twoFactorRedirect: true });
     expect(await db.session.count({ where: { userId: user.id } })).toBe(before);
@@ -146,7 +146,7 @@ describe("using a link", () => {
     });
 
     expect((await requestLink(email)).status).toBe(200);
-    const used = await useLink(await mailedToken(email));
+    const used = await spendLink(await mailedToken(email));
     expect(used.status).toBe(200);
     expect((await db.user.findUniqueOrThrow({ where: { email } })).emailVerified).toBe(true);
     // The stranger's password and session are gone; only the owner's new session remains.
@@ -164,7 +164,7 @@ describe("using a link", () => {
   it("is spent once when used twice at once", async () => {
     const user = await createUser();
     const token = await linkFor(user);
-    const answers = await Promise.all([useLink(token), useLink(token), useLink(token)]);
+    const answers = await Promise.all([spendLink(token), spendLink(token), spendLink(token)]);
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 302, 302]);
     expect(await db.session.count({ where: { userId: user.id } })).toBe(1);
   });
@@ -177,18 +177,18 @@ describe("using a link", () => {
       { origin: "https://elsewhere.example" },
     ];
     for (const headers of crossSite) {
-      const refused = await useLink(token, headers);
+      const refused = await spendLink(token, headers);
       expect(refused.status).toBe(403);
       expect(cookiesFrom(refused)).not.toContain("session_token=");
     }
-    expect((await useLink(token)).status).toBe(200);
+    expect((await spendLink(token)).status).toBe(200);
   });
 
   it("signs in no banned account", async () => {
     const user = await createUser();
     const token = await linkFor(user);
     await db.user.update({ where: { id: user.id }, data: { banned: true } });
-    const refused = await useLink(token);
+    const refused = await spendLink(token);
     expect(refused.status).not.toBe(200);
     expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
   });

@@ -1,4 +1,5 @@
-// Around the account forms: where a signed-in visitor lands, signing out (also when it fails, and everywhere),
+// Around the account forms: where a signed-in visitor lands, signing out (also when it fails, everywhere, and from
+// another device, which the signed-out device is told),
 // the password visibility toggle, and a reset link that is not valid.
 import { expect, openOtherDevice, signInAs, sql, test } from "./support/fixtures";
 
@@ -40,6 +41,30 @@ test("“Sign out everywhere” ends this session and every other one", async ({
 
   await otherPage.reload();
   await expect(otherPage).toHaveURL(/\/sign-in\?callbackUrl=%2Ftasks/);
+  await expect(otherPage.getByText("You were signed out on all your devices.")).toBeVisible();
+  await other.close();
+});
+
+test("a device signed out from another one is told why on the sign-in page", async ({
+  page,
+  context,
+  browser,
+  user,
+}) => {
+  await signInAs(context, user.id);
+  const { context: other, page: otherPage } = await openOtherDevice(browser, user.id);
+
+  await page.goto("/settings");
+  await page
+    .getByTestId("session")
+    .filter({ hasNotText: "This device" })
+    .getByRole("button", { name: /Sign out/ })
+    .click();
+  await expect(page.getByTestId("session")).toHaveCount(1);
+
+  await otherPage.reload();
+  await expect(otherPage).toHaveURL(/\/sign-in\?callbackUrl=%2Ftasks/);
+  await expect(otherPage.getByText("This device was signed out from another of your devices.")).toBeVisible();
   await other.close();
 });
 

@@ -148,7 +148,7 @@ describe("npm run cli", () => {
     const { user, run, store, credentials } = await signedInCli();
     await store.save({ ...(await credentials()), accessToken: undefined });
     // Through Better Auth, as every revocation in the app, so a Redis copy (when configured) goes too.
-    await revokeUserSessions(user.id);
+    await revokeUserSessions(user.id, "signed-out-everywhere");
     expect(await run("whoami")).toMatchObject({ code: 1, err: expect.stringMatching(/session has ended/) });
     expect(await store.load()).toBeNull();
   });

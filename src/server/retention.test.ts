@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { env } from "@/env";
 import { db } from "@/server/db";
 import { OUTBOX_RETENTION_DAYS, pruneExpiredRows } from "@/server/retention";
+import { createUser } from "@/test/fixtures";
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -59,5 +60,20 @@ describe("retention", () => {
         (row) => row.status,
       ),
     ).toEqual(["pending", "sent"]);
+  });
+
+  it("deletes why a session ended once its cookie has expired, and keeps it while the cookie may be around", async () => {
+    const now = Date.now();
+    const { id: userId } = await createUser();
+    await db.signedOutSession.createMany({
+      data: [
+        { tokenHash: "gone", userId, reason: "expired", expiresAt: new Date(now - 1000) },
+        { tokenHash: "kept", userId, reason: "banned", expiresAt: new Date(now + DAY) },
+      ],
+    });
+
+    const deleted = await pruneExpiredRows(db, now);
+    expect(deleted.signOutReasons).toBe(1);
+    expect(await db.signedOutSession.findMany({ select: { tokenHash: true } })).toEqual([{ tokenHash: "kept" }]);
   });
 });

@@ -1,6 +1,7 @@
 // Retention: rows that only accumulate are deleted by every app process, hourly, in batches of short statements —
 // audit events older than AUDIT_RETENTION_DAYS, mails the outbox finished with 30 days ago, and rate-limit counters
-// (in the database without Redis, or while it is away) idle for RATE_LIMIT_RETENTION_HOURS. Several instances may prune at once: a batch skips rows another is
+// (in the database without Redis, or while it is away) idle for RATE_LIMIT_RETENTION_HOURS, and the reasons sessions
+// ended once their cookies have expired. Several instances may prune at once: a batch skips rows another is
 // deleting (SKIP LOCKED), so none waits for another.
 import { env } from "@/env";
 import { AUTH_EVENT_TYPES } from "@/server/audit";
@@ -47,6 +48,16 @@ export async function pruneOutbox(db: Database, cutoff: Date): Promise<number> {
   );
 }
 
+/** Deletes the sign-out reasons no cookie can ask for any more (expired before `cutoff`); returns how many. */
+export async function pruneSignOutReasons(db: Database, cutoff: Date): Promise<number> {
+  return inBatches(
+    () => db.$executeRaw`
+      DELETE FROM signed_out_sessions WHERE token_hash IN (
+        SELECT token_hash FROM signed_out_sessions WHERE expires_at < ${cutoff}
+        LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+  );
+}
+
 async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
   let total = 0;
   for (let deleted = BATCH; deleted === BATCH; total += deleted) deleted = await deleteBatch();
@@ -57,11 +68,12 @@ async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
 export async function pruneExpiredRows(
   db: Database,
   now = Date.now(),
-): Promise<{ authEvents: number; rateLimits: number; mails: number }> {
+): Promise<{ authEvents: number; rateLimits: number; mails: number; signOutReasons: number }> {
   const authEvents = await pruneAuthEvents(db, new Date(now - env.AUDIT_RETENTION_DAYS * DAY));
   const rateLimits = await pruneRateLimits(db, now - env.RATE_LIMIT_RETENTION_HOURS * HOUR);
   const mails = await pruneOutbox(db, new Date(now - OUTBOX_RETENTION_DAYS * DAY));
-  return { authEvents, rateLimits, mails };
+  const signOutReasons = await pruneSignOutReasons(db, new Date(now));
+  return { authEvents, rateLimits, mails, signOutReasons };
 }
 
 const globalForRetention = globalThis as unknown as { taskforgeRetention?: NodeJS.Timeout };
@@ -72,8 +84,7 @@ export function startRetention(db: Database): void {
   const prune = () =>
     void pruneExpiredRows(db).then(
       (deleted) => {
-        if (deleted.authEvents || deleted.rateLimits || deleted.mails)
-          logger.info(deleted, "retention: expired rows deleted");
+        if (Object.values(deleted).some(Boolean)) logger.info(deleted, "retention: expired rows deleted");
       },
       (error: unknown) => logger.warn({ err: error }, "retention: pruning failed; trying again next hour"),
     );

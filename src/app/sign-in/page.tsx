@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthShell } from "@/components/auth/auth-shell";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { Notice } from "@/components/ui/notice";
 import { safeCallbackUrl } from "@/lib/callback-url";
 import { signInNotice } from "@/lib/page-notices";
+import { signOutNotice } from "@/lib/sign-out-reasons";
+import { signOutReason } from "@/server/auth/sessions";
 import { getViewer } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -16,7 +19,9 @@ export default async function SignInPage({ searchParams }: Props) {
   const { callbackUrl, reason } = await searchParams;
   const next = safeCallbackUrl(typeof callbackUrl === "string" ? callbackUrl : undefined);
   if (await getViewer()) redirect(next);
-  const notice = signInNotice(reason);
+  // Why this device's session ended, when it did not sign out itself; else what the link says.
+  const signedOut = await signOutReason(await headers());
+  const notice = signedOut ? signOutNotice(signedOut) : signInNotice(reason);
   return (
     <AuthShell
       title="Sign in"

@@ -25,6 +25,7 @@ import { passwordPolicy } from "@/server/auth/password-policy";
 import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
 import { redisSecondaryStorage } from "@/server/auth/secondary-storage";
 import { sessionLifetimeHooks } from "@/server/auth/session-lifetime";
+import { signOutReasons } from "@/server/auth/sign-out-reasons";
 import { passwordAttemptsPlugin } from "@/server/auth/password-attempts-plugin";
 import { FRESH_SESSION_MAX_AGE_SECONDS } from "@/lib/auth-requirements";
 import { freshSessions } from "@/server/auth/fresh-session";
@@ -233,6 +234,8 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       ...secondFactorPlugins({ db: database, counters: counters.shared, queueMail }),
       ...passkeyPlugins({ db: database, baseUrl: env.BETTER_AUTH_URL, queueMail }),
       freshSessions(database),
+      // A session's cookie lives as long as its idle timeout at most.
+      signOutReasons({ db: database, cookieLifetimeSeconds: env.SESSION_IDLE_TIMEOUT }),
       auditHooks(database),
       // After every hook that records a sign-in.
       newDeviceNotice({ db: database, queueMail }),

@@ -1,9 +1,14 @@
 // Session operations for code outside Better Auth's endpoints (routers, services, the seed, test fixtures). They go
 // through Better Auth's own adapter, so copies kept in Redis (when configured) change with the rows.
+import { parseCookies } from "better-auth/cookies";
+import type { SignOutReason } from "@/lib/sign-out-reasons";
 import { auth } from "@/server/auth";
 import { forgetTrustedDevices } from "@/server/auth/second-factor";
-import { db } from "@/server/db";
+import { verifiedToken } from "@/server/auth/session-cookie";
+import { hasSeveralSessionCookies } from "@/server/auth/session-cookie-count";
 import { type SessionCookieFormat, sessionCookieName } from "@/server/auth/session-cookie-format";
+import { recordedSignOutReason, withSignOutReason } from "@/server/auth/sign-out-reasons";
+import { db } from "@/server/db";
 
 /**
  * A new session for `userId`, as a sign-in makes one: its token (the cookie carries it signed) and id. `signedInAt`
@@ -20,16 +25,37 @@ export async function createSession(
   return { id: session.id, token: session.token };
 }
 
-/** Signs out the sessions with these tokens, wherever they are stored. */
-export async function revokeSessions(tokens: string[]): Promise<void> {
-  if (tokens.length) await (await auth.$context).internalAdapter.deleteSessions(tokens);
+/** Signs out the sessions with these tokens, wherever they are stored; their devices are told `reason`. */
+export async function revokeSessions(tokens: string[], reason: SignOutReason): Promise<void> {
+  if (!tokens.length) return;
+  const adapter = (await auth.$context).internalAdapter;
+  await withSignOutReason(reason, () => adapter.deleteSessions(tokens));
 }
 
-/** Signs `userId` out everywhere, and forgets the devices they trusted to skip the second factor. */
-export async function revokeUserSessions(userId: string): Promise<void> {
+/**
+ * Signs `userId` out everywhere, and forgets the devices they trusted to skip the second factor; the devices are
+ * told `reason`.
+ */
+export async function revokeUserSessions(userId: string, reason: SignOutReason): Promise<void> {
   const ctx = await auth.$context;
-  await ctx.internalAdapter.deleteUserSessions(userId);
+  await withSignOutReason(reason, () => ctx.internalAdapter.deleteUserSessions(userId));
   await forgetTrustedDevices(ctx, db, userId);
+}
+
+/**
+ * Why the session in this request's cookie ended, for the sign-in page: null unless the cookie is one we signed
+ * (so only a device that held the session learns anything) and its session ended for a reason it did not choose.
+ */
+export async function signOutReason(headers: Headers): Promise<SignOutReason | null> {
+  const cookieHeader = headers.get("cookie");
+  if (!cookieHeader || hasSeveralSessionCookies(headers)) return null;
+  const ctx = await auth.$context;
+  const value = parseCookies(cookieHeader).get(ctx.authCookies.sessionToken.name);
+  const token = value ? verifiedToken(value, ctx.secret) : null;
+  if (!token) return null;
+  const found = await ctx.internalAdapter.findSession(token);
+  if (found) return found.session.expiresAt.getTime() <= Date.now() ? "expired" : null;
+  return recordedSignOutReason(db, token);
 }
 
 /** Forgets the devices `userId` trusted to skip the second factor (a second factor reset by an admin). */

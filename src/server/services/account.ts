@@ -49,7 +49,7 @@ export async function deleteAccount(db: Database, owner: Owner, password: string
     await tx.user.delete({ where: { id: owner.id } });
     await recordAuthEvent(tx, { type: "account-deleted", headers: owner.headers, detail: { userId: owner.id } });
   });
-  await revokeUserSessions(owner.id);
+  await revokeUserSessions(owner.id, "signed-out-everywhere");
   // The sessions went with the user row, out of sight of the hook that revokes a deleted session's access tokens.
   await revokeUserTokens(owner.id);
   return { id: owner.id };

@@ -94,7 +94,7 @@ export async function ban(
     });
     return banned;
   });
-  await revokeUserSessions(input.userId);
+  await revokeUserSessions(input.userId, "banned");
   return user;
 }
 

@@ -32,7 +32,7 @@ export const sessionRouter = {
         select: { token: true },
       });
       if (!session) throw new TRPCError({ code: "NOT_FOUND", message: "No such session." });
-      await revokeSessions([session.token]);
+      await revokeSessions([session.token], "signed-out-remotely");
       await recordAuthEvent(ctx.db, {
         type: "session-revoked",
         userId: ctx.user.id,
@@ -47,7 +47,10 @@ export const sessionRouter = {
       where: { userId: ctx.user.id, id: { not: ctx.session.session.id } },
       select: { token: true },
     });
-    await revokeSessions(others.map((session) => session.token));
+    await revokeSessions(
+      others.map((session) => session.token),
+      "signed-out-remotely",
+    );
     await recordAuthEvent(ctx.db, {
       type: "session-revoked",
       userId: ctx.user.id,
@@ -60,7 +63,7 @@ export const sessionRouter = {
   /** Signs out everywhere, this device included. */
   revokeAll: protectedProcedure.input(noInput).mutation(async ({ ctx }) => {
     const count = await ctx.db.session.count({ where: { userId: ctx.user.id } });
-    await revokeUserSessions(ctx.user.id);
+    await revokeUserSessions(ctx.user.id, "signed-out-everywhere");
     await recordAuthEvent(ctx.db, {
       type: "session-revoked",
       userId: ctx.user.id,

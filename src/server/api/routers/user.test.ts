@@ -42,7 +42,7 @@ describe("user.me", () => {
     expect(await codeOf(anonymous.user.me())).toBe("UNAUTHORIZED");
     const someone = await createUser();
     const { headers } = await signIn(someone);
-    await revokeUserSessions(someone.id);
+    await revokeUserSessions(someone.id, "banned");
     expect(await codeOf((await callerWithHeaders(headers)).user.me())).toBe("UNAUTHORIZED");
   });
 });

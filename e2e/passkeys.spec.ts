@@ -1,10 +1,11 @@
 // Passkeys through the real pages with Chromium's virtual authenticator (WebAuthn over CDP, on localhost): add one in
 // settings, sign out, sign in with it (an account with a second factor is not asked for a code), rename, remove (not
-// while it is the only way to sign in).
+// while it is the only way to sign in); sign up with no password and a passkey made once the address is confirmed.
 import type { BrowserContext, Page } from "@playwright/test";
 import { hashPassword } from "../src/server/auth/password-hashing";
 import { insertPasswords } from "../src/test/fixtures/sql";
 import { createUser, database, type E2EUser, expect, signInAs, sql, test } from "./support/fixtures";
+import { waitForLink } from "./support/mail";
 
 test.describe.configure({ mode: "serial" });
 
@@ -70,4 +71,36 @@ test("add a passkey in settings, sign out, sign in with it without a code, renam
   await card.getByRole("button", { name: "Remove Old laptop" }).click();
   await expect(card.getByText("Passkey removed.")).toBeVisible();
   await expect(card.getByTestId("passkey")).toHaveCount(0);
+});
+
+test("sign up without a password: confirm from the mail, the passkey is made, and signs in", async ({
+  page,
+  context,
+}) => {
+  await virtualAuthenticator(context, page);
+  const email = `passkey-only-${Date.now()}@e2e.test`;
+  await page.goto("/sign-up");
+  await page.getByRole("button", { name: "Use a passkey instead of a password" }).click();
+  await expect(page.getByLabel("Password", { exact: true })).toHaveCount(0);
+  await page.getByLabel("Name").fill("Kim Keyless");
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Create account with a passkey" }).click();
+  await expect(page.getByText("Almost done")).toBeVisible();
+
+  await page.goto(await waitForLink(email, "confirm your email address"));
+  await page.getByRole("button", { name: "Confirm and create a passkey" }).click();
+  await expect(page.getByText("Your email address is confirmed")).toBeVisible();
+  const [account] = await sql<{ passkeys: string; passwords: string }>(
+    `SELECT (SELECT count(*) FROM passkeys p WHERE p.user_id = u.id) AS passkeys,
+            (SELECT count(*) FROM accounts a WHERE a.user_id = u.id) AS passwords
+       FROM users u WHERE email = $1`,
+    [email],
+  );
+  expect(account).toEqual({ passkeys: "1", passwords: "0" });
+
+  await context.clearCookies();
+  await page.goto("/sign-in");
+  await page.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(page).toHaveURL(/\/tasks$/);
+  await expect(page.getByTestId("signed-in-as")).toContainText("Kim Keyless");
 });

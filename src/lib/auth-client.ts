@@ -6,6 +6,7 @@ import { magicLinkClient, twoFactorClient } from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/react";
 import type { emailConfirmation } from "@/server/auth/email-confirmation";
 import type { freshSessions } from "@/server/auth/fresh-session";
+import type { passkeySignUp } from "@/server/auth/passkey-sign-up";
 
 const emailConfirmationClient = {
   id: "email-confirmation",
@@ -17,9 +18,21 @@ const freshSessionsClient = {
   $InferServerPlugin: {} as ReturnType<typeof freshSessions>,
 } satisfies BetterAuthClientPlugin;
 
+const passkeySignUpClient = {
+  id: "passkey-sign-up",
+  $InferServerPlugin: {} as ReturnType<typeof passkeySignUp>,
+} satisfies BetterAuthClientPlugin;
+
 // A sign-in that stops at the second factor answers `twoFactorRedirect`; the sign-in form goes on from there itself.
 export const authClient = createAuthClient({
-  plugins: [emailConfirmationClient, freshSessionsClient, twoFactorClient(), magicLinkClient(), passkeyClient()],
+  plugins: [
+    emailConfirmationClient,
+    freshSessionsClient,
+    passkeySignUpClient,
+    twoFactorClient(),
+    magicLinkClient(),
+    passkeyClient(),
+  ],
 });
 
 /** The message of a failed Better Auth call, in words a person can act on. */

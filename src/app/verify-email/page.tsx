@@ -5,6 +5,7 @@ import { ConfirmEmailForm } from "@/components/auth/confirm-email-form";
 import { ResendVerificationForm } from "@/components/auth/resend-verification-form";
 import { buttonClass } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
+import { confirmationOffersPasskey } from "@/server/auth/email-confirmation";
 import { getViewer } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Confirm your email" };
@@ -18,7 +19,7 @@ export default async function VerifyEmailPage({ searchParams }: Props) {
   if (typeof token === "string" && token) {
     return (
       <AuthShell title="Confirm your email">
-        <ConfirmEmailForm token={token} />
+        <ConfirmEmailForm token={token} offersPasskey={confirmationOffersPasskey(token)} />
       </AuthShell>
     );
   }

@@ -2,6 +2,7 @@
 // ./new-password.ts with the strength rule (zxcvbn), which the browser downloads only where one is chosen.
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH } from "@/lib/password-limits";
+import { userName } from "@/lib/validation/user";
 
 /** RFC 5321's limit on an address; the server holds every endpoint to it (src/server/auth/email-length.ts). */
 export const EMAIL_MAX_LENGTH = 254;
@@ -29,3 +30,6 @@ export const signInInput = z.object({
 export const deleteAccountInput = z.strictObject({ password: currentPassword });
 
 export const emailOnlyInput = z.object({ email: emailAddress });
+
+/** A sign-up without a password: the account signs in with a passkey made once the address is confirmed. */
+export const passkeySignUpInput = z.strictObject({ name: userName, email: emailAddress });

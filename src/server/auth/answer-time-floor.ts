@@ -13,6 +13,7 @@ import { createAuthMiddleware } from "better-auth/api";
  */
 export const ANSWER_TIME_FLOORS: Readonly<Record<string, number>> = {
   "/sign-up/email": 600,
+  "/sign-up/passkey": 250,
   "/request-password-reset": 250,
   "/send-verification-email": 250,
   "/sign-in/magic-link": 250,

@@ -20,6 +20,7 @@ import { MAGIC_LINK_REQUEST_PATH, MAGIC_LINK_VERIFY_PATH, magicLinkPlugins } fro
 import { currentRequestId } from "@/server/auth/endpoint-request-id";
 import { betterAuthLogger } from "@/server/auth/logging";
 import { openApiPlugin, openApiPluginPaths } from "@/server/auth/openapi";
+import { PASSKEY_SIGN_UP_PATH, passkeySignUp } from "@/server/auth/passkey-sign-up";
 import { passkeyPlugins } from "@/server/auth/passkeys";
 import { passwordPolicy } from "@/server/auth/password-policy";
 import { hashPassword, verifyPassword } from "@/server/auth/password-hashing";
@@ -192,6 +193,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       customRules: {
         "/sign-in/email": { window: 5 * MINUTE, max: 10 },
         "/sign-up/email": { window: 10 * MINUTE, max: 5 },
+        [PASSKEY_SIGN_UP_PATH]: { window: 10 * MINUTE, max: 5 },
         "/request-password-reset": { window: 15 * MINUTE, max: 3 },
         [MAGIC_LINK_REQUEST_PATH]: { window: 15 * MINUTE, max: 3 },
         [MAGIC_LINK_VERIFY_PATH]: { window: 15 * MINUTE, max: 10 },
@@ -233,6 +235,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       ...magicLinkPlugins({ db: database, baseUrl: env.BETTER_AUTH_URL, queueMail }),
       ...secondFactorPlugins({ db: database, counters: counters.shared, queueMail }),
       ...passkeyPlugins({ db: database, baseUrl: env.BETTER_AUTH_URL, queueMail }),
+      passkeySignUp({ queueMail }),
       freshSessions(database),
       // A session's cookie lives as long as its idle timeout at most.
       signOutReasons({ db: database, cookieLifetimeSeconds: env.SESSION_IDLE_TIMEOUT }),

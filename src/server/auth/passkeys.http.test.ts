@@ -7,41 +7,17 @@ import { FRESH_SESSION_REQUIRED } from "@/lib/auth-requirements";
 import { LAST_SIGN_IN_METHOD } from "@/server/auth/passkeys";
 import { db } from "@/server/db";
 import { createUser, signIn, type TestUser } from "@/test/fixtures";
-import { SoftwareAuthenticator } from "@/test/fixtures/authenticator";
+import { registerPasskey, signInWithPasskey } from "@/test/fixtures/passkeys";
 import { enrolSecondFactor } from "@/test/fixtures/second-factor";
 import { authRequest, cookiesFrom, nextClientIp } from "@/test/http";
 import { mailTo } from "@/test/mailbox";
 
 const ELEVEN_MINUTES_AGO = () => new Date(Date.now() - 11 * 60 * 1000);
 
-/** Adds a passkey named `name` from a session of `user`, as the settings page does. */
+/** Adds a passkey named `name` from a new session of `user`, as the settings page does. */
 async function addPasskey(user: TestUser, name = "Laptop") {
   const cookie = (await signIn(user)).headers.get("cookie") ?? "";
-  const ip = nextClientIp();
-  const options = await authRequest("/passkey/generate-register-options", { headers: { cookie }, ip });
-  expect(options.status).toBe(200);
-  const authenticator = new SoftwareAuthenticator();
-  const challengeCookie = `${cookie}; ${cookiesFrom(options)}`;
-  const verified = await authRequest("/passkey/verify-registration", {
-    body: { response: authenticator.register((await options.json()) as never), name },
-    headers: { cookie: challengeCookie },
-    ip,
-  });
-  expect(verified.status, await verified.clone().text()).toBe(200);
-  const { id } = (await verified.json()) as { id: string };
-  return { authenticator, id, cookie };
-}
-
-/** A sign-in with `authenticator`, signed out, as the sign-in page's button makes it. */
-async function signInWithPasskey(authenticator: SoftwareAuthenticator) {
-  const ip = nextClientIp();
-  const options = await authRequest("/passkey/generate-authenticate-options", { ip });
-  expect(options.status).toBe(200);
-  return authRequest("/passkey/verify-authentication", {
-    body: { response: authenticator.authenticate((await options.json()) as never) },
-    headers: { cookie: cookiesFrom(options) },
-    ip,
-  });
+  return { ...(await registerPasskey(cookie, name)), cookie };
 }
 
 async function sessionOf(response: Response) {

@@ -1,6 +1,7 @@
 // Passkeys through the real pages with Chromium's virtual authenticator (WebAuthn over CDP, on localhost): add one in
 // settings, sign out, sign in with it (an account with a second factor is not asked for a code), rename, remove (not
-// while it is the only way to sign in); sign up with no password and a passkey made once the address is confirmed.
+// while it is the only way to sign in); sign up with no password and a passkey made once the address is confirmed,
+// which then signs in through the email field's autofill and confirms it is you (deleting the account).
 import type { BrowserContext, Page } from "@playwright/test";
 import { hashPassword } from "../src/server/auth/password-hashing";
 import { insertPasswords } from "../src/test/fixtures/sql";
@@ -98,9 +99,24 @@ test("sign up without a password: confirm from the mail, the passkey is made, an
   );
   expect(account).toEqual({ passkeys: "1", passwords: "0" });
 
+  // Signed out, the sign-in page's email field offers the passkey (conditional mediation, which the virtual
+  // authenticator answers at once): it signs in without a press on "Use a passkey".
   await context.clearCookies();
   await page.goto("/sign-in");
-  await page.getByRole("button", { name: "Use a passkey" }).click();
   await expect(page).toHaveURL(/\/tasks$/);
   await expect(page.getByTestId("signed-in-as")).toContainText("Kim Keyless");
+
+  // No password to change; deleting the account after a while asks for the passkey, not a password.
+  await page.goto("/settings");
+  await expect(page.getByText("This account has no password")).toBeVisible();
+  await sql(
+    "UPDATE sessions SET created_at = now() - interval '11 minutes' WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+    [email],
+  );
+  await page.getByRole("button", { name: "Delete my account…" }).click();
+  await page.getByRole("button", { name: "Delete my account permanently" }).click();
+  const prompt = page.getByRole("dialog", { name: "Confirm it is you" });
+  await prompt.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(page).toHaveURL(/\/\?reason=account-deleted$/);
+  expect(await sql("SELECT id FROM users WHERE email = $1", [email])).toEqual([]);
 });

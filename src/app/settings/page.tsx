@@ -10,6 +10,8 @@ import { ProfileForm } from "@/components/settings/profile-form";
 import { SessionsList } from "@/components/settings/sessions-list";
 import { TwoFactorSettings } from "@/components/settings/two-factor-settings";
 import { Card } from "@/components/ui/card";
+import Link from "next/link";
+import { hasPassword } from "@/server/auth/accounts";
 import { passkeysOf } from "@/server/auth/passkeys";
 import { db } from "@/server/db";
 import { api, HydrateClient, requireUser } from "@/trpc/server";
@@ -18,8 +20,9 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const viewer = await requireUser("/settings");
-  const [passkeys] = await Promise.all([
+  const [passkeys, withPassword] = await Promise.all([
     passkeysOf(db, viewer.id),
+    hasPassword(db, viewer.id),
     api.session.list.prefetch(),
     api.user.authEvents.prefetchInfinite(AUTH_EVENTS_INPUT),
   ]);
@@ -36,9 +39,20 @@ export default async function SettingsPage() {
         >
           <ChangeEmailForm email={viewer.email} />
         </Card>
-        <Card title="Password" description="Changing your password signs you out on every other device.">
-          <ChangePasswordForm name={viewer.name} email={viewer.email} />
-        </Card>
+        {withPassword ? (
+          <Card title="Password" description="Changing your password signs you out on every other device.">
+            <ChangePasswordForm name={viewer.name} email={viewer.email} />
+          </Card>
+        ) : (
+          <Card
+            title="Password"
+            description="This account has no password: you sign in with a passkey or a link by email."
+          >
+            <p className="text-sm">
+              To add one, <Link href="/forgot-password">ask for a password link</Link>: it is mailed to your address.
+            </p>
+          </Card>
+        )}
         <Card title="Two-factor authentication" description="A code from your phone as well as your password.">
           <TwoFactorSettings enabled={viewer.twoFactorEnabled} />
         </Card>
@@ -57,7 +71,7 @@ export default async function SettingsPage() {
         <Card title="Your data" description="Take a copy of everything we hold about you, or delete it all.">
           <div className="divide-y divide-slate-200 dark:divide-slate-800 *:not-first:pt-6 *:not-last:pb-6">
             <ExportDataButton />
-            <DeleteAccountForm />
+            <DeleteAccountForm withPassword={withPassword} />
           </div>
         </Card>
       </main>

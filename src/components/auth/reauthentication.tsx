@@ -5,7 +5,9 @@
 // then runs the action once more. The session stays the same: no new cookie, no other tab signed out.
 import { TRPCClientError } from "@trpc/client";
 import { type FormEvent, useEffect, useRef, useState } from "react";
+import { usePasskeysAvailable } from "@/components/auth/passkeys-available";
 import { sendSecondFactorCode } from "@/components/auth/second-factor-code";
+import { Button } from "@/components/ui/button";
 import { FormMessageNotice } from "@/components/forms/form-message";
 import { SubmitOrCancel } from "@/components/forms/submit-or-cancel";
 import { useFormState } from "@/components/forms/use-form-state";
@@ -72,6 +74,22 @@ function ReauthenticationDialog({ onDone }: { onDone: (confirmed: boolean) => vo
   const dialog = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState<"password" | "code">("password");
   const form = useFormState();
+  const passkeysAvailable = usePasskeysAvailable();
+
+  function confirmWithPasskey() {
+    void form.run(async () => {
+      const { authClient } = await import("@/lib/auth-client");
+      const answer = await authClient.signIn.passkey();
+      if (!answer?.error) return onDone(true);
+      form.setMessage({
+        tone: "error",
+        text:
+          answer.error.status === 403 && answer.error.message
+            ? answer.error.message
+            : "No passkey confirmed it. Try again, or enter your password.",
+      });
+    });
+  }
 
   useEffect(() => {
     // Modal: focus moves in and stays until it closes; Escape closes it (the `cancel` event).
@@ -117,11 +135,18 @@ function ReauthenticationDialog({ onDone }: { onDone: (confirmed: boolean) => vo
       </h2>
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
         {step === "password"
-          ? "You signed in a while ago. Enter your password to continue."
+          ? passkeysAvailable
+            ? "You signed in a while ago. Use a passkey, or enter your password, to continue."
+            : "You signed in a while ago. Enter your password to continue."
           : "Now the code from your authenticator app."}
       </p>
       <form noValidate onSubmit={onSubmit} className="mt-4 space-y-4">
         <FormMessageNotice message={form.message} />
+        {step === "password" && passkeysAvailable && (
+          <Button variant="secondary" className="w-full" disabled={form.pending} onClick={confirmWithPasskey}>
+            Use a passkey
+          </Button>
+        )}
         {step === "password" ? (
           <PasswordField
             key="password"

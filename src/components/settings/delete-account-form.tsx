@@ -1,5 +1,6 @@
 "use client";
-// "Delete my account": a second, deliberate step where the password is entered again (account.delete).
+// "Delete my account": a second, deliberate step where the password is entered again (account.delete); an account
+// without a password confirms with a recent sign-in alone (the confirm-it-is-you prompt, with a passkey).
 import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
 import { ReauthenticationCancelled, useFreshSession } from "@/components/auth/reauthentication";
 import { FormMessageNotice } from "@/components/forms/form-message";
@@ -14,11 +15,15 @@ import { api, errorCode } from "@/trpc/react";
 /** Where the browser goes once the account is gone; the landing page shows the matching notice. */
 const AFTER_DELETION = "/?reason=account-deleted";
 
-export function DeleteAccountForm() {
+/** The form's input: the password field, which an account without a password does not show. */
+const entered = (target: HTMLFormElement) => {
+  const password = new FormData(target).get("password");
+  return password === null ? {} : { password };
+};
+
+export function DeleteAccountForm({ withPassword }: { withPassword: boolean }) {
   const [confirming, setConfirming] = useState(false);
-  const form = useFormState(
-    (target) => validate(deleteAccountInput, { password: new FormData(target).get("password") }).errors,
-  );
+  const form = useFormState((target) => validate(deleteAccountInput, entered(target)).errors);
   const deleteAccount = api.account.delete.useMutation();
   const { withFreshSession, prompt } = useFreshSession();
   const startButton = useRef<HTMLButtonElement>(null);
@@ -39,7 +44,7 @@ export function DeleteAccountForm() {
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const target = event.currentTarget;
-    const checked = validate(deleteAccountInput, { password: new FormData(target).get("password") });
+    const checked = validate(deleteAccountInput, entered(target));
     if (!checked.data) return form.showErrors(target, checked.errors);
     form.setErrors({});
     void form.run(async () => {
@@ -87,15 +92,19 @@ export function DeleteAccountForm() {
           className="space-y-4 rounded-md border border-red-300 p-4 dark:border-red-800"
         >
           <FormMessageNotice message={form.message} />
-          <PasswordField
-            label="Your password"
-            name="password"
-            autoComplete="current-password"
-            // Shown in answer to the press that asked for it, so focus follows.
-            autoFocus
-            error={form.errors.password}
-            hint="Enter your password again to confirm that you want to delete your account."
-          />
+          {withPassword ? (
+            <PasswordField
+              label="Your password"
+              name="password"
+              autoComplete="current-password"
+              // Shown in answer to the press that asked for it, so focus follows.
+              autoFocus
+              error={form.errors.password}
+              hint="Enter your password again to confirm that you want to delete your account."
+            />
+          ) : (
+            <p className="text-sm">Your account has no password: if you signed in a while ago, we ask for a passkey.</p>
+          )}
           <SubmitOrCancel
             label="Delete my account permanently"
             pendingLabel="Deleting…"

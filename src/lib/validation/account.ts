@@ -27,7 +27,8 @@ export const signInInput = z.object({
   rememberMe: z.boolean(),
 });
 
-export const deleteAccountInput = z.strictObject({ password: currentPassword });
+/** The password, when the account has one; an account without (passkeys only) confirms with a recent sign-in alone. */
+export const deleteAccountInput = z.strictObject({ password: currentPassword.optional() });
 
 export const emailOnlyInput = z.object({ email: emailAddress });
 

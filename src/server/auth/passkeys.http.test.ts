@@ -4,7 +4,7 @@
 // to sign in cannot be removed.
 import { describe, expect, it } from "vitest";
 import { FRESH_SESSION_REQUIRED } from "@/lib/auth-requirements";
-import { LAST_SIGN_IN_METHOD } from "@/server/auth/passkeys";
+import { LAST_SIGN_IN_METHOD, PASSKEY_OF_ANOTHER_ACCOUNT } from "@/server/auth/passkeys";
 import { db } from "@/server/db";
 import { createUser, signIn, type TestUser } from "@/test/fixtures";
 import { registerPasskey, signInWithPasskey } from "@/test/fixtures/passkeys";
@@ -120,5 +120,58 @@ describe("removing a passkey", () => {
     });
     expect(again.status).toBe(200);
     expect(await db.passkey.count({ where: { id: second.id } })).toBe(1);
+  });
+});
+
+describe("confirming it is you with a passkey", () => {
+  it("replaces the device's old session with a fresh one that may do what needs a recent sign-in", async () => {
+    const user = await createUser();
+    const { authenticator } = await addPasskey(user);
+    const stale = await signIn(user, { signedInAt: ELEVEN_MINUTES_AGO() });
+    const staleCookie = stale.headers.get("cookie") ?? "";
+    const refused = await authRequest("/passkey/generate-register-options", {
+      headers: { cookie: staleCookie },
+      ip: nextClientIp(),
+    });
+    expect(refused.status).toBe(403);
+
+    const again = await signInWithPasskey(authenticator, staleCookie);
+    expect(again.status).toBe(200);
+    expect(await db.session.count({ where: { id: stale.sessionId } })).toBe(0);
+    const fresh = await authRequest("/passkey/generate-register-options", {
+      headers: { cookie: cookiesFrom(again) },
+      ip: nextClientIp(),
+    });
+    expect(fresh.status).toBe(200);
+  });
+
+  it("refuses another account's passkey on a signed-in device: nobody is signed in as someone else", async () => {
+    const [user, other] = [await createUser(), await createUser()];
+    const { authenticator } = await addPasskey(other);
+    const mine = await signIn(user);
+    const sessionsOfOther = await db.session.count({ where: { userId: other.id } });
+
+    const response = await signInWithPasskey(authenticator, mine.headers.get("cookie") ?? "");
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ code: PASSKEY_OF_ANOTHER_ACCOUNT });
+    expect(response.headers.getSetCookie().join()).not.toMatch(/session_token=[^;]/);
+    expect(await db.session.count({ where: { id: mine.sessionId } })).toBe(1);
+    expect(await db.session.count({ where: { userId: other.id } })).toBe(sessionsOfOther);
+  });
+});
+
+describe("a passkey's name", () => {
+  it("is one line of at most 100 characters, whichever client names it", async () => {
+    const user = await createUser();
+    const { id, cookie } = await addPasskey(user, "Laptop");
+    for (const name of ["x".repeat(101), "Two\nlines"]) {
+      const response = await authRequest("/passkey/update-passkey", {
+        body: { id, name },
+        headers: { cookie },
+        ip: nextClientIp(),
+      });
+      expect(response.status, name).toBe(400);
+    }
+    expect((await db.passkey.findUniqueOrThrow({ where: { id } })).name).toBe("Laptop");
   });
 });

@@ -7,10 +7,15 @@
 //   stop it (second-factor.ts) and its session records secondFactor "passkey", which admin procedures accept;
 // - the signature counter is checked by the library (@simplewebauthn/server refuses an assertion whose counter did not
 //   grow, which a cloned authenticator sends) and stored after each sign-in, with the time it was used;
-// - adding and removing are audited and mailed to the owner; the last way to sign in cannot be removed.
+// - adding and removing are audited and mailed to the owner; the last way to sign in cannot be removed;
+// - a name is one line of at most 100 characters, whichever client sends it;
+// - a passkey sign-in on a signed-in device is how "confirm it is you" takes a passkey: the device's session is replaced
+//   by the new, fresh one (as after any new sign-in), and a passkey of another account is refused before it is checked,
+//   so a prompt for one person can never leave the device signed in as another.
 import { passkey } from "@better-auth/passkey";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
+import { isOneLine } from "@/lib/validation/one-line";
 import { recordAuthEvent } from "@/server/audit";
 import { PASSKEY_SIGN_IN_PATH } from "@/server/auth/audit-hooks";
 import { signedInSession } from "@/server/auth/request-user";
@@ -22,6 +27,9 @@ import { type Mail, messages } from "@/server/email/messages";
 export const PASSKEY_REGISTRATION_PATHS = ["/passkey/generate-register-options", "/passkey/verify-registration"];
 const REGISTERED_PATH = "/passkey/verify-registration";
 const DELETE_PATH = "/passkey/delete-passkey";
+const RENAME_PATH = "/passkey/update-passkey";
+export const PASSKEY_NAME_MAX_LENGTH = 100;
+export const PASSKEY_OF_ANOTHER_ACCOUNT = "PASSKEY_OF_ANOTHER_ACCOUNT";
 const PASSKEY_FACTOR: SecondFactor = "passkey";
 /** What a passkey without a name is called in notices. */
 const UNNAMED = "Passkey";
@@ -58,6 +66,8 @@ export function passkeyPlugins({ db, baseUrl, queueMail }: PasskeyDependencies):
   const relyingParty = new URL(baseUrl);
   // The name of a passkey being removed, read before the endpoint deletes it.
   const removing = new WeakMap<object, string>();
+  // The session of a device that signs in again with a passkey ("confirm it is you"), replaced once that succeeded.
+  const replacing = new WeakMap<object, { token: string; userId: string }>();
 
   const rules: BetterAuthPlugin = {
     id: "passkey-rules",
@@ -67,6 +77,37 @@ export function passkeyPlugins({ db, baseUrl, queueMail }: PasskeyDependencies):
           matcher: (ctx) => PASSKEY_REGISTRATION_PATHS.includes(ctx.path ?? ""),
           handler: createAuthMiddleware(async (ctx) => {
             if (!(await signedInSession(ctx))) throw new APIError("UNAUTHORIZED", { code: "UNAUTHORIZED" });
+          }),
+        },
+        {
+          matcher: (ctx) => ctx.path === REGISTERED_PATH || ctx.path === RENAME_PATH,
+          handler: createAuthMiddleware(async (ctx) => {
+            const name: unknown = (ctx.body as { name?: unknown } | undefined)?.name;
+            if (typeof name === "string" && (name.length > PASSKEY_NAME_MAX_LENGTH || !isOneLine(name))) {
+              throw new APIError("BAD_REQUEST", {
+                code: "VALIDATION_ERROR",
+                message: `[body.name] A passkey's name is one line of at most ${PASSKEY_NAME_MAX_LENGTH} characters`,
+              });
+            }
+          }),
+        },
+        {
+          matcher: (ctx) => ctx.path === PASSKEY_SIGN_IN_PATH,
+          handler: createAuthMiddleware(async (ctx) => {
+            const signedIn = await signedInSession(ctx);
+            if (!signedIn) return;
+            const credentialId: unknown = (ctx.body as { response?: { id?: unknown } } | undefined)?.response?.id;
+            const owner =
+              typeof credentialId === "string"
+                ? await db.passkey.findUnique({ where: { credentialID: credentialId }, select: { userId: true } })
+                : null;
+            if (owner && owner.userId !== signedIn.user.id) {
+              throw new APIError("FORBIDDEN", {
+                code: PASSKEY_OF_ANOTHER_ACCOUNT,
+                message: "This passkey belongs to another account. Use one of yours.",
+              });
+            }
+            replacing.set(ctx.context, { token: signedIn.session.token, userId: signedIn.user.id });
           }),
         },
         {
@@ -108,10 +149,13 @@ export function passkeyPlugins({ db, baseUrl, queueMail }: PasskeyDependencies):
           matcher: (ctx) => ctx.path === PASSKEY_SIGN_IN_PATH,
           handler: createAuthMiddleware(async (ctx) => {
             const made = ctx.context.newSession;
+            const replaced = replacing.get(ctx.context);
+            replacing.delete(ctx.context);
             const credentialId: unknown = (ctx.body as { response?: { id?: unknown } } | undefined)?.response?.id;
             if (!made || isAPIError(ctx.context.returned) || typeof credentialId !== "string") return;
             await ctx.context.internalAdapter.updateSession(made.session.token, { secondFactor: PASSKEY_FACTOR });
             await db.passkey.update({ where: { credentialID: credentialId }, data: { lastUsedAt: new Date() } });
+            if (replaced?.userId === made.user.id) await ctx.context.internalAdapter.deleteSession(replaced.token);
           }),
         },
       ],

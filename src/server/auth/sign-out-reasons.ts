@@ -10,8 +10,13 @@ import { type SignOutReason, isSignOutReason } from "@/lib/sign-out-reasons";
 import type { Database } from "@/server/db";
 import { logger } from "@/server/logger";
 
-/** A reason given by the code that ends sessions outside Better Auth's endpoints (sessions.ts). */
-const givenReason = new AsyncLocalStorage<SignOutReason>();
+/**
+ * A reason given by the code that ends sessions outside Better Auth's endpoints (sessions.ts). One per process: the
+ * server code may be loaded twice (Next's bundle and the API listener) while the auth instance, and so the hook that
+ * reads it, is shared (src/server/auth/index.ts).
+ */
+const globalForReasons = globalThis as unknown as { taskforgeSignOutReason?: AsyncLocalStorage<SignOutReason> };
+const givenReason = (globalForReasons.taskforgeSignOutReason ??= new AsyncLocalStorage<SignOutReason>());
 
 /** Runs `end` (which deletes sessions) so that the sessions it deletes are recorded as ended for `reason`. */
 export function withSignOutReason<T>(reason: SignOutReason, end: () => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import { authEventSelect, recordAuthEvent } from "@/server/audit";
 import { checkOwnPassword, tooManyWrongPasswordsMessage } from "@/server/auth/password-attempts";
 import { PasswordHashingBusy } from "@/server/auth/password-hashing";
 import { revokeUserTokens } from "@/server/auth/access-token-revocation";
+import { hasPassword } from "@/server/auth/accounts";
 import { revokeUserSessions } from "@/server/auth/sessions";
 import type { Database } from "@/server/db";
 import { profileSelect, sessionSelect, taskSelect } from "@/server/db/selects";
@@ -28,20 +29,16 @@ export async function exportAccount(db: Database, owner: Owner) {
 
 /**
  * Deletes the account, its tasks and sessions, after the password is entered again (counted per account, as at
- * sign-in). The last usable admin cannot leave: the app keeps an admin, as with demotions and bans.
+ * sign-in) when the account has one; the procedure asks for a recent sign-in either way. The last usable admin cannot
+ * leave: the app keeps an admin, as with demotions and bans.
  */
-export async function deleteAccount(db: Database, owner: Owner, password: string): Promise<{ id: string }> {
-  const attempt = await checkOwnPassword(db, counters, owner, password).catch((error: unknown) => {
-    // A full hashing queue is a busy server, not a wrong password (the attempt is not counted).
-    if (!(error instanceof PasswordHashingBusy)) throw error;
-    throw new TRPCError({
-      code: "SERVICE_UNAVAILABLE",
-      message: error.message,
-      cause: new RetryLater(error.retryAfterSeconds),
-    });
-  });
-  if ("throttled" in attempt) throw tooManyRequests(attempt.throttled, tooManyWrongPasswordsMessage);
-  if (!attempt.right) throw new TRPCError({ code: "BAD_REQUEST", message: "The password is not right." });
+export async function deleteAccount(db: Database, owner: Owner, password?: string): Promise<{ id: string }> {
+  if (await hasPassword(db, owner.id)) {
+    if (password === undefined) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Enter your password to delete your account." });
+    }
+    await checkPasswordToDelete(db, owner, password);
+  }
   // The rows (tasks, accounts and sessions cascade) and the audit row together, under the admins' lock, so two
   // admins leaving at once cannot both go; then every session through Better Auth, so copies in Redis go too.
   await db.$transaction(async (tx) => {
@@ -53,4 +50,19 @@ export async function deleteAccount(db: Database, owner: Owner, password: string
   // The sessions went with the user row, out of sight of the hook that revokes a deleted session's access tokens.
   await revokeUserTokens(owner.id);
   return { id: owner.id };
+}
+
+/** The password entered to delete the account, checked and counted per account as at sign-in. */
+async function checkPasswordToDelete(db: Database, owner: Owner, password: string): Promise<void> {
+  const attempt = await checkOwnPassword(db, counters, owner, password).catch((error: unknown) => {
+    // A full hashing queue is a busy server, not a wrong password (the attempt is not counted).
+    if (!(error instanceof PasswordHashingBusy)) throw error;
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: error.message,
+      cause: new RetryLater(error.retryAfterSeconds),
+    });
+  });
+  if ("throttled" in attempt) throw tooManyRequests(attempt.throttled, tooManyWrongPasswordsMessage);
+  if (!attempt.right) throw new TRPCError({ code: "BAD_REQUEST", message: "The password is not right." });
 }

@@ -45,6 +45,26 @@ describe("account.delete", () => {
     expect(await db.user.count({ where: { id: user.id } })).toBe(1);
   });
 
+  it("without the password of an account that has one is BAD_REQUEST and changes nothing", async () => {
+    const user = await createUser();
+    const caller = await createTestCaller(user);
+    expect(await codeOf(caller.account.delete({}))).toBe("BAD_REQUEST");
+    expect(await db.user.count({ where: { id: user.id } })).toBe(1);
+  });
+
+  it("an account without a password (passkeys only) is deleted on a recent sign-in alone, not an old one", async () => {
+    const user = await createUser();
+    await db.account.updateMany({ where: { userId: user.id }, data: { password: null } });
+    const stale = await callerWithHeaders(
+      (await signIn(user, { signedInAt: new Date(Date.now() - 11 * 60_000) })).headers,
+    );
+    expect(await codeOf(stale.account.delete({}))).toBe("FORBIDDEN");
+    expect(await db.user.count({ where: { id: user.id } })).toBe(1);
+    const fresh = await createTestCaller(user);
+    expect(await fresh.account.delete({})).toEqual({ id: user.id });
+    expect(await db.user.count({ where: { id: user.id } })).toBe(0);
+  });
+
   it("a parallel burst of wrong passwords gets no more than the limit of guesses", async () => {
     const user = await createUser();
     const caller = await createTestCaller(user);

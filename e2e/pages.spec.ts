@@ -88,16 +88,14 @@ test("screenshots of the main pages, desktop and phone", async ({ browser }) => 
   ] as const) {
     const context = await browser.newContext({ viewport, deviceScaleFactor: device === "phone" ? 2 : 1 });
     const page = await context.newPage();
-    for (const [name, path] of [
-      ["landing", "/"],
-      ["sign-up", "/sign-up"],
-      ["sign-in", "/sign-in"],
-      ["sign-in-second-factor", "/sign-in/second-factor"],
-      ["sign-in-email-link", "/sign-in/email-link"],
-    ] as const) {
+    for (const [name, path] of Object.entries(PUBLIC_PAGES)) {
       await page.goto(path);
+      await expect(page.locator("main")).toBeVisible();
       await page.screenshot({ path: `${SHOTS}/${name}-${device}.png`, fullPage: true });
     }
+    await page.goto("/sign-up");
+    await page.getByRole("button", { name: "Use a passkey instead of a password" }).click();
+    await page.screenshot({ path: `${SHOTS}/sign-up-passkey-${device}.png`, fullPage: true });
     await page.goto("/sign-up");
     await page.getByLabel("Password", { exact: true }).fill("correct-horse");
     // The meter's rule (zxcvbn) is downloaded at the first keystroke: wait for its verdict.
@@ -110,13 +108,7 @@ test("screenshots of the main pages, desktop and phone", async ({ browser }) => 
     await expect(page.getByText("Name is required")).toHaveCount(0);
     await page.screenshot({ path: `${SHOTS}/sign-up-errors-${device}.png`, fullPage: true });
     await signInAs(context, user.id);
-    for (const [name, path] of [
-      ["tasks", "/tasks"],
-      ["tasks-overdue", "/tasks?show=overdue"],
-      ["settings", "/settings"],
-      ["admin-users", "/admin/users"],
-      ["admin-mail", "/admin/mail"],
-    ] as const) {
+    for (const [name, path] of Object.entries({ ...SIGNED_IN_PAGES, "tasks-overdue": "/tasks?show=overdue" })) {
       await page.goto(path);
       await expect(page.locator("main h1")).toBeVisible();
       await page.screenshot({ path: `${SHOTS}/${name}-${device}.png`, fullPage: true });

@@ -28,7 +28,7 @@ export const PASSKEY_REGISTRATION_PATHS = ["/passkey/generate-register-options",
 const REGISTERED_PATH = "/passkey/verify-registration";
 const DELETE_PATH = "/passkey/delete-passkey";
 const RENAME_PATH = "/passkey/update-passkey";
-export const PASSKEY_NAME_MAX_LENGTH = 100;
+const PASSKEY_NAME_MAX_LENGTH = 100;
 export const PASSKEY_OF_ANOTHER_ACCOUNT = "PASSKEY_OF_ANOTHER_ACCOUNT";
 const PASSKEY_FACTOR: SecondFactor = "passkey";
 /** What a passkey without a name is called in notices. */

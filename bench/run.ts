@@ -53,7 +53,30 @@ type Measured = {
   errors: number;
   /** What the errors were, e.g. "503 ×4, timeout ×1" (empty without errors). */
   errorKinds: string;
+  /**
+   * CPU the server's processes used per request during the runs (user + system, all threads), in ms: unlike req/s,
+   * hardly moved by other load on the machine.
+   */
+  cpuMsPerRequest?: number;
 };
+
+/** Each server's process group (the server and what it started), by its base URL. */
+const serverGroups = new Map<string, number>();
+
+/** CPU time, in ms, used so far by the live processes of group `pgid` (Linux: /proc/PID/stat, in clock ticks). */
+async function groupCpuMs(pgid: number): Promise<number> {
+  let ticks = 0;
+  for (const entry of await fs.readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    // After "(command)": state, ppid, pgrp, …, utime (the 12th), stime (the 13th).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+/** Linux's USER_HZ (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** The errors of `runs` by kind: each non-2xx status, timeouts, other socket errors; and connection resets. */
 function errorKinds(runs: autocannon.Result[]): string {
@@ -111,7 +134,9 @@ async function startBenchServer(
     child.stdout?.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
     child.once("exit", (code) => reject(new Error(`bench/${script} exited with ${code}`)));
   });
-  return { child, base: `http://127.0.0.1:${port}` };
+  const base = `http://127.0.0.1:${port}`;
+  if (child.pid) serverGroups.set(base, child.pid);
+  return { child, base };
 }
 
 /**
@@ -150,6 +175,7 @@ async function startApp(
   });
   child.stdout?.resume();
   const base = `http://127.0.0.1:${port}`;
+  if (child.pid) serverGroups.set(base, child.pid);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the ${server} server exited with ${child.exitCode}`);
@@ -221,14 +247,19 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function measure(base: string, step: Step): Promise<Measured> {
   await check(base, step);
   await autocannon(autocannonOptions(base, step, settings.warmupSeconds));
+  const group = serverGroups.get(base);
+  const cpuBefore = group ? await groupCpuMs(group) : Number.NaN;
   const runs: autocannon.Result[] = [];
   for (let run = 0; run < settings.runs; run++)
     runs.push(await autocannon(autocannonOptions(base, step, settings.durationSeconds)));
-  return summarise(step, runs);
+  const cpuMs = group ? (await groupCpuMs(group)) - cpuBefore : Number.NaN;
+  return summarise(step, runs, cpuMs);
 }
 
-function summarise(step: Step, runs: autocannon.Result[]): Measured {
+function summarise(step: Step, runs: autocannon.Result[], cpuMs = Number.NaN): Measured {
+  const requests = runs.reduce((sum, r) => sum + r.requests.total, 0);
   const measured = {
+    cpuMsPerRequest: Number.isNaN(cpuMs) || !requests ? undefined : cpuMs / requests,
     step,
     runs,
     requestsPerSecond: median(runs.map((r) => r.requests.total / r.duration)),
@@ -238,7 +269,7 @@ function summarise(step: Step, runs: autocannon.Result[]): Measured {
     errorKinds: errorKinds(runs),
   };
   console.info(
-    `${step.name.padEnd(28)} ${measured.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${measured.p50} ms  p99 ${measured.p99} ms  errors ${measured.errors}${measured.errorKinds ? ` (${measured.errorKinds})` : ""}`,
+    `${step.name.padEnd(28)} ${measured.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${measured.p50} ms  p99 ${measured.p99} ms  errors ${measured.errors}${measured.errorKinds ? ` (${measured.errorKinds})` : ""}${measured.cpuMsPerRequest === undefined ? "" : `  server CPU ${measured.cpuMsPerRequest.toFixed(2)} ms/request`}`,
   );
   return measured;
 }
@@ -483,7 +514,7 @@ function report(
   const [raw, bare] = ladderResults;
   const rows = ladderResults.map(
     (r) =>
-      `| ${r.step.name} | ${row(r)} | ${format(r.requestsPerSecond / (raw?.requestsPerSecond ?? 1), 3)} | ${format(r.requestsPerSecond / (bare?.requestsPerSecond ?? 1), 2)} | ${format(toCeiling(ladderResults, r), 2)} |`,
+      `| ${r.step.name} | ${row(r)} | ${format(r.requestsPerSecond / (raw?.requestsPerSecond ?? 1), 3)} | ${format(r.requestsPerSecond / (bare?.requestsPerSecond ?? 1), 2)} | ${format(toCeiling(ladderResults, r), 2)} | ${r.cpuMsPerRequest === undefined ? "–" : format(r.cpuMsPerRequest, 2)} |`,
   );
   const runs = [...ladderResults, ...versus, underLoad.alone, underLoad.withSignIns, underLoad.signIns].map(
     (r) =>
@@ -511,8 +542,8 @@ Written by \`npm run bench\` (after \`npm run build && npm run bench:build\`) on
 
 ## The ladder
 
-| step | req/s | p50 ms | p99 ms | errors | × raw node:http | × Next route handler | × hand-written |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| step | req/s | p50 ms | p99 ms | errors | × raw node:http | × Next route handler | × hand-written | server CPU ms/request |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join("\n")}
 
 ![The ladder](ladder.svg)

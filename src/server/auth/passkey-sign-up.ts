@@ -29,7 +29,10 @@ export function passkeySignUp({ queueMail }: { queueMail: (mail: Mail) => Promis
           };
           if (!(await taken())) {
             try {
-              const user = await internalAdapter.createUser({ name, email, emailVerified: false }, { method: "passkey" });
+              const user = await internalAdapter.createUser(
+                { name, email, emailVerified: false },
+                { method: "passkey" },
+              );
               const link = await confirmationLink(user, { passkey: true });
               runInBackground(queueMail(messages.verifyEmail(user.email, user.name, link)));
             } catch (error) {

@@ -1,0 +1,149 @@
+// Sign-in with identity providers (docs/identity-providers.md, docs/decisions/029-identity-provider-linking.md):
+// any OpenID Connect issuer through Better Auth's genericOAuth plugin (discovery, authorization code flow with PKCE,
+// `state` bound to this browser, `nonce` checked in the ID token, which must be verifiable against the issuer's
+// keys), Google and GitHub through Better Auth's own providers. The rules held here:
+// - a provider identity joins an existing account only when the provider vouches for the email and the account's
+//   email is confirmed (Better Auth's linking with no trusted providers); otherwise the sign-in is refused and the
+//   sign-in page says how to link from settings;
+// - linking from settings needs a fresh session (fresh-session.ts); unlinking the last way to sign in is refused;
+// - provider tokens are not kept: the app never calls a provider's API for the user;
+// - sign-ins, links, unlinks and refused links are in the audit log with the provider's id.
+import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
+import { createAuthMiddleware, isAPIError } from "better-auth/api";
+import { genericOAuth } from "better-auth/plugins/generic-oauth";
+import type { IdentityProviderConfig } from "@/env";
+import { type AuthEventType, recordAuthEvent } from "@/server/audit";
+import type { Database } from "@/server/db";
+
+/** Where a provider sends the browser back to: register `BETTER_AUTH_URL` + this with the provider. */
+export const providerCallbackPath = (id: string) => `/api/auth/callback/${id}`;
+/** Better Auth's endpoints: the provider's answer, linking from settings, unlinking. */
+export const PROVIDER_CALLBACK_PATH = "/callback/:id";
+export const LINK_PROVIDER_PATH = "/link-social";
+export const UNLINK_PROVIDER_PATH = "/unlink-account";
+
+/** What the browser shows of a configured provider. */
+export type ProviderButton = { id: string; name: string };
+export const providerButtons = (providers: IdentityProviderConfig[]): ProviderButton[] =>
+  providers.map(({ id, name }) => ({ id, name }));
+
+/** Better Auth's social providers for the presets. */
+export function presetProviders(providers: IdentityProviderConfig[]): BetterAuthOptions["socialProviders"] {
+  const preset = (kind: "google" | "github") => providers.find((provider) => provider.kind === kind);
+  const google = preset("google");
+  const github = preset("github");
+  return {
+    ...(google && { google: { clientId: google.clientId, clientSecret: google.clientSecret } }),
+    // GitHub's primary verified email comes from its /user/emails API (Better Auth's provider asks for user:email).
+    ...(github && { github: { clientId: github.clientId, clientSecret: github.clientSecret } }),
+  };
+}
+
+/** The account a provider identity belongs to, read from where Better Auth's callback redirected. */
+const errorOf = (location: string | null) => {
+  if (!location) return null;
+  try {
+    return new URL(location, "http://localhost").searchParams.get("error");
+  } catch {
+    return null;
+  }
+};
+
+export function identityProviderPlugins({
+  db,
+  providers,
+  requireEmailVerification,
+}: {
+  db: Database;
+  providers: IdentityProviderConfig[];
+  /** REQUIRE_EMAIL_VERIFICATION: an account whose email nobody vouched for is not signed in. */
+  requireEmailVerification: boolean;
+}): BetterAuthPlugin[] {
+  const audit = (type: AuthEventType, userId: string | null, headers: Headers | undefined, detail: object) =>
+    recordAuthEvent(db, { type, userId, headers, detail: detail as Record<string, string> });
+  const issuers = providers.filter((provider) => provider.kind === "oidc");
+
+  const rules: BetterAuthPlugin = {
+    id: "identity-provider-rules",
+    init: () => ({
+      options: {
+        databaseHooks: {
+          // Provider tokens are never stored (the app does not call providers' APIs on the user's behalf).
+          account: {
+            create: {
+              async before(account) {
+                if (account.providerId === "credential") return;
+                return { data: { ...account, accessToken: null, refreshToken: null, idToken: null } };
+              },
+              async after(account, ctx) {
+                if (account.providerId === "credential") return;
+                await audit("provider-linked", account.userId, ctx?.headers, { provider: account.providerId });
+              },
+            },
+            update: {
+              async before(account) {
+                return { data: { ...account, accessToken: null, refreshToken: null, idToken: null } };
+              },
+            },
+          },
+        },
+      },
+    }),
+    hooks: {
+      after: [
+        {
+          matcher: (ctx) => ctx.path === PROVIDER_CALLBACK_PATH,
+          handler: createAuthMiddleware(async (ctx) => {
+            const provider = String(ctx.params?.id ?? "");
+            const made = ctx.context.newSession;
+            if (made) {
+              // An account with a second factor: second-factor.ts records the sign-in, or the step it stopped at.
+              if ((made.user as { twoFactorEnabled?: unknown }).twoFactorEnabled !== true)
+                await audit("sign-in", made.user.id, ctx.headers, { method: "provider", provider });
+              return;
+            }
+            const returned = ctx.context.returned;
+            const error = isAPIError(returned) ? errorOf(new Headers(returned.headers).get("location")) : null;
+            if (
+              error === "account_not_linked" ||
+              error === "unable_to_link_account" ||
+              error === "email_does_not_match"
+            )
+              await audit("provider-link-refused", ctx.context.session?.user.id ?? null, ctx.headers, {
+                provider,
+                reason: error,
+              });
+          }),
+        },
+        {
+          matcher: (ctx) => ctx.path === UNLINK_PROVIDER_PATH,
+          handler: createAuthMiddleware(async (ctx) => {
+            const user = ctx.context.session?.user;
+            if (!user || isAPIError(ctx.context.returned)) return;
+            const provider = String((ctx.body as { providerId?: unknown } | undefined)?.providerId ?? "");
+            await audit("provider-unlinked", user.id, ctx.headers, { provider });
+          }),
+        },
+      ],
+    },
+  };
+
+  if (issuers.length === 0) return [rules];
+  return [
+    genericOAuth({
+      config: issuers.map((issuer) => ({
+        providerId: issuer.id,
+        name: issuer.name,
+        discoveryUrl: issuer.discoveryUrl,
+        // No fallback to unverified ID tokens: the issuer's keys and its id are required.
+        requireIdTokenVerification: true,
+        clientId: issuer.clientId,
+        clientSecret: issuer.clientSecret,
+        scopes: issuer.scopes,
+        pkce: true,
+        requireEmailVerification,
+      })),
+    }),
+    rules,
+  ];
+}

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { createUser } from "@/test/fixtures";
+import { createUser, signIn } from "@/test/fixtures";
 import { visitProvider, type ProviderUser } from "@/test/fixtures/identity-provider";
 import { enrolSecondFactor, totpCode } from "@/test/fixtures/second-factor";
 import { authRequest, cookiesFrom, nextClientIp, trpcRequest } from "@/test/http";
@@ -202,5 +202,82 @@ describe("an account with a second factor", () => {
     expect((await me(verified))?.id).toBe(local.id);
     const required = await eventsOf("second-factor-required", local.id);
     expect(required.map((event) => event.detail)).toContainEqual({ method: "provider", provider: "acme" });
+  });
+});
+
+describe("connecting a provider from settings", () => {
+  const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+
+  async function link(cookie: string) {
+    return authRequest("/link-social", {
+      body: { provider: "acme", callbackURL: "/settings", errorCallbackURL: "/settings" },
+      headers: { cookie },
+      ip: nextClientIp(),
+    });
+  }
+
+  it("links the provider's identity to the signed-in account, from a fresh session, and audits it", async () => {
+    const local = await createUser();
+    const session = (await signIn(local)).headers.get("cookie") ?? "";
+    const begun = await link(session);
+    expect(begun.status).toBe(200);
+    const { url } = (await begun.json()) as { url: string };
+    const back = await visitProvider(url, someone({ email: local.email }));
+    const response = await callback(back, `${session}; ${cookiesFrom(begun)}`);
+    expect(location(response).pathname).toBe("/settings");
+    expect(location(response).searchParams.get("error")).toBeNull();
+    expect((await accountsOf(local.id)).map((account) => account.providerId).sort()).toEqual(["acme", "credential"]);
+    expect(await eventsOf("provider-linked", local.id)).toEqual([{ userId: local.id, detail: { provider: "acme" } }]);
+  });
+
+  it("needs a fresh session", async () => {
+    const local = await createUser();
+    const stale = (await signIn(local, { signedInAt: minutesAgo(11) })).headers.get("cookie") ?? "";
+    const response = await link(stale);
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ code: "FRESH_SESSION_REQUIRED" });
+  });
+
+  it("refuses an identity whose email the provider does not vouch for, and audits the refusal", async () => {
+    const local = await createUser();
+    const session = (await signIn(local)).headers.get("cookie") ?? "";
+    const begun = await link(session);
+    const { url } = (await begun.json()) as { url: string };
+    const back = await visitProvider(url, someone({ email: local.email, emailVerified: false }));
+    const response = await callback(back, `${session}; ${cookiesFrom(begun)}`);
+    expect(location(response).searchParams.get("error")).toBe("unable_to_link_account");
+    expect((await accountsOf(local.id)).map((account) => account.providerId)).toEqual(["credential"]);
+    expect(await eventsOf("provider-link-refused", local.id)).toHaveLength(1);
+  });
+});
+
+describe("disconnecting a provider", () => {
+  async function unlink(cookie: string, userId: string) {
+    const { id } = await db.account.findFirstOrThrow({ where: { userId, providerId: "acme" } });
+    return authRequest("/unlink-account", {
+      body: { accountId: id },
+      headers: { cookie },
+      ip: nextClientIp(),
+    });
+  }
+
+  it("is refused when the provider is the account's only way to sign in", async () => {
+    const identity = someone();
+    const response = await signInWith(identity);
+    const user = await db.user.findUniqueOrThrow({ where: { email: identity.email } });
+    const refused = await unlink(cookiesFrom(response), user.id);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ code: "FAILED_TO_UNLINK_LAST_ACCOUNT" });
+    expect((await accountsOf(user.id)).map((account) => account.providerId)).toEqual(["acme"]);
+  });
+
+  it("removes it when the password remains, and audits it", async () => {
+    const local = await createUser();
+    await signInWith(someone({ email: local.email }));
+    const session = (await signIn(local)).headers.get("cookie") ?? "";
+    const removed = await unlink(session, local.id);
+    expect(removed.status).toBe(200);
+    expect((await accountsOf(local.id)).map((account) => account.providerId)).toEqual(["credential"]);
+    expect(await eventsOf("provider-unlinked", local.id)).toEqual([{ userId: local.id, detail: { provider: "acme" } }]);
   });
 });

@@ -13,6 +13,7 @@ import { createAuthMiddleware, isAPIError } from "better-auth/api";
 import { genericOAuth } from "better-auth/plugins/generic-oauth";
 import type { IdentityProviderConfig } from "@/env";
 import { type AuthEventType, recordAuthEvent } from "@/server/audit";
+import { signedInSession } from "@/server/auth/request-user";
 import type { Database } from "@/server/db";
 
 /** Where a provider sends the browser back to: register `BETTER_AUTH_URL` + this with the provider. */
@@ -62,6 +63,8 @@ export function identityProviderPlugins({
   const audit = (type: AuthEventType, userId: string | null, headers: Headers | undefined, detail: object) =>
     recordAuthEvent(db, { type, userId, headers, detail: detail as Record<string, string> });
   const issuers = providers.filter((provider) => provider.kind === "oidc");
+  // The provider of the account an unlink removes, read before it is gone (keyed by the request's context).
+  const unlinking = new WeakMap<object, string>();
 
   const rules: BetterAuthPlugin = {
     id: "identity-provider-rules",
@@ -90,6 +93,17 @@ export function identityProviderPlugins({
       },
     }),
     hooks: {
+      before: [
+        {
+          matcher: (ctx) => ctx.path === UNLINK_PROVIDER_PATH,
+          handler: createAuthMiddleware(async (ctx) => {
+            const id: unknown = (ctx.body as { accountId?: unknown } | undefined)?.accountId;
+            if (typeof id !== "string") return;
+            const account = await db.account.findUnique({ where: { id }, select: { providerId: true } });
+            if (account) unlinking.set(ctx.context, account.providerId);
+          }),
+        },
+      ],
       after: [
         {
           matcher: (ctx) => ctx.path === PROVIDER_CALLBACK_PATH,
@@ -109,7 +123,8 @@ export function identityProviderPlugins({
               error === "unable_to_link_account" ||
               error === "email_does_not_match"
             )
-              await audit("provider-link-refused", ctx.context.session?.user.id ?? null, ctx.headers, {
+              // A link from settings names the signed-in account; a refused sign-in names none.
+              await audit("provider-link-refused", (await signedInSession(ctx))?.user.id ?? null, ctx.headers, {
                 provider,
                 reason: error,
               });
@@ -119,8 +134,9 @@ export function identityProviderPlugins({
           matcher: (ctx) => ctx.path === UNLINK_PROVIDER_PATH,
           handler: createAuthMiddleware(async (ctx) => {
             const user = ctx.context.session?.user;
-            if (!user || isAPIError(ctx.context.returned)) return;
-            const provider = String((ctx.body as { providerId?: unknown } | undefined)?.providerId ?? "");
+            const provider = unlinking.get(ctx.context);
+            unlinking.delete(ctx.context);
+            if (!user || !provider || isAPIError(ctx.context.returned)) return;
             await audit("provider-unlinked", user.id, ctx.headers, { provider });
           }),
         },

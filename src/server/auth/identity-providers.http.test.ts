@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { createUser, signIn } from "@/test/fixtures";
 import { visitProvider, type ProviderUser } from "@/test/fixtures/identity-provider";
+import { registerPasskey } from "@/test/fixtures/passkeys";
+import { LAST_SIGN_IN_METHOD } from "@/server/auth/passkeys";
 import { enrolSecondFactor, totpCode } from "@/test/fixtures/second-factor";
 import { authRequest, cookiesFrom, nextClientIp, trpcRequest } from "@/test/http";
 
@@ -267,8 +269,17 @@ describe("disconnecting a provider", () => {
     const user = await db.user.findUniqueOrThrow({ where: { email: identity.email } });
     const refused = await unlink(cookiesFrom(response), user.id);
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ code: "FAILED_TO_UNLINK_LAST_ACCOUNT" });
+    expect(await refused.json()).toMatchObject({ code: LAST_SIGN_IN_METHOD });
     expect((await accountsOf(user.id)).map((account) => account.providerId)).toEqual(["acme"]);
+  });
+
+  it("removes it when a passkey remains", async () => {
+    const identity = someone();
+    const cookie = cookiesFrom(await signInWith(identity));
+    await registerPasskey(cookie);
+    const user = await db.user.findUniqueOrThrow({ where: { email: identity.email } });
+    expect((await unlink(cookie, user.id)).status).toBe(200);
+    expect(await accountsOf(user.id)).toEqual([]);
   });
 
   it("removes it when the password remains, and audits it", async () => {

@@ -9,10 +9,11 @@
 // - provider tokens are not kept: the app never calls a provider's API for the user;
 // - sign-ins, links, unlinks and refused links are in the audit log with the provider's id.
 import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
-import { createAuthMiddleware, isAPIError } from "better-auth/api";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { genericOAuth } from "better-auth/plugins/generic-oauth";
 import type { IdentityProviderConfig } from "@/env";
 import { type AuthEventType, recordAuthEvent } from "@/server/audit";
+import { LAST_SIGN_IN_METHOD } from "@/server/auth/passkeys";
 import { signedInSession } from "@/server/auth/request-user";
 import type { Database } from "@/server/db";
 
@@ -22,6 +23,24 @@ export const providerCallbackPath = (id: string) => `/api/auth/callback/${id}`;
 export const PROVIDER_CALLBACK_PATH = "/callback/:id";
 export const LINK_PROVIDER_PATH = "/link-social";
 export const UNLINK_PROVIDER_PATH = "/unlink-account";
+
+const LAST_PROVIDER_MESSAGE =
+  "This provider is the only way left to sign in to your account. Set a password or add a passkey first.";
+
+/** Whether `userId` can still sign in without the linked account `accountId`: a password, another provider, a passkey. */
+async function hasOtherWayToSignIn(db: Database, userId: string, accountId: string): Promise<boolean> {
+  const [passkeys, accounts] = await Promise.all([
+    db.passkey.count({ where: { userId } }),
+    db.account.count({
+      where: {
+        userId,
+        id: { not: accountId },
+        OR: [{ providerId: { not: "credential" } }, { password: { not: null } }],
+      },
+    }),
+  ]);
+  return passkeys + accounts > 0;
+}
 
 /** What the browser shows of a configured provider. */
 export type ProviderButton = { id: string; name: string };
@@ -98,9 +117,14 @@ export function identityProviderPlugins({
           matcher: (ctx) => ctx.path === UNLINK_PROVIDER_PATH,
           handler: createAuthMiddleware(async (ctx) => {
             const id: unknown = (ctx.body as { accountId?: unknown } | undefined)?.accountId;
-            if (typeof id !== "string") return;
-            const account = await db.account.findUnique({ where: { id }, select: { providerId: true } });
-            if (account) unlinking.set(ctx.context, account.providerId);
+            const signedIn = await signedInSession(ctx);
+            if (typeof id !== "string" || !signedIn) return; // the endpoint refuses it itself
+            const userId = signedIn.user.id;
+            const account = await db.account.findFirst({ where: { id, userId }, select: { providerId: true } });
+            if (!account) return; // someone else's, or gone: the endpoint answers
+            if (!(await hasOtherWayToSignIn(db, userId, id)))
+              throw new APIError("BAD_REQUEST", { code: LAST_SIGN_IN_METHOD, message: LAST_PROVIDER_MESSAGE });
+            unlinking.set(ctx.context, account.providerId);
           }),
         },
       ],

@@ -169,7 +169,10 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
     // Identity providers (identity-providers.ts): an identity joins an existing account only when the provider vouches
     // for the email and the account's own is confirmed; no provider is trusted more.
     socialProviders: presetProviders(env.IDENTITY_PROVIDERS),
-    account: { accountLinking: { enabled: true, trustedProviders: [], requireLocalEmailVerified: true } },
+    // Unlinking the last way to sign in (passkeys count) is refused by identity-providers.ts.
+    account: {
+      accountLinking: { enabled: true, trustedProviders: [], requireLocalEmailVerified: true, allowUnlinkingAll: true },
+    },
     // A new address takes effect once confirmed from it (email-change.ts).
     user: { changeEmail: { enabled: true } },
     secondaryStorage: redis ? redisSecondaryStorage(redis.client, redis.failover, counters.database) : undefined,

@@ -3,6 +3,7 @@
 // email, state and nonce bound to the browser that started, the provider's refusal, the second factor, no tokens kept.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { LAST_SIGN_IN_COOKIE } from "@/lib/identity-providers";
 import { db } from "@/server/db";
 import { createUser, signIn } from "@/test/fixtures";
 import { visitProvider, type ProviderUser } from "@/test/fixtures/identity-provider";
@@ -74,6 +75,8 @@ describe("a new identity", () => {
       { userId: user.id, detail: { method: "provider", provider: "acme" } },
     ]);
     expect(await eventsOf("provider-linked", user.id)).toHaveLength(1);
+    // The sign-in page marks the provider as the way this device signed in last.
+    expect(cookiesFrom(response)).toContain(`${LAST_SIGN_IN_COOKIE}=acme`);
   });
 
   it("keeps none of the provider's tokens", async () => {

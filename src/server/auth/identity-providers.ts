@@ -11,7 +11,9 @@
 import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { genericOAuth } from "better-auth/plugins/generic-oauth";
+import { lastLoginMethod } from "better-auth/plugins";
 import type { IdentityProviderConfig } from "@/env";
+import { LAST_SIGN_IN_COOKIE } from "@/lib/identity-providers";
 import { type AuthEventType, recordAuthEvent } from "@/server/audit";
 import { LAST_SIGN_IN_METHOD } from "@/server/auth/passkeys";
 import { signedInSession } from "@/server/auth/request-user";
@@ -41,11 +43,6 @@ async function hasOtherWayToSignIn(db: Database, userId: string, accountId: stri
   ]);
   return passkeys + accounts > 0;
 }
-
-/** What the browser shows of a configured provider. */
-export type ProviderButton = { id: string; name: string };
-export const providerButtons = (providers: IdentityProviderConfig[]): ProviderButton[] =>
-  providers.map(({ id, name }) => ({ id, name }));
 
 /** Better Auth's social providers for the presets. */
 export function presetProviders(providers: IdentityProviderConfig[]): BetterAuthOptions["socialProviders"] {
@@ -168,8 +165,11 @@ export function identityProviderPlugins({
     },
   };
 
-  if (issuers.length === 0) return [rules];
+  // The sign-in page marks the way this device signed in last (a cookie the page reads; not a secret).
+  const lastMethod = lastLoginMethod({ cookieName: LAST_SIGN_IN_COOKIE });
+  if (issuers.length === 0) return [rules, lastMethod];
   return [
+    lastMethod,
     genericOAuth({
       config: issuers.map((issuer) => ({
         providerId: issuer.id,

@@ -88,6 +88,19 @@ describe("a new identity", () => {
     ]);
   });
 
+  it("hands out no provider token: the endpoints that would are off", async () => {
+    const identity = someone();
+    const cookie = cookiesFrom(await signInWith(identity));
+    for (const path of ["/get-access-token", "/refresh-token", "/account-info"]) {
+      const response = await authRequest(path, {
+        body: { providerId: "acme" },
+        headers: { cookie },
+        ip: nextClientIp(),
+      });
+      expect(response.status, path).toBe(404);
+    }
+  });
+
   it("signs in nobody when the provider does not vouch for the email", async () => {
     const response = await signInWith(someone({ emailVerified: false }));
     expect(location(response).pathname).toBe("/sign-in");

@@ -25,6 +25,8 @@ export const providerCallbackPath = (id: string) => `/api/auth/callback/${id}`;
 export const PROVIDER_CALLBACK_PATH = "/callback/:id";
 export const LINK_PROVIDER_PATH = "/link-social";
 export const UNLINK_PROVIDER_PATH = "/unlink-account";
+/** Better Auth's endpoints that hand out or use a provider's tokens: none are kept, and none is ever answered. */
+export const providerTokenPaths = ["/get-access-token", "/refresh-token", "/account-info"];
 
 const LAST_PROVIDER_MESSAGE =
   "This provider is the only way left to sign in to your account. Set a password or add a passkey first.";

@@ -15,7 +15,7 @@ import {
 } from "@/server/auth/email-confirmation";
 import { emailChange, emailChangePage, isEmailChangeToken } from "@/server/auth/email-change";
 import { emailLength } from "@/server/auth/email-length";
-import { identityProviderPlugins, presetProviders } from "@/server/auth/identity-providers";
+import { identityProviderPlugins, presetProviders, providerTokenPaths } from "@/server/auth/identity-providers";
 import { newDeviceNotice } from "@/server/auth/new-device-notice";
 import { MAGIC_LINK_REQUEST_PATH, MAGIC_LINK_VERIFY_PATH, magicLinkPlugins } from "@/server/auth/magic-link";
 import { currentRequestId } from "@/server/auth/endpoint-request-id";
@@ -81,7 +81,8 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
     // Addresses are confirmed by /confirm-email, which asks who chose the password; GET /verify-email would not.
     // The OpenAPI plugin is used for its document only (openapi.ts).
     // GET /verify-email confirms a change of address only (email-change.ts).
-    disabledPaths: [...adminPluginPaths, ...secondFactorDisabledPaths, ...openApiPluginPaths],
+    // Provider tokens are not kept (identity-providers.ts): the endpoints that would hand them out are off.
+    disabledPaths: [...adminPluginPaths, ...secondFactorDisabledPaths, ...openApiPluginPaths, ...providerTokenPaths],
     // Better Auth's lines go to the app's log (LOG_LEVEL) with the request id. Unexpected errors are thrown on
     // to our HTTP handler, which logs them with the id and answers a JSON 500 carrying it; refusals
     // (APIErrors: 4xx, redirects) are still answered by Better Auth.

@@ -123,3 +123,64 @@ describe(".env.example", () => {
     expect(uncommented).toEqual([]);
   });
 });
+
+describe("identity providers", () => {
+  const base = { NODE_ENV: "production" as const, BETTER_AUTH_SECRET: SECRET };
+  const acme = {
+    OIDC_PROVIDERS: "acme, my-idp",
+    OIDC_ACME_ISSUER: "https://login.acme.example/",
+    OIDC_ACME_CLIENT_ID: "client",
+    OIDC_ACME_CLIENT_SECRET: "secret",
+    OIDC_ACME_NAME: "Acme",
+    OIDC_MY_IDP_ISSUER: "https://idp.example/.well-known/openid-configuration",
+    OIDC_MY_IDP_CLIENT_ID: "id",
+    OIDC_MY_IDP_CLIENT_SECRET: "s",
+    OIDC_MY_IDP_SCOPES: "email profile groups",
+  };
+
+  it("configures any number of OpenID Connect issuers, and the presets given both their values", () => {
+    const providers = parseEnv({
+      ...base,
+      ...acme,
+      GITHUB_CLIENT_ID: "gh",
+      GITHUB_CLIENT_SECRET: "ghs",
+    }).IDENTITY_PROVIDERS;
+    expect(providers).toEqual([
+      { id: "github", name: "GitHub", kind: "github", clientId: "gh", clientSecret: "ghs" },
+      {
+        id: "acme",
+        name: "Acme",
+        kind: "oidc",
+        clientId: "client",
+        clientSecret: "secret",
+        discoveryUrl: "https://login.acme.example/.well-known/openid-configuration",
+        scopes: ["openid", "email", "profile"],
+      },
+      {
+        id: "my-idp",
+        name: "my-idp",
+        kind: "oidc",
+        clientId: "id",
+        clientSecret: "s",
+        discoveryUrl: "https://idp.example/.well-known/openid-configuration",
+        scopes: ["openid", "email", "profile", "groups"],
+      },
+    ]);
+    expect(parseEnv(base).IDENTITY_PROVIDERS).toEqual([]);
+  });
+
+  it.each([
+    [{ GOOGLE_CLIENT_ID: "id" }, "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together (or neither)"],
+    [{ GITHUB_CLIENT_SECRET: "s" }, "GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together (or neither)"],
+    [{ ...acme, OIDC_ACME_CLIENT_SECRET: "" }, 'identity provider "acme" needs OIDC_ACME_CLIENT_SECRET'],
+    [
+      { OIDC_PROVIDERS: "corp" },
+      'identity provider "corp" needs OIDC_CORP_ISSUER, OIDC_CORP_CLIENT_ID, OIDC_CORP_CLIENT_SECRET',
+    ],
+    [{ ...acme, OIDC_ACME_ISSUER: "login.acme.example" }, "OIDC_ACME_ISSUER must be the issuer's URL"],
+    [{ OIDC_PROVIDERS: "google" }, 'OIDC_PROVIDERS: "google" is not a provider id'],
+    [{ OIDC_PROVIDERS: "Acme!" }, 'OIDC_PROVIDERS: "Acme!" is not a provider id'],
+  ])("half a provider stops start-up: %o", (variables, message) => {
+    expect(() => parseEnv({ ...base, ...variables })).toThrow(message);
+  });
+});

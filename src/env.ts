@@ -103,9 +103,81 @@ export const envSchema = z.object({
     .transform((email) => email.toLowerCase()),
   SEED_ADMIN_PASSWORD: z.string().optional(),
   SEED_DEMO_PASSWORD: z.string().optional(),
+  /**
+   * Identity providers (any OpenID Connect issuer) by id, comma-separated; each is configured by OIDC_<ID>_ISSUER,
+   * _CLIENT_ID, _CLIENT_SECRET, optional _NAME and _SCOPES (docs/identity-providers.md).
+   */
+  OIDC_PROVIDERS: list,
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
 });
 
+/** A configured identity provider: an OpenID Connect issuer, or the Google or GitHub preset. */
+export type IdentityProviderConfig = {
+  id: string;
+  name: string;
+  kind: "oidc" | "google" | "github";
+  clientId: string;
+  clientSecret: string;
+  /** OpenID Connect only: the issuer's discovery document. */
+  discoveryUrl?: string;
+  scopes?: string[];
+};
+
+const PRESETS = { google: "Google", github: "GitHub" } as const;
+const PROVIDER_ID = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** The providers `source` configures, or the list of what is missing or wrong. */
+function identityProviders(source: Record<string, string | undefined>, ids: string[]) {
+  const providers: IdentityProviderConfig[] = [];
+  const problems: string[] = [];
+  for (const kind of ["google", "github"] as const) {
+    const prefix = kind.toUpperCase();
+    const clientId = source[`${prefix}_CLIENT_ID`];
+    const clientSecret = source[`${prefix}_CLIENT_SECRET`];
+    if (clientId && clientSecret) providers.push({ id: kind, name: PRESETS[kind], kind, clientId, clientSecret });
+    else if (clientId || clientSecret)
+      problems.push(`${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET must be set together (or neither)`);
+  }
+  for (const id of ids) {
+    if (!PROVIDER_ID.test(id) || id in PRESETS || id === "credential") {
+      problems.push(
+        `OIDC_PROVIDERS: "${id}" is not a provider id (lowercase letters, digits and "-"; not google, github or credential)`,
+      );
+      continue;
+    }
+    const prefix = `OIDC_${id.toUpperCase().replaceAll("-", "_")}_`;
+    const missing = ["ISSUER", "CLIENT_ID", "CLIENT_SECRET"].filter((key) => !source[prefix + key]);
+    if (missing.length > 0) {
+      problems.push(`identity provider "${id}" needs ${missing.map((key) => prefix + key).join(", ")}`);
+      continue;
+    }
+    const issuer = source[`${prefix}ISSUER`] ?? "";
+    if (!z.url({ protocol: /^https?$/ }).safeParse(issuer).success) {
+      problems.push(`${prefix}ISSUER must be the issuer's URL (or its discovery document's)`);
+      continue;
+    }
+    const discoveryUrl = issuer.includes("/.well-known/")
+      ? issuer
+      : `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
+    const scopes = (source[`${prefix}SCOPES`] ?? "openid email profile").split(/[\s,]+/).filter(Boolean);
+    providers.push({
+      id,
+      kind: "oidc",
+      name: source[`${prefix}NAME`] ?? id,
+      clientId: source[`${prefix}CLIENT_ID`] ?? "",
+      clientSecret: source[`${prefix}CLIENT_SECRET`] ?? "",
+      discoveryUrl,
+      scopes: scopes.includes("openid") ? scopes : ["openid", ...scopes],
+    });
+  }
+  return { providers, problems };
+}
+
 export type Env = Omit<z.infer<typeof envSchema>, "LOG_LEVEL" | "REQUIRE_ADMIN_MFA"> & {
+  IDENTITY_PROVIDERS: IdentityProviderConfig[];
   BETTER_AUTH_SECRET: string;
   LOG_LEVEL: LogLevel;
   REQUIRE_ADMIN_MFA: boolean;
@@ -160,8 +232,12 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   }
   // Tests are quiet unless LOG_LEVEL says otherwise.
   const logLevel = parsed.data.LOG_LEVEL ?? (parsed.data.NODE_ENV === "test" ? "silent" : "info");
+  const identity = identityProviders(cleaned, parsed.data.OIDC_PROVIDERS);
+  if (identity.problems.length > 0)
+    throw new Error(`Invalid configuration:\n${identity.problems.map((problem) => `  - ${problem}`).join("\n")}`);
   const config = {
     ...parsed.data,
+    IDENTITY_PROVIDERS: identity.providers,
     LOG_LEVEL: logLevel,
     REQUIRE_ADMIN_MFA: parsed.data.REQUIRE_ADMIN_MFA ?? parsed.data.NODE_ENV === "production",
   };

@@ -6,6 +6,13 @@ export const RUN_ID = process.env.E2E_RUN_ID;
 export const PORT = Number(process.env.E2E_PORT ?? 3917);
 export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2917);
 export const BASE_URL = `http://localhost:${PORT}`;
+/** The test identity provider's port (src/test/fixtures/identity-provider.ts), started with the server. */
+export const IDP_PORT = Number(process.env.E2E_IDP_PORT ?? PORT + 1000);
+export const IDP_CLIENT = {
+  clientId: "taskforge-e2e",
+  clientSecret: "e2e-identity-provider-secret",
+  redirectUris: [`${BASE_URL}/api/auth/callback/acme`],
+};
 export const MAIL_DIR = `/tmp/taskforge-e2e-${RUN_ID}/mail`;
 export const SECRET = "e2e-secret-0123456789abcdef0123456789abcdef";
 export const ADMIN_EMAIL = "admin@e2e.test";
@@ -30,4 +37,9 @@ export const SERVER_ENV = {
   NEXT_TELEMETRY_DISABLED: "1",
   // The server's output is shown with the test run's: warnings and errors, not an access line per request.
   LOG_LEVEL: "warn",
+  OIDC_PROVIDERS: "acme",
+  OIDC_ACME_ISSUER: `http://127.0.0.1:${IDP_PORT}`,
+  OIDC_ACME_CLIENT_ID: IDP_CLIENT.clientId,
+  OIDC_ACME_CLIENT_SECRET: IDP_CLIENT.clientSecret,
+  OIDC_ACME_NAME: "Acme ID",
 };

@@ -29,6 +29,9 @@ const WHAT: Record<string, string> = {
   reauthenticated: "Password confirmed",
   "passkey-added": "Passkey added",
   "passkey-removed": "Passkey removed",
+  "provider-linked": "Sign-in provider connected",
+  "provider-unlinked": "Sign-in provider disconnected",
+  "provider-link-refused": "A sign-in provider was refused: its email is not vouched for or not confirmed here",
 };
 
 /** How a sign-in was made (its first factor, or the second it was finished with), as a person would say it. */
@@ -39,6 +42,7 @@ const METHODS: Record<string, string> = {
   totp: "with a code from the app",
   "backup-code": "with a backup code",
   "trusted-device": "on a trusted device",
+  provider: "with a sign-in provider",
 };
 
 /** Better Auth's refusal codes, as a person would say them. */

@@ -32,6 +32,9 @@ export const AUTH_EVENT_TYPES = [
   "email-changed",
   "passkey-added",
   "passkey-removed",
+  "provider-linked",
+  "provider-unlinked",
+  "provider-link-refused",
 ] as const;
 
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];

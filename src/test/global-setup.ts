@@ -7,6 +7,8 @@ import { PGlite } from "@electric-sql/pglite";
 import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../../scripts/migrate/engine";
 import { pgliteExtensions } from "../server/db/pglite-extensions";
+import { startIdentityProvider } from "./fixtures/identity-provider";
+import { TEST_IDENTITY_PROVIDERS } from "./fixtures/identity-provider-clients";
 import { startMailCapture } from "./mail-capture";
 import { adminQuery, databaseUrl } from "./postgres-admin";
 
@@ -26,10 +28,21 @@ export default async function setup(project: TestProject) {
   const mail = await startMailCapture();
   process.env.SMTP_URL = mail.smtpUrl;
   project.provide("mailApiUrl", mail.apiUrl);
+  // A real OpenID provider the app is configured with (src/test/fixtures/identity-provider.ts).
+  const identityProvider = await startIdentityProvider({ clients: Object.values(TEST_IDENTITY_PROVIDERS) });
+  process.env.OIDC_PROVIDERS = Object.keys(TEST_IDENTITY_PROVIDERS).join(",");
+  for (const [id, client] of Object.entries(TEST_IDENTITY_PROVIDERS)) {
+    const prefix = `OIDC_${id.toUpperCase()}_`;
+    process.env[`${prefix}ISSUER`] = identityProvider.issuer;
+    process.env[`${prefix}CLIENT_ID`] = client.clientId;
+    process.env[`${prefix}CLIENT_SECRET`] = client.clientSecret;
+    process.env[`${prefix}NAME`] = client.name;
+  }
   const teardown = await prepareDatabase(project);
   return async () => {
     await teardown();
     await mail.close();
+    await identityProvider.close();
   };
 }
 

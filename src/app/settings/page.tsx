@@ -7,6 +7,10 @@ import { DeleteAccountForm } from "@/components/settings/delete-account-form";
 import { ExportDataButton } from "@/components/settings/export-data-button";
 import { PasskeySettings } from "@/components/settings/passkey-settings";
 import { ProfileForm } from "@/components/settings/profile-form";
+import { ProviderSettings } from "@/components/settings/provider-settings";
+import { Notice } from "@/components/ui/notice";
+import { env } from "@/env";
+import { providerErrorMessage } from "@/lib/identity-providers";
 import { SessionsList } from "@/components/settings/sessions-list";
 import { TwoFactorSettings } from "@/components/settings/two-factor-settings";
 import { Card } from "@/components/ui/card";
@@ -18,11 +22,20 @@ import { api, HydrateClient, requireUser } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Settings" };
 
-export default async function SettingsPage() {
+type Props = { searchParams: Promise<{ error?: string | string[] }> };
+
+export default async function SettingsPage({ searchParams }: Props) {
   const viewer = await requireUser("/settings");
-  const [passkeys, withPassword] = await Promise.all([
+  // A provider that could not be connected sends the browser back here with its reason.
+  const providerError = providerErrorMessage((await searchParams).error);
+  const [passkeys, withPassword, providerAccounts] = await Promise.all([
     passkeysOf(db, viewer.id),
     hasPassword(db, viewer.id),
+    db.account.findMany({
+      where: { userId: viewer.id, providerId: { not: "credential" } },
+      select: { id: true, providerId: true },
+      orderBy: { createdAt: "asc" },
+    }),
     api.session.list.prefetch(),
     api.user.authEvents.prefetchInfinite(AUTH_EVENTS_INPUT),
   ]);
@@ -62,6 +75,15 @@ export default async function SettingsPage() {
         >
           <PasskeySettings passkeys={passkeys} />
         </Card>
+        {(env.IDENTITY_PROVIDERS.length > 0 || providerAccounts.length > 0) && (
+          <Card title="Sign-in providers" description="Sign in with an account you have elsewhere.">
+            {providerError && <Notice tone="error">{providerError}</Notice>}
+            <ProviderSettings
+              configured={env.IDENTITY_PROVIDERS.map(({ id, name }) => ({ id, name }))}
+              connected={providerAccounts.map(({ id, providerId }) => ({ accountId: id, providerId }))}
+            />
+          </Card>
+        )}
         <Card title="Sessions" description="The devices where your account is signed in.">
           <SessionsList />
         </Card>

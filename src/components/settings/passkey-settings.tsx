@@ -2,11 +2,9 @@
 // Passkeys in settings: the list (name, when added and last used, whether it is synced or on one device), add one
 // with a name (a recent sign-in needed: the confirm-it-is-you prompt answers), rename, remove. The auth client is
 // downloaded when a passkey is added, renamed or removed, not with the page.
-import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { orFreshSessionRequired, ReauthenticationCancelled, useFreshSession } from "@/components/auth/reauthentication";
 import { FormMessageNotice } from "@/components/forms/form-message";
-import { useFormState } from "@/components/forms/use-form-state";
+import { useAuthAction } from "@/components/settings/use-auth-action";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -25,34 +23,18 @@ const DEVICE_TYPES: Record<string, string> = {
 };
 
 export function PasskeySettings({ passkeys }: { passkeys: PasskeyRow[] }) {
-  const router = useRouter();
-  const form = useFormState();
-  const { withFreshSession, prompt } = useFreshSession();
+  const { form, prompt, act: run } = useAuthAction();
   const [renaming, setRenaming] = useState<string | null>(null);
 
-  type AuthClient = (typeof import("@/lib/auth-client"))["authClient"];
-  type Answer = { error: { code?: string; status: number; message?: string } | null } | undefined;
+  type AuthClient = Parameters<Parameters<typeof run>[0]>[0];
+  type Answer = Awaited<ReturnType<Parameters<typeof run>[0]>>;
 
   /** Runs a Better Auth passkey call, says what went wrong, and shows the list as it now is. */
-  function act(call: (client: AuthClient) => Promise<Answer>, done: string, then?: () => void) {
-    void form.run(async () => {
-      const { authClient, authErrorMessage } = await import("@/lib/auth-client");
-      try {
-        const answer = await withFreshSession(async () =>
-          orFreshSessionRequired(call(authClient).then((result) => ({ error: result?.error ?? null }))),
-        );
-        if (answer.error) return form.setMessage({ tone: "error", text: authErrorMessage(answer.error) });
-        then?.();
-        setRenaming(null);
-        form.setMessage({ tone: "success", text: done });
-        router.refresh();
-      } catch (failure) {
-        if (failure instanceof ReauthenticationCancelled)
-          return form.setMessage({ tone: "info", text: failure.message });
-        throw failure;
-      }
+  const act = (call: (client: AuthClient) => Promise<Answer>, done: string, then?: () => void) =>
+    run(call, done, () => {
+      then?.();
+      setRenaming(null);
     });
-  }
 
   /** A form's submit with its "name" field filled in, or the field's error. */
   function withName(field: string, missing: string, submit: (name: string, target: HTMLFormElement) => void) {

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { FRESH_SESSION_MAX_AGE_SECONDS, FRESH_SESSION_MESSAGE, FRESH_SESSION_REQUIRED } from "@/lib/auth-requirements";
 import { PASSWORD_MAX_LENGTH } from "@/lib/password-limits";
 import { recordAuthEvent } from "@/server/audit";
+import { LINK_PROVIDER_PATH, UNLINK_PROVIDER_PATH } from "@/server/auth/identity-providers";
 import { PASSKEY_REGISTRATION_PATHS } from "@/server/auth/passkeys";
 import { signedInSession } from "@/server/auth/request-user";
 import type { Database } from "@/server/db";
@@ -21,6 +22,8 @@ export const FRESH_SESSION_ENDPOINTS: ReadonlySet<string> = new Set([
   "/two-factor/disable",
   "/two-factor/generate-backup-codes",
   ...PASSKEY_REGISTRATION_PATHS,
+  LINK_PROVIDER_PATH,
+  UNLINK_PROVIDER_PATH,
 ]);
 
 /** How long a password re-entered at /reauthenticate waits for its second-factor code. */

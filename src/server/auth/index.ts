@@ -15,6 +15,7 @@ import {
 } from "@/server/auth/email-confirmation";
 import { emailChange, emailChangePage, isEmailChangeToken } from "@/server/auth/email-change";
 import { emailLength } from "@/server/auth/email-length";
+import { identityProviderPlugins, presetProviders, providerTokenPaths } from "@/server/auth/identity-providers";
 import { newDeviceNotice } from "@/server/auth/new-device-notice";
 import { MAGIC_LINK_REQUEST_PATH, MAGIC_LINK_VERIFY_PATH, magicLinkPlugins } from "@/server/auth/magic-link";
 import { currentRequestId } from "@/server/auth/endpoint-request-id";
@@ -60,6 +61,7 @@ export type AuthDependencies = {
     | "REQUIRE_EMAIL_VERIFICATION"
     | "SESSION_IDLE_TIMEOUT"
     | "SESSION_UPDATE_AGE"
+    | "IDENTITY_PROVIDERS"
   >;
   database: Database;
   /** Sessions and rate limits are kept in Redis when given, with the database standing in while it does not answer. */
@@ -79,12 +81,14 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
     // Addresses are confirmed by /confirm-email, which asks who chose the password; GET /verify-email would not.
     // The OpenAPI plugin is used for its document only (openapi.ts).
     // GET /verify-email confirms a change of address only (email-change.ts).
-    disabledPaths: [...adminPluginPaths, ...secondFactorDisabledPaths, ...openApiPluginPaths],
+    // Provider tokens are not kept (identity-providers.ts): the endpoints that would hand them out are off.
+    disabledPaths: [...adminPluginPaths, ...secondFactorDisabledPaths, ...openApiPluginPaths, ...providerTokenPaths],
     // Better Auth's lines go to the app's log (LOG_LEVEL) with the request id. Unexpected errors are thrown on
     // to our HTTP handler, which logs them with the id and answers a JSON 500 carrying it; refusals
     // (APIErrors: 4xx, redirects) are still answered by Better Auth.
     logger: betterAuthLogger(),
-    onAPIError: { throw: true },
+    // An identity provider's refusal, or a callback that does not match its sign-in, ends on the sign-in page.
+    onAPIError: { throw: true, errorURL: `${env.BETTER_AUTH_URL}/sign-in` },
     database: prismaAdapter(database, { provider: "postgresql", transaction: true }),
 
     // Email and password: argon2id, 8–128 characters, strength checked by the password-policy plugin.
@@ -163,6 +167,13 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
         reauthenticatedAt: { type: "date", required: false, input: false },
       },
     },
+    // Identity providers (identity-providers.ts): an identity joins an existing account only when the provider vouches
+    // for the email and the account's own is confirmed; no provider is trusted more.
+    socialProviders: presetProviders(env.IDENTITY_PROVIDERS),
+    // Unlinking the last way to sign in (passkeys count) is refused by identity-providers.ts.
+    account: {
+      accountLinking: { enabled: true, trustedProviders: [], requireLocalEmailVerified: true, allowUnlinkingAll: true },
+    },
     // A new address takes effect once confirmed from it (email-change.ts).
     user: { changeEmail: { enabled: true } },
     secondaryStorage: redis ? redisSecondaryStorage(redis.client, redis.failover, counters.database) : undefined,
@@ -236,6 +247,11 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       ...secondFactorPlugins({ db: database, counters: counters.shared, queueMail }),
       ...passkeyPlugins({ db: database, baseUrl: env.BETTER_AUTH_URL, queueMail }),
       passkeySignUp({ queueMail }),
+      ...identityProviderPlugins({
+        db: database,
+        providers: env.IDENTITY_PROVIDERS,
+        requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+      }),
       freshSessions(database),
       // A session's cookie lives as long as its idle timeout at most.
       signOutReasons({ db: database, cookieLifetimeSeconds: env.SESSION_IDLE_TIMEOUT }),

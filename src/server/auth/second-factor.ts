@@ -47,10 +47,15 @@ const WRONG_CODE: ReadonlySet<unknown> = new Set(["INVALID_CODE", "INVALID_BACKU
 /** Where Better Auth's own hook stops a sign-in at the second factor (and honours a trusted device). */
 const PASSWORD_SIGN_IN_PATHS: ReadonlySet<string> = new Set(["/sign-in/email"]);
 
+/** An identity provider's answer (identity-providers.ts): it redirects, so its challenge does too. */
+const PROVIDER_CALLBACK_PATH = "/callback/:id";
+export const SECOND_FACTOR_PAGE = "/sign-in/second-factor";
+
 /** The first factor a sign-in used, for the audit log. */
-const firstFactorOf = (ctx: { path?: string }) => ({
-  method: SIGN_IN_METHODS[ctx.path ?? ""] ?? ctx.path ?? "unknown",
-});
+const firstFactorOf = (ctx: { path?: string; params?: unknown }): Record<string, string> =>
+  ctx.path === PROVIDER_CALLBACK_PATH
+    ? { method: "provider", provider: String((ctx.params as { id?: unknown } | undefined)?.id ?? "") }
+    : { method: SIGN_IN_METHODS[ctx.path ?? ""] ?? ctx.path ?? "unknown" };
 const hashed = (value: string) => createHash("sha256").update(value).digest("hex");
 const failuresKey = (userId: string) => `second-factor-failures:${userId}`;
 const claimKey = (userId: string, code: string) => `second-factor-code:${userId}:${hashed(code)}`;
@@ -140,6 +145,8 @@ export function secondFactorPlugins({ db, counters, queueMail }: SecondFactorDep
     });
     const cookie = ctx.context.createAuthCookie("two_factor", { maxAge: CHALLENGE_SECONDS });
     await ctx.setSignedCookie(cookie.name, identifier, ctx.context.secret, cookie.attributes);
+    // A browser sent back by an identity provider goes to the second-factor page; a fetch is told to.
+    if (ctx.path === PROVIDER_CALLBACK_PATH) throw ctx.redirect(new URL(SECOND_FACTOR_PAGE, ctx.context.baseURL).href);
     return ctx.json({ twoFactorRedirect: true, twoFactorMethods: ["totp"] });
   }
 

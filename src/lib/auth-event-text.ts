@@ -29,6 +29,16 @@ const WHAT: Record<string, string> = {
   reauthenticated: "Password confirmed",
   "passkey-added": "Passkey added",
   "passkey-removed": "Passkey removed",
+  "organization-created": "Organization created",
+  "organization-updated": "Organization renamed",
+  "organization-deleted": "Organization deleted",
+  "member-added": "Joined an organization",
+  "member-removed": "Left or removed from an organization",
+  "member-role-changed": "Role in an organization changed",
+  "invitation-sent": "Invitation to an organization sent",
+  "invitation-accepted": "Invitation to an organization accepted",
+  "invitation-declined": "Invitation to an organization declined",
+  "invitation-cancelled": "Invitation to an organization revoked",
 };
 
 /** How a sign-in was made (its first factor, or the second it was finished with), as a person would say it. */

@@ -32,6 +32,16 @@ export const AUTH_EVENT_TYPES = [
   "email-changed",
   "passkey-added",
   "passkey-removed",
+  "organization-created",
+  "organization-updated",
+  "organization-deleted",
+  "member-added",
+  "member-removed",
+  "member-role-changed",
+  "invitation-sent",
+  "invitation-accepted",
+  "invitation-declined",
+  "invitation-cancelled",
 ] as const;
 
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];

@@ -154,10 +154,11 @@ BEGIN
 END
 $$;
 
--- Every organization keeps an owner. Checked after each change of a member's role or removal, with the
--- organization's row locked first: two owners demoting (or removing) each other at once are serialised, and the
--- second finds no other owner left and is refused. A removal that goes with its organization or its user (cascades)
--- is not checked: the organization is gone, or the account is being deleted.
+-- Every organization keeps an owner. Checked when a transaction that changed an owner's role or removed an owner
+-- commits (deferred, so deleting an organization, which removes its members first, is checked once it is gone),
+-- with the organization's row locked first: two owners demoting (or removing) each other at once are serialised,
+-- and the second finds no other owner left and is refused. A removal that goes with its organization or its user is
+-- not refused: the organization is gone, or the account is being deleted.
 CREATE FUNCTION "members_keep_an_owner"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF 'owner' <> ALL (string_to_array(OLD."role", ',')) THEN
@@ -183,5 +184,5 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER "members_keep_an_owner" AFTER UPDATE OF "role" OR DELETE ON "members"
-  FOR EACH ROW EXECUTE FUNCTION "members_keep_an_owner"();
+CREATE CONSTRAINT TRIGGER "members_keep_an_owner" AFTER UPDATE OF "role" OR DELETE ON "members"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "members_keep_an_owner"();

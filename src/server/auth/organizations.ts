@@ -10,6 +10,17 @@ import { type AuthEventType, recordAuthEvent } from "@/server/audit";
 import type { Database } from "@/server/db";
 import { type Mail, messages } from "@/server/email/messages";
 
+/** The database's refusal to leave an organization without an owner (the members_keep_an_owner trigger). */
+export const LAST_OWNER_MESSAGE = "an organization keeps at least one owner";
+
+export function isLastOwnerRefusal(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause && depth < 5; depth++) {
+    if (cause instanceof Error && cause.message.includes(LAST_OWNER_MESSAGE)) return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export const INVITATION_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
 
 /** The page an invitation's mail links to. */

@@ -33,7 +33,7 @@ export const ORG_ROLES = ["owner", "admin", "member", "viewer"] as const satisfi
 
 type Statements = typeof statements;
 /** Some actions on some resources, e.g. `{ task: ["delete"] }`. */
-export type Permission = { [R in keyof Statements]?: Statements[R][number][] };
+export type Permission = { readonly [R in keyof Statements]?: readonly Statements[R][number][] };
 
 export function isOrgRole(role: string): role is OrgRole {
   return (ORG_ROLES as readonly string[]).includes(role);
@@ -47,5 +47,5 @@ export function roleAllows(role: string, permission: Permission): boolean {
   return role
     .split(",")
     .map((name) => name.trim())
-    .some((name) => isOrgRole(name) && orgRoles[name].authorize(permission).success);
+    .some((name) => isOrgRole(name) && orgRoles[name].authorize(permission as Record<string, string[]>).success);
 }

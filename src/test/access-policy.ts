@@ -20,6 +20,7 @@ export const ADMIN_PROCEDURES: readonly string[] = [
   "user.resetSecondFactor",
   "mail.troubled",
   "mail.retry",
+  "organization.list",
 ];
 
 /**

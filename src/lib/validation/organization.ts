@@ -12,3 +12,12 @@ export const organizationId = z
 export const spaceField = { organizationId: organizationId.nullable().optional() };
 
 export const spaceInput = z.strictObject(spaceField).optional();
+
+/** The admin view's list of organizations, newest first. */
+export const organizationListInput = z
+  .strictObject({
+    cursor: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+    direction: z.enum(["forward", "backward"]).optional(),
+  })
+  .default({ limit: 20 });

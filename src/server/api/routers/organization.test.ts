@@ -22,3 +22,14 @@ describe("organization.list", () => {
     expect(await codeOf((await createTestCaller(owner)).organization.list())).toBe("FORBIDDEN");
   });
 });
+
+describe("organization.mine", () => {
+  it("lists the caller's organizations with their role, and no one else's", async () => {
+    const user = await createUser();
+    const { id } = await createOrganization([[user, "viewer"]]);
+    await createOrganization([[await createUser(), "owner"]]);
+    const mine = await (await createTestCaller(user)).organization.mine();
+    expect(mine.organizations).toEqual([expect.objectContaining({ id, role: "viewer" })]);
+    expect(mine.active).toBeNull();
+  });
+});

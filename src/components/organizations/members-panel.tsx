@@ -32,11 +32,8 @@ export function MembersPanel({ slug, viewerId }: { slug: string; viewerId: strin
   );
 
   useEffect(() => {
-    void authClient.organization.getFullOrganization({ query: { organizationSlug: slug } }).then(({ data }) => {
-      if (data) setOrganization(data as unknown as Organization);
-      else setMissing(true);
-    });
-  }, [slug]);
+    void load();
+  }, [load]);
 
   if (missing) return <p role="alert">No such organization, or you are not a member of it.</p>;
   if (!organization) return <p aria-live="polite">Loading members…</p>;

@@ -21,6 +21,8 @@ export const FRESH_SESSION_ENDPOINTS: ReadonlySet<string> = new Set([
   "/two-factor/disable",
   "/two-factor/generate-backup-codes",
   ...PASSKEY_REGISTRATION_PATHS,
+  // Deleting an organization deletes its tasks (organizations.ts).
+  "/organization/delete",
 ]);
 
 /** How long a password re-entered at /reauthenticate waits for its second-factor code. */

@@ -235,4 +235,12 @@ describe("members and roles", () => {
     expect(await db.task.count({ where: { organizationId: id } })).toBe(0);
     expect(await eventsOf(id, "organization-deleted")).toMatchObject([{ userId: owner.id }]);
   });
+
+  it("deleting an organization needs a fresh session", async () => {
+    const owner = await createUser();
+    const { id } = await createOrganizationAs(owner);
+    const stale = (await signIn(owner, { signedInAt: new Date(Date.now() - 11 * 60_000) })).headers.get("cookie") ?? "";
+    expect((await orgRequest("delete", stale, { organizationId: id })).status).toBe(403);
+    expect(await db.organization.count({ where: { id } })).toBe(1);
+  });
 });

@@ -40,7 +40,7 @@ async function main() {
       const { id: userId } = await db.user.findFirstOrThrow({ select: { id: true } });
       const input = taskListInput.parse({ limit: 20 });
       const ways: Way[] = [
-        { name: "listTasks (Prisma client)", run: () => listTasks(db, userId, input) },
+        { name: "listTasks (Prisma client)", run: () => listTasks(db, { userId }, input) },
         { name: "the same SQL, Prisma $queryRawUnsafe", run: () => db.$queryRawUnsafe(SQL, userId) },
         {
           name: "the same SQL, prepared, bare pg",

@@ -2,8 +2,9 @@
 import Link from "next/link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { HeaderMenu } from "@/components/header-menu";
+import { OrganizationSwitcher } from "@/components/organizations/organization-switcher";
 import { buttonClass } from "@/components/ui/button";
-import { getViewer } from "@/trpc/server";
+import { api, getViewer } from "@/trpc/server";
 
 const navLink =
   "rounded-md px-2 py-1 no-underline text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800";
@@ -19,6 +20,7 @@ const ADMIN_LINKS = [
 
 export async function SiteHeader() {
   const viewer = await getViewer();
+  const spaces = viewer ? await api.organization.mine() : null;
   return (
     <header className="relative border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <div className="mx-auto flex max-w-5xl items-center gap-x-4 gap-y-2 px-4 py-3">
@@ -36,7 +38,13 @@ export async function SiteHeader() {
                   {label}
                 </Link>
               ))}
+              <Link href="/org/new" className={navLink}>
+                New organization
+              </Link>
             </nav>
+            {spaces && (
+              <OrganizationSwitcher organizations={spaces.organizations} activeId={spaces.active?.id ?? null} />
+            )}
             <div className="flex min-w-0 flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-3 sm:ml-auto sm:flex-nowrap sm:border-0 sm:pt-0 dark:border-slate-800">
               <span className="truncate text-sm text-slate-600 dark:text-slate-300" data-testid="signed-in-as">
                 <span className="sr-only">Signed in as </span>

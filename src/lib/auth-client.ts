@@ -2,11 +2,12 @@
 // sign-out). Import it from the components of those flows, so other pages do not ship it.
 import { passkeyClient } from "@better-auth/passkey/client";
 import type { BetterAuthClientPlugin } from "better-auth/client";
-import { magicLinkClient, twoFactorClient } from "better-auth/client/plugins";
+import { magicLinkClient, organizationClient, twoFactorClient } from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/react";
 import type { emailConfirmation } from "@/server/auth/email-confirmation";
 import type { freshSessions } from "@/server/auth/fresh-session";
 import type { passkeySignUp } from "@/server/auth/passkey-sign-up";
+import { accessControl, orgRoles } from "@/lib/permissions";
 
 const emailConfirmationClient = {
   id: "email-confirmation",
@@ -32,6 +33,8 @@ export const authClient = createAuthClient({
     twoFactorClient(),
     magicLinkClient(),
     passkeyClient(),
+    // Organizations, with the one permission table (src/lib/permissions.ts).
+    organizationClient({ ac: accessControl, roles: orgRoles }),
   ],
 });
 

@@ -32,6 +32,16 @@ const WHAT: Record<string, string> = {
   "provider-linked": "Sign-in provider connected",
   "provider-unlinked": "Sign-in provider disconnected",
   "provider-link-refused": "A sign-in provider was refused: its email is not vouched for or not confirmed here",
+  "organization-created": "Organization created",
+  "organization-updated": "Organization renamed",
+  "organization-deleted": "Organization deleted",
+  "member-added": "Joined an organization",
+  "member-removed": "Left or removed from an organization",
+  "member-role-changed": "Role in an organization changed",
+  "invitation-sent": "Invitation to an organization sent",
+  "invitation-accepted": "Invitation to an organization accepted",
+  "invitation-declined": "Invitation to an organization declined",
+  "invitation-cancelled": "Invitation to an organization revoked",
 };
 
 /** How a sign-in was made (its first factor, or the second it was finished with), as a person would say it. */

@@ -35,6 +35,16 @@ export const AUTH_EVENT_TYPES = [
   "provider-linked",
   "provider-unlinked",
   "provider-link-refused",
+  "organization-created",
+  "organization-updated",
+  "organization-deleted",
+  "member-added",
+  "member-removed",
+  "member-role-changed",
+  "invitation-sent",
+  "invitation-accepted",
+  "invitation-declined",
+  "invitation-cancelled",
 ] as const;
 
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];

@@ -129,6 +129,8 @@ export const nearValid: Record<string, fc.Arbitrary<unknown>> = {
   }),
   "mail.troubled": object({}, { limit: integerNear(1, 100) }),
   "mail.retry": object({ id: fc.oneof({ weight: 2, arbitrary: fc.constant(GIVEN_UP_MAIL.id) }, uuidNear) }),
+  "organization.list": object({}, page),
+  "organization.mine": junkInput,
 };
 
 /** The same object without one of its keys (a required one, when it has any). */
@@ -180,6 +182,8 @@ export const validCall: Record<string, [CallerKind, unknown]> = {
   "account.delete": ["owner", { password: STRONG_PASSWORD }],
   "mail.troubled": ["admin", {}],
   "mail.retry": ["admin", { id: GIVEN_UP_MAIL.id }],
+  "organization.list": ["admin", { limit: 5 }],
+  "organization.mine": ["owner", undefined],
 };
 
 /** Callers, weighted so most calls get past authentication and reach the input rules and the database. */

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { type FocusEvent, type RefObject, useEffect, useLayoutEffect, useRef } from "react";
 import { NewTaskForm } from "@/components/tasks/new-task-form";
-import { TaskItem } from "@/components/tasks/task-item";
+import { ALL_TASK_CONTROLS, TaskItem, type TaskControls } from "@/components/tasks/task-item";
 import { TaskViewControls } from "@/components/tasks/task-view-controls";
 import {
   emptyViewText,
@@ -50,7 +50,7 @@ function CounterFilter({
   );
 }
 
-export function TaskBoard({ view }: { view: TaskView }) {
+export function TaskBoard({ view, controls = ALL_TASK_CONTROLS }: { view: TaskView; controls?: TaskControls }) {
   const input = taskListInput(view);
   const list = api.task.list.useInfiniteQuery(input, { getNextPageParam: (page) => page.nextCursor });
   const stats = api.task.stats.useQuery();
@@ -91,7 +91,7 @@ export function TaskBoard({ view }: { view: TaskView }) {
       </div>
 
       <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-        <NewTaskForm create={actions.create} />
+        {controls.create && <NewTaskForm create={actions.create} />}
       </div>
 
       {actions.message && <Notice tone={actions.message.tone}>{actions.message.text}</Notice>}
@@ -126,7 +126,7 @@ export function TaskBoard({ view }: { view: TaskView }) {
           className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
         >
           {tasks.map((task) => (
-            <TaskItem key={task.id} task={task} actions={actions} />
+            <TaskItem key={task.id} task={task} actions={actions} controls={controls} />
           ))}
         </ul>
       )}

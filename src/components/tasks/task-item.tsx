@@ -16,7 +16,19 @@ const PRIORITY_STYLE = {
  * A row; `data-task-id` and `data-control` let the list move focus to the same control of a neighbour. On a phone
  * Edit and Delete sit behind one Actions button, so a row is one line of controls high.
  */
-export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }) {
+/** What the caller's role lets them do to tasks in this space (src/lib/permissions.ts): other controls are not shown. */
+export type TaskControls = { create: boolean; update: boolean; delete: boolean };
+export const ALL_TASK_CONTROLS: TaskControls = { create: true, update: true, delete: true };
+
+export function TaskItem({
+  task,
+  actions,
+  controls = ALL_TASK_CONTROLS,
+}: {
+  task: Task;
+  actions: TaskActions;
+  controls?: TaskControls;
+}) {
   const [editing, setEditing] = useState(false);
   const titleId = `task-${task.id}-title`;
   const pending = isPending(task);
@@ -73,7 +85,7 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
         type="checkbox"
         className="mt-1 size-5 shrink-0 accent-indigo-600"
         checked={task.completed}
-        disabled={pending}
+        disabled={pending || !controls.update}
         aria-labelledby={titleId}
         data-control="toggle"
         onChange={() => void actions.update(task, { completed: !task.completed })}
@@ -112,60 +124,68 @@ export function TaskItem({ task, actions }: { task: Task; actions: TaskActions }
           )}
         </p>
       </div>
-      <Button
-        variant="ghost"
-        className="min-h-9 shrink-0 px-2 py-1 sm:hidden"
-        aria-expanded={actionsOpen}
-        aria-controls={actionsId}
-        disabled={pending}
-        data-control="actions"
-        onClick={() => setActionsOpen((open) => !open)}
-        onKeyDown={(event) => {
-          if (event.key === "Escape") setActionsOpen(false);
-        }}
-      >
-        <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="currentColor">
-          <circle cx="4" cy="10" r="1.75" />
-          <circle cx="10" cy="10" r="1.75" />
-          <circle cx="16" cy="10" r="1.75" />
-        </svg>
-        <span className="sr-only">Actions for “{task.title}”</span>
-      </Button>
-      <div
-        id={actionsId}
-        className={`${actionsOpen ? "flex" : "hidden"} absolute right-3 top-12 z-10 flex-col gap-1 rounded-md border border-slate-200 bg-white p-1 shadow-md sm:static sm:flex sm:shrink-0 sm:flex-row sm:border-0 sm:bg-transparent sm:p-0 sm:shadow-none dark:border-slate-700 dark:bg-slate-900 sm:dark:bg-transparent`}
-        onKeyDown={(event) => {
-          if (event.key !== "Escape" || !actionsOpen) return;
-          setActionsOpen(false);
-          row.current?.querySelector<HTMLElement>("[data-control='actions']")?.focus();
-        }}
-      >
+      {(controls.update || controls.delete) && (
         <Button
           variant="ghost"
-          className="min-h-9 px-3 py-1"
+          className="min-h-9 shrink-0 px-2 py-1 sm:hidden"
+          aria-expanded={actionsOpen}
+          aria-controls={actionsId}
           disabled={pending}
-          data-control="edit"
-          onClick={() => {
-            setActionsOpen(false);
-            setEditing(true);
+          data-control="actions"
+          onClick={() => setActionsOpen((open) => !open)}
+          onKeyDown={(event) => {
+            if (event.key === "Escape") setActionsOpen(false);
           }}
         >
-          Edit<span className="sr-only"> “{task.title}”</span>
+          <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="currentColor">
+            <circle cx="4" cy="10" r="1.75" />
+            <circle cx="10" cy="10" r="1.75" />
+            <circle cx="16" cy="10" r="1.75" />
+          </svg>
+          <span className="sr-only">Actions for “{task.title}”</span>
         </Button>
-        <Button
-          variant="ghost"
-          className="min-h-9 px-3 py-1 text-red-700 dark:text-red-400"
-          disabled={pending || saving}
-          data-control="delete"
-          onClick={() => {
+      )}
+      {(controls.update || controls.delete) && (
+        <div
+          id={actionsId}
+          className={`${actionsOpen ? "flex" : "hidden"} absolute right-3 top-12 z-10 flex-col gap-1 rounded-md border border-slate-200 bg-white p-1 shadow-md sm:static sm:flex sm:shrink-0 sm:flex-row sm:border-0 sm:bg-transparent sm:p-0 sm:shadow-none dark:border-slate-700 dark:bg-slate-900 sm:dark:bg-transparent`}
+          onKeyDown={(event) => {
+            if (event.key !== "Escape" || !actionsOpen) return;
             setActionsOpen(false);
-            setDeletedHeight(row.current?.offsetHeight ?? null);
-            actions.remove(task);
+            row.current?.querySelector<HTMLElement>("[data-control='actions']")?.focus();
           }}
         >
-          Delete<span className="sr-only"> “{task.title}”</span>
-        </Button>
-      </div>
+          {controls.update && (
+            <Button
+              variant="ghost"
+              className="min-h-9 px-3 py-1"
+              disabled={pending}
+              data-control="edit"
+              onClick={() => {
+                setActionsOpen(false);
+                setEditing(true);
+              }}
+            >
+              Edit<span className="sr-only"> “{task.title}”</span>
+            </Button>
+          )}
+          {controls.delete && (
+            <Button
+              variant="ghost"
+              className="min-h-9 px-3 py-1 text-red-700 dark:text-red-400"
+              disabled={pending || saving}
+              data-control="delete"
+              onClick={() => {
+                setActionsOpen(false);
+                setDeletedHeight(row.current?.offsetHeight ?? null);
+                actions.remove(task);
+              }}
+            >
+              Delete<span className="sr-only"> “{task.title}”</span>
+            </Button>
+          )}
+        </div>
+      )}
     </li>
   );
 }

@@ -1,5 +1,6 @@
 // Task inputs: one definition shared by the task router and the task forms.
 import { z } from "zod";
+import { spaceField } from "@/lib/validation/organization";
 import { storableDate, storableText } from "@/lib/validation/storable";
 
 export const TASK_PRIORITIES = ["low", "medium", "high"] as const;
@@ -34,6 +35,7 @@ export const TASK_SEARCH_MAX = 100;
 export const taskListInput = z
   .strictObject({
     ...pageInput,
+    ...spaceField,
     completed: z.boolean().optional(),
     sort: z.enum(TASK_SORTS).default("newest"),
     due: z.enum(TASK_DUE_FILTERS).optional(),
@@ -46,6 +48,7 @@ export const taskListInput = z
   .default({ limit: 20, sort: "newest" });
 
 export const taskCreateInput = z.strictObject({
+  ...spaceField,
   title: taskTitle,
   description: taskDescription.optional(),
   priority: taskPriority.optional(),
@@ -53,6 +56,7 @@ export const taskCreateInput = z.strictObject({
 });
 
 export const taskUpdateInput = z.strictObject({
+  ...spaceField,
   id: taskId,
   version: taskVersion,
   title: taskTitle.optional(),
@@ -62,4 +66,4 @@ export const taskUpdateInput = z.strictObject({
   dueAt: storableDate().nullable().optional(),
 });
 
-export const taskIdInput = z.strictObject({ id: taskId });
+export const taskIdInput = z.strictObject({ ...spaceField, id: taskId });

@@ -2,6 +2,7 @@
 import { accountRouter } from "@/server/api/routers/account";
 import { healthRouter } from "@/server/api/routers/health";
 import { mailRouter } from "@/server/api/routers/mail";
+import { organizationRouter } from "@/server/api/routers/organization";
 import { sessionRouter } from "@/server/api/routers/session";
 import { taskRouter } from "@/server/api/routers/task";
 import { userRouter } from "@/server/api/routers/user";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   session: sessionRouter,
   account: accountRouter,
   mail: mailRouter,
+  organization: organizationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -24,6 +24,8 @@ export const FRESH_SESSION_ENDPOINTS: ReadonlySet<string> = new Set([
   ...PASSKEY_REGISTRATION_PATHS,
   LINK_PROVIDER_PATH,
   UNLINK_PROVIDER_PATH,
+  // Deleting an organization deletes its tasks (organizations.ts).
+  "/organization/delete",
 ]);
 
 /** How long a password re-entered at /reauthenticate waits for its second-factor code. */

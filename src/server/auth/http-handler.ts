@@ -6,6 +6,7 @@ import { auth } from "@/server/auth";
 import { unstorableTextProblem } from "@/lib/validation/storable";
 import { hasSeveralSessionCookies } from "@/server/auth/session-cookie-count";
 import { type ApiRequestScope, bodyWithin, pathOf, serveApiRequest } from "@/server/http/api-request";
+import { isLastOwnerRefusal } from "@/server/auth/organizations";
 import { withClientIp } from "@/server/http/client-ip";
 import { REQUEST_ID_HEADER } from "@/server/http/request-id";
 import { routeTemplates } from "@/server/http/route-template";
@@ -105,7 +106,15 @@ async function serveAuth(incoming: Request, { requestId, log }: ApiRequestScope)
   // Better Auth keeps these headers in its endpoint context, where its log lines and our mailer find the id.
   const headers = withClientIp(request.headers);
   headers.set(REQUEST_ID_HEADER, requestId);
-  const response = await auth.handler(new Request(request, { headers }));
+  // Two owners demoting each other at once both pass Better Auth's check; the database refuses the second.
+  const response = await auth.handler(new Request(request, { headers })).catch((error: unknown) => {
+    if (!isLastOwnerRefusal(error)) throw error;
+    return refuse(
+      400,
+      "YOU_CANNOT_LEAVE_THE_ORGANIZATION_WITHOUT_AN_OWNER",
+      "An organization keeps at least one owner.",
+    );
+  });
   // Better Auth's limiter says when to retry in X-Retry-After; clients and proxies read the standard header.
   const retryAfter = response.headers.get("x-retry-after");
   if (response.status === 429 && retryAfter) response.headers.set("retry-after", retryAfter);

@@ -21,6 +21,7 @@ import { MAGIC_LINK_REQUEST_PATH, MAGIC_LINK_VERIFY_PATH, magicLinkPlugins } fro
 import { currentRequestId } from "@/server/auth/endpoint-request-id";
 import { betterAuthLogger } from "@/server/auth/logging";
 import { openApiPlugin, openApiPluginPaths } from "@/server/auth/openapi";
+import { organizationPlugin } from "@/server/auth/organizations";
 import { PASSKEY_SIGN_UP_PATH, passkeySignUp } from "@/server/auth/passkey-sign-up";
 import { passkeyPlugins } from "@/server/auth/passkeys";
 import { passwordPolicy } from "@/server/auth/password-policy";
@@ -259,6 +260,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       // After every hook that records a sign-in.
       newDeviceNotice({ db: database, queueMail }),
       ...tokenPlugins(),
+      organizationPlugin({ db: database, baseUrl: env.BETTER_AUTH_URL, queueMail }),
       openApiPlugin,
     ],
   });

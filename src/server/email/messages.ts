@@ -38,6 +38,18 @@ function compose(
 }
 
 export const messages = {
+  organizationInvitation: (to: string, inviterName: string, organizationName: string, role: string, url: string) =>
+    compose(
+      "organization-invitation",
+      to,
+      `join ${organizationName}`,
+      [
+        "Hello,",
+        `${inviterName} invites you to the organization ${organizationName} as ${role}. The invitation is valid for 7 days.`,
+        "Sign in with this address (or create an account with it and confirm it) to accept. If you do not know the sender, ignore this message.",
+      ],
+      { label: "See the invitation", url },
+    ),
   verifyEmail: (to: string, name: string, url: string) =>
     compose(
       "verify-email",

@@ -118,12 +118,18 @@ function searchFilter(search: string | undefined): Prisma.TaskWhereInput | null 
   };
 }
 
-export async function listTasks(db: Database, userId: string, input: ListInput, now = new Date()) {
+/** `space` is the caller's personal space ({ userId }) or an organization's ({ organizationId }): each has its indexes. */
+export async function listTasks(
+  db: Database,
+  space: { userId: string } | { organizationId: string },
+  input: ListInput,
+  now = new Date(),
+) {
   const cursor = input.cursor ? decodeCursor(input.cursor, input.sort) : null;
   const range = dueRange(input.due, now);
   // Overdue and due-today tasks are open ones: none of them is done.
   if (range && input.completed === true) return { items: [], nextCursor: null };
-  const scope: Prisma.TaskWhereInput = { userId, completed: range ? false : input.completed };
+  const scope: Prisma.TaskWhereInput = { ...space, completed: range ? false : input.completed };
   const search = searchFilter(input.search);
   const segments =
     input.sort === "due"

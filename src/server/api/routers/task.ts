@@ -1,12 +1,14 @@
-// Tasks: every query is scoped to the signed-in user inside its `where`, so ownership cannot be forgotten.
+// Tasks: every query is scoped inside its `where` to the call's space (the signed-in user's personal tasks, or an
+// organization's, with the permission the caller's role must grant), so ownership cannot be forgotten.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { Prisma } from "@/generated/prisma/client";
 import { taskCreateInput, taskIdInput, taskListInput, taskUpdateInput } from "@/lib/validation/task";
-import { protectedProcedure } from "@/server/api/procedures";
+import { orgProcedure, requirePermission } from "@/server/api/procedures";
+import type { Space } from "@/server/api/middlewares/require-permission";
 import { listTasks } from "@/server/api/routers/task-list";
 import type { Database } from "@/server/db";
 import { taskSelect } from "@/server/db/selects";
-import { noInput } from "@/lib/validation/no-input";
+import { spaceInput } from "@/lib/validation/organization";
 
 function isRecordNotFound(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025";
@@ -20,58 +22,92 @@ async function missingTaskError(db: Database, id: string): Promise<TRPCError> {
     : new TRPCError({ code: "NOT_FOUND", message: "No such task." });
 }
 
-export const taskRouter = {
-  list: protectedProcedure.input(taskListInput).query(({ ctx, input }) => listTasks(ctx.db, ctx.user.id, input)),
+const read = orgProcedure.use(requirePermission({ task: ["read"] }));
 
-  byId: protectedProcedure.input(taskIdInput).query(async ({ ctx, input }) => {
-    const task = await ctx.db.task.findFirst({ where: { id: input.id, userId: ctx.user.id }, select: taskSelect });
+/** An organization's counts, read from its tasks through the (organization_id, completed, due_at, id) index. */
+async function organizationStats(
+  db: Database,
+  space: Extract<Space, { kind: "organization" }>,
+  now: Date,
+  dayLater: Date,
+) {
+  const [row] = await db.$queryRaw<{ total: bigint; completed: bigint; overdue: bigint; due_today: bigint }[]>`
+    SELECT count(*) AS total,
+           count(*) FILTER (WHERE completed) AS completed,
+           count(*) FILTER (WHERE NOT completed AND due_at < ${now}) AS overdue,
+           count(*) FILTER (WHERE NOT completed AND due_at >= ${now} AND due_at < ${dayLater}) AS due_today
+    FROM tasks WHERE organization_id = ${space.organizationId}`;
+  return {
+    total: Number(row?.total ?? 0),
+    completed: Number(row?.completed ?? 0),
+    overdue: Number(row?.overdue ?? 0),
+    dueToday: Number(row?.due_today ?? 0),
+  };
+}
+
+export const taskRouter = {
+  list: read.input(taskListInput).query(({ ctx, input }) => listTasks(ctx.db, ctx.space.where, input)),
+
+  byId: read.input(taskIdInput).query(async ({ ctx, input }) => {
+    const task = await ctx.db.task.findFirst({ where: { id: input.id, ...ctx.space.where }, select: taskSelect });
     if (!task) throw await missingTaskError(ctx.db, input.id);
     return task;
   }),
 
-  create: protectedProcedure
+  create: orgProcedure
+    .use(requirePermission({ task: ["create"] }))
     .input(taskCreateInput)
-    .mutation(({ ctx, input }) => ctx.db.task.create({ data: { ...input, userId: ctx.user.id }, select: taskSelect })),
+    .mutation(({ ctx, input: { organizationId: _space, ...fields } }) =>
+      ctx.db.task.create({ data: { ...fields, ...ctx.space.data }, select: taskSelect }),
+    ),
 
   /** Optimistic concurrency: the write applies only to the version the client read. */
-  update: protectedProcedure.input(taskUpdateInput).mutation(async ({ ctx, input }) => {
-    const { id, version, ...changes } = input;
-    try {
-      return await ctx.db.task.update({
-        where: { id, userId: ctx.user.id, version },
-        data: { ...changes, version: { increment: 1 } },
-        select: taskSelect,
+  update: orgProcedure
+    .use(requirePermission({ task: ["update"] }))
+    .input(taskUpdateInput)
+    .mutation(async ({ ctx, input }) => {
+      const { id, version, organizationId: _space, ...changes } = input;
+      try {
+        return await ctx.db.task.update({
+          where: { id, ...ctx.space.where, version },
+          data: { ...changes, version: { increment: 1 } },
+          select: taskSelect,
+        });
+      } catch (error) {
+        if (!isRecordNotFound(error)) throw error;
+      }
+      const owned = await ctx.db.task.findFirst({ where: { id, ...ctx.space.where }, select: { version: true } });
+      if (!owned) throw await missingTaskError(ctx.db, id);
+      throw new TRPCError({
+        code: "CONFLICT",
+        message: `This task was changed elsewhere (version ${owned.version}, yours ${version}). Reload it and try again.`,
       });
-    } catch (error) {
-      if (!isRecordNotFound(error)) throw error;
-    }
-    const owned = await ctx.db.task.findFirst({ where: { id, userId: ctx.user.id }, select: { version: true } });
-    if (!owned) throw await missingTaskError(ctx.db, id);
-    throw new TRPCError({
-      code: "CONFLICT",
-      message: `This task was changed elsewhere (version ${owned.version}, yours ${version}). Reload it and try again.`,
-    });
-  }),
+    }),
 
-  delete: protectedProcedure.input(taskIdInput).mutation(async ({ ctx, input }) => {
-    try {
-      await ctx.db.task.delete({ where: { id: input.id, userId: ctx.user.id }, select: { id: true } });
-    } catch (error) {
-      if (isRecordNotFound(error)) throw await missingTaskError(ctx.db, input.id);
-      throw error;
-    }
-    return { id: input.id };
-  }),
+  delete: orgProcedure
+    .use(requirePermission({ task: ["delete"] }))
+    .input(taskIdInput)
+    .mutation(async ({ ctx, input }) => {
+      try {
+        await ctx.db.task.delete({ where: { id: input.id, ...ctx.space.where }, select: { id: true } });
+      } catch (error) {
+        if (isRecordNotFound(error)) throw await missingTaskError(ctx.db, input.id);
+        throw error;
+      }
+      return { id: input.id };
+    }),
 
   /**
    * Read, not counted: counting would read every task of the user. `task_counts` is kept exact by triggers on
    * tasks; overdue (which time changes) is the open tasks with a due date minus those not due yet, and due today
    * the open tasks due within 24 hours (as task.list's filter), both found through the partial index of open tasks
-   * with a due date. One statement, so all four come from one snapshot.
+   * with a due date. One statement, so all four come from one snapshot. An organization's are counted
+   * (organizationStats).
    */
-  stats: protectedProcedure.input(noInput).query(async ({ ctx }) => {
+  stats: read.input(spaceInput).query(async ({ ctx }) => {
     const now = new Date();
     const dayLater = new Date(now.getTime() + 86_400_000);
+    if (ctx.space.kind === "organization") return organizationStats(ctx.db, ctx.space, now, dayLater);
     const [row] = await ctx.db.$queryRaw<{ total: number; completed: number; overdue: bigint; due_today: bigint }[]>`
       SELECT c.total, c.completed,
              c.open_with_due - (

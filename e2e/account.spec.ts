@@ -31,7 +31,7 @@ test("sign up with a live strength meter, confirm the email from the mail, sign 
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText("Confirm your email address first")).toBeVisible();
 
   // The link asks for the password chosen at sign-up: a click alone proves the mailbox, not who chose it.
@@ -50,7 +50,7 @@ test("sign up with a live strength meter, confirm the email from the mail, sign 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByLabel("Remember me").check();
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/tasks$/);
   await expect(page.getByTestId("signed-in-as")).toContainText("Ada Lovelace");
 });
@@ -146,7 +146,7 @@ test("settings: revoke another session, change the password, sign out", async ({
   await page.goto("/sign-in?callbackUrl=%2Fsettings");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(newPassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/settings$/);
 });
 
@@ -171,7 +171,7 @@ test("sign-in without “Remember me” gives a cookie that ends with the browse
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password", { exact: true }).fill(password);
     await page.getByLabel("Remember me").setChecked(remember);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/tasks$/);
     const cookie = await sessionCookie();
     expect(cookie, `remember me: ${remember}`).toBeDefined();

@@ -1,6 +1,8 @@
 // Forms correct as the user types after their first error: what is fixed is cleared at once, what is still wrong
 // says why, and a success never stands beside an error. Axe-clean with errors showing, in light and dark.
-import { expect, seriousViolations, test } from "./support/fixtures";
+import { hashPassword } from "../src/server/auth/password-hashing";
+import { insertPasswords } from "../src/test/fixtures/sql";
+import { database, expect, seriousViolations, test } from "./support/fixtures";
 
 const STRONG = "velvet-Lantern-orbit-204";
 
@@ -57,8 +59,11 @@ test("settings: a saved name and an empty one are never told together", async ({
 });
 
 test("change password: the current password is refused as the new one, on the new password's field", async ({
+  user,
   userPage: page,
 }) => {
+  // Fixture users sign in with a session and have no password: this one gets the one it types.
+  await insertPasswords(database, [user], await hashPassword(STRONG));
   await page.goto("/settings");
   await page.getByLabel("Current password").fill(STRONG);
   await page.getByLabel("New password", { exact: true }).fill(STRONG);

@@ -1,9 +1,12 @@
 // Every page: no serious or critical axe violations, in light and dark; screenshots for docs/screenshots/.
 import { mkdirSync } from "node:fs";
+import { hashPassword } from "../src/server/auth/password-hashing";
+import { insertPasswords } from "../src/test/fixtures/sql";
 import {
   createGivenUpMail,
   createTasks,
   createUser,
+  database,
   expect,
   seriousViolations,
   signInAs,
@@ -34,6 +37,7 @@ const SIGNED_IN_PAGES = {
   settings: "/settings",
   "admin-users": "/admin/users",
   "admin-mail": "/admin/mail",
+  "org-new": "/org/new",
 } as const;
 
 // One test per page and colour scheme: axe takes seconds a page on 2 cores, too long for all pages in one test.
@@ -64,6 +68,8 @@ for (const scheme of ["light", "dark"] as const) {
 
 test("screenshots of the main pages, desktop and phone", async ({ browser }) => {
   const user = await createUser({ role: "admin", name: "Sam Rivera" });
+  // With a password, as most accounts have, so settings shows its change-password form.
+  await insertPasswords(database, [user], await hashPassword("plaid-otter-quarry-91"));
   await createTasks(user.id, [
     "Renew the passport",
     "Send the invoice to ACME",

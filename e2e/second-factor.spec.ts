@@ -24,7 +24,7 @@ async function signInWithTheForm(page: Page) {
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 async function newDevice(context: BrowserContext) {
@@ -113,7 +113,7 @@ test("a trusted device skips the code next time; another device does not", async
   await otherPage.goto("/sign-in");
   await otherPage.getByLabel("Email").fill(user.email);
   await otherPage.getByLabel("Password", { exact: true }).fill(password);
-  await otherPage.getByRole("button", { name: "Sign in" }).click();
+  await otherPage.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(otherPage).toHaveURL(/\/sign-in\/second-factor/);
   await other.close();
 });

@@ -19,7 +19,7 @@ async function signInWithTheForm(page: Page, email: string) {
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 test("my data as CSV: a table for each part, my tasks in it, a formula kept as text", async ({

@@ -1,9 +1,9 @@
 "use client";
 // The space the tasks page shows: the personal one first, then each organization the user belongs to. Choosing one
-// makes it the session's active organization (Better Auth), which task procedures use when a call names none.
+// makes it the session's active organization (Better Auth), which task procedures use when a call names none. The
+// auth client is downloaded when the space changes, not with every page that has the header.
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { authClient } from "@/lib/auth-client";
 
 type Props = { organizations: { id: string; name: string }[]; activeId: string | null };
 
@@ -24,8 +24,9 @@ export function OrganizationSwitcher({ organizations, activeId }: Props) {
         data-testid="space-switcher"
         onChange={(event) => {
           setPending(true);
-          void authClient.organization
-            .setActive({ organizationId: event.target.value || null })
+          const organizationId = event.target.value || null;
+          void import("@/lib/auth-client")
+            .then(({ authClient }) => authClient.organization.setActive({ organizationId }))
             .then(() => {
               router.push("/tasks");
               router.refresh();

@@ -4,6 +4,7 @@
 // check, or a change to the table that the code does not follow, fails here.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ORG_ROLES, roleAllows } from "@/lib/permissions";
+import { auth } from "@/server/auth";
 import { db } from "@/server/db";
 import { ORG_PROCEDURES } from "@/test/access-policy";
 import {
@@ -128,7 +129,8 @@ describe("organization tasks", () => {
     const user = await createUser();
     const other = (await createOrganization([[user, "viewer"]])).id;
     const signedIn = await signIn(user);
-    await db.session.update({ where: { id: signedIn.sessionId }, data: { activeOrganizationId: other } });
+    // As a client chooses it: through Better Auth, so a copy of the session in Redis (when configured) has it too.
+    await auth.api.setActiveOrganization({ headers: signedIn.headers, body: { organizationId: other } });
     const caller = await callerWithHeaders(signedIn.headers);
     expect(await codeOf(caller.task.create({ title: "viewer cannot" }))).toBe("FORBIDDEN");
     expect(await codeOf(caller.task.create({ organizationId: null, title: "personal" }))).toBe("OK");

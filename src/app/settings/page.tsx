@@ -15,7 +15,7 @@ import { SessionsList } from "@/components/settings/sessions-list";
 import { TwoFactorSettings } from "@/components/settings/two-factor-settings";
 import { Card } from "@/components/ui/card";
 import Link from "next/link";
-import { hasPassword } from "@/server/auth/accounts";
+import { hasPassword } from "@/server/auth/sign-in-ways";
 import { passkeysOf } from "@/server/auth/passkeys";
 import { db } from "@/server/db";
 import { api, HydrateClient, requireUser } from "@/trpc/server";

@@ -3,7 +3,7 @@
 import { revokeUnprovenAccountAccess } from "better-auth/db";
 import { auth } from "@/server/auth";
 import { hashPassword } from "@/server/auth/password-hashing";
-import { type Database, db } from "@/server/db";
+import { db } from "@/server/db";
 
 type Role = "user" | "admin";
 
@@ -48,9 +48,4 @@ export async function reclaimUnconfirmedAccount(userId: string, password: string
   await setPassword(user.id, password);
   await db.user.update({ where: { id: user.id }, data: { role } });
   return { id: user.id };
-}
-
-/** Whether `userId` has a password: an account made with a passkey has none until one is set by a reset link. */
-export async function hasPassword(database: Database, userId: string): Promise<boolean> {
-  return (await database.account.count({ where: { userId, providerId: "credential", password: { not: null } } })) > 0;
 }

@@ -17,6 +17,7 @@ import { LAST_SIGN_IN_COOKIE } from "@/lib/identity-providers";
 import { type AuthEventType, recordAuthEvent } from "@/server/audit";
 import { LAST_SIGN_IN_METHOD } from "@/server/auth/passkeys";
 import { signedInSession } from "@/server/auth/request-user";
+import { hasOtherWayToSignIn } from "@/server/auth/sign-in-ways";
 import type { Database } from "@/server/db";
 
 /** Where a provider sends the browser back to: register `BETTER_AUTH_URL` + this with the provider. */
@@ -30,21 +31,6 @@ export const providerTokenPaths = ["/get-access-token", "/refresh-token", "/acco
 
 const LAST_PROVIDER_MESSAGE =
   "This provider is the only way left to sign in to your account. Set a password or add a passkey first.";
-
-/** Whether `userId` can still sign in without the linked account `accountId`: a password, another provider, a passkey. */
-async function hasOtherWayToSignIn(db: Database, userId: string, accountId: string): Promise<boolean> {
-  const [passkeys, accounts] = await Promise.all([
-    db.passkey.count({ where: { userId } }),
-    db.account.count({
-      where: {
-        userId,
-        id: { not: accountId },
-        OR: [{ providerId: { not: "credential" } }, { password: { not: null } }],
-      },
-    }),
-  ]);
-  return passkeys + accounts > 0;
-}
 
 /** Better Auth's social providers for the presets. */
 export function presetProviders(providers: IdentityProviderConfig[]): BetterAuthOptions["socialProviders"] {
@@ -121,7 +107,7 @@ export function identityProviderPlugins({
             const userId = signedIn.user.id;
             const account = await db.account.findFirst({ where: { id, userId }, select: { providerId: true } });
             if (!account) return; // someone else's, or gone: the endpoint answers
-            if (!(await hasOtherWayToSignIn(db, userId, id)))
+            if (!(await hasOtherWayToSignIn(db, userId, { accountId: id })))
               throw new APIError("BAD_REQUEST", { code: LAST_SIGN_IN_METHOD, message: LAST_PROVIDER_MESSAGE });
             unlinking.set(ctx.context, account.providerId);
           }),

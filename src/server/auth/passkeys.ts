@@ -19,6 +19,7 @@ import { isOneLine } from "@/lib/validation/one-line";
 import { recordAuthEvent } from "@/server/audit";
 import { PASSKEY_SIGN_IN_PATH } from "@/server/auth/audit-hooks";
 import { signedInSession } from "@/server/auth/request-user";
+import { hasOtherWayToSignIn } from "@/server/auth/sign-in-ways";
 import type { SecondFactor } from "@/server/auth/second-factor";
 import type { Database } from "@/server/db";
 import { type Mail, messages } from "@/server/email/messages";
@@ -37,15 +38,6 @@ const UNNAMED = "Passkey";
 export const LAST_SIGN_IN_METHOD = "LAST_SIGN_IN_METHOD";
 const LAST_SIGN_IN_METHOD_MESSAGE =
   "This passkey is the only way left to sign in to your account. Set a password or add another passkey first.";
-
-/** Whether `userId` can still sign in without `passkeyId`: a password, another linked account, or another passkey. */
-async function hasOtherWayToSignIn(db: Database, userId: string, passkeyId: string): Promise<boolean> {
-  const [otherPasskeys, accounts] = await Promise.all([
-    db.passkey.count({ where: { userId, id: { not: passkeyId } } }),
-    db.account.count({ where: { userId, OR: [{ providerId: { not: "credential" } }, { password: { not: null } }] } }),
-  ]);
-  return otherPasskeys + accounts > 0;
-}
 
 /** `userId`'s passkeys for settings, oldest first (with the time each last signed in, which Better Auth does not keep). */
 export function passkeysOf(db: Database, userId: string) {
@@ -119,7 +111,7 @@ export function passkeyPlugins({ db, baseUrl, queueMail }: PasskeyDependencies):
             const userId = signedIn.user.id;
             const found = await db.passkey.findFirst({ where: { id, userId }, select: { name: true } });
             if (!found) return; // someone else's, or gone: the endpoint answers
-            if (!(await hasOtherWayToSignIn(db, userId, id))) {
+            if (!(await hasOtherWayToSignIn(db, userId, { passkeyId: id }))) {
               throw new APIError("BAD_REQUEST", { code: LAST_SIGN_IN_METHOD, message: LAST_SIGN_IN_METHOD_MESSAGE });
             }
             removing.set(ctx.context, found.name ?? UNNAMED);

@@ -5,7 +5,7 @@ import { authEventSelect, recordAuthEvent } from "@/server/audit";
 import { checkOwnPassword, tooManyWrongPasswordsMessage } from "@/server/auth/password-attempts";
 import { PasswordHashingBusy } from "@/server/auth/password-hashing";
 import { revokeUserTokens } from "@/server/auth/access-token-revocation";
-import { hasPassword } from "@/server/auth/accounts";
+import { hasPassword } from "@/server/auth/sign-in-ways";
 import { revokeUserSessions } from "@/server/auth/sessions";
 import type { Database } from "@/server/db";
 import { profileSelect, sessionSelect, taskSelect } from "@/server/db/selects";

@@ -15,7 +15,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -23,6 +22,7 @@ import { chromium } from "@playwright/test";
 import pg from "pg";
 import type { SessionCookie } from "../src/server/auth/session-cookie-format";
 import { insertSessions, insertUsers } from "../src/test/fixtures/sql";
+import { freePort } from "../src/test/free-port";
 import { createDatabase, migrate } from "./fixture";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -91,19 +91,6 @@ function manifestFiles(appPage: string): string[] {
 }
 
 // ---- the server and the browser ----
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 async function startServer(databaseUrl: string, secret: string): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();

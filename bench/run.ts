@@ -5,11 +5,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { ladderChart } from "./chart";
+import { mintJwts } from "../src/test/fixtures/served-jwts";
+import { freePort } from "../src/test/free-port";
 import { createDatabase, migrate, seed } from "./fixture";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -94,19 +95,6 @@ function errorKinds(runs: autocannon.Result[]): string {
   return [...counts].map(([kind, count]) => `${kind} ×${count}`).join(", ");
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
 /** Starts a process in its own group, so stopping it also stops what it started (npm → next). */
 function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
   return spawn(command, args, {
@@ -188,22 +176,6 @@ async function startApp(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`the ${server} server did not answer within 60 s`);
-}
-
-/** An access token per session, from GET /api/auth/token as a client would mint it. */
-async function mintJwts(base: string, cookies: string[]): Promise<string[]> {
-  async function mint(cookie: string, index: number): Promise<string> {
-    const response = await fetch(`${base}/api/auth/token`, {
-      headers: { cookie, "x-forwarded-for": `10.${index >> 16}.${(index >> 8) & 255}.${index & 255}` },
-    });
-    if (!response.ok) throw new Error(`GET /api/auth/token answered ${response.status}: ${await response.text()}`);
-    const { token } = (await response.json()) as { token: string };
-    return token;
-  }
-  // The first mint alone: concurrent first mints each create a signing key, and past 100 keys the JWKS (and
-  // so our verifier) leaves some out, refusing tokens the app itself signed.
-  const [first = "", ...rest] = cookies;
-  return [await mint(first, 0), ...(await Promise.all(rest.map((cookie, index) => mint(cookie, index + 1))))];
 }
 
 function autocannonOptions(base: string, step: Step, durationSeconds: number): autocannon.Options {

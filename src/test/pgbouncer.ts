@@ -7,6 +7,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "@/test/free-port";
 
 const run = promisify(execFile);
 const BINARY = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"].find((file) => existsSync(file));
@@ -20,14 +21,6 @@ export type PgBouncer = {
   log(): Promise<string>;
   stop(): Promise<void>;
 };
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** PgBouncer refuses to run as root: as root it runs as the postgres user. */
 async function runAs(): Promise<{ uid: number; gid: number } | null> {

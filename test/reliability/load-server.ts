@@ -229,24 +229,6 @@ export async function startServer(
   throw new Error("npm start did not answer /api/ping within 90 s");
 }
 
-/** An access token per session, from GET /api/auth/token as a client mints it. */
-export async function mintJwts(base: string, cookies: string[]): Promise<string[]> {
-  async function mint(cookie: string, index: number): Promise<string> {
-    const response = await fetch(`${base}/api/auth/token`, {
-      headers: { cookie, "x-forwarded-for": `10.${index >> 16}.${(index >> 8) & 255}.${index & 255}` },
-    });
-    if (!response.ok) throw new Error(`GET /api/auth/token answered ${response.status}: ${await response.text()}`);
-    const { token } = (await response.json()) as { token: string };
-    return token;
-  }
-  const tokens: string[] = [];
-  // A few at a time: this is set-up, not load.
-  for (let i = 0; i < cookies.length; i += 20) {
-    tokens.push(...(await Promise.all(cookies.slice(i, i + 20).map((cookie, j) => mint(cookie, i + j)))));
-  }
-  return tokens;
-}
-
 export const newSecret = () => randomBytes(32).toString("base64url");
 
 /** tRPC GET URL for a query with superjson input. */

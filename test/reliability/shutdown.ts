@@ -24,7 +24,6 @@ import {
   clientBackends,
   createDatabase,
   isRunning,
-  mintJwts,
   newSecret,
   queryPath,
   requireBuild,
@@ -35,6 +34,7 @@ import {
   type Database,
   type Server,
 } from "./load-server";
+import { mintJwts } from "../../src/test/fixtures/served-jwts";
 
 const settings = {
   /** Concurrent keep-alive clients, each sending its next request as soon as the last is answered. */

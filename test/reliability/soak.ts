@@ -16,7 +16,6 @@ import {
   cleanUp,
   cpuTicks,
   createDatabase,
-  mintJwts,
   newSecret,
   percentile,
   queryPath,
@@ -28,6 +27,7 @@ import {
   startServer,
   type Server,
 } from "./load-server";
+import { mintJwts } from "../../src/test/fixtures/served-jwts";
 
 const settings = {
   soakSeconds: setting("SOAK_SECONDS", 300),

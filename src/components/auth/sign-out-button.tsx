@@ -33,7 +33,7 @@ export function SignOutButton() {
           Not signed out. Try again.
         </span>
       )}
-      <Button variant="ghost" pending={pending} onClick={signOut}>
+      <Button variant="ghost" className="whitespace-nowrap" pending={pending} onClick={signOut}>
         Sign out
       </Button>
     </>

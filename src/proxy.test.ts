@@ -17,7 +17,7 @@ function visit(path: string, { cookie, production = true }: { cookie?: string; p
 }
 
 describe("proxy: protected pages", () => {
-  it.each(["/tasks", "/settings", "/admin/users", "/tasks?show=done"])(
+  it.each(["/tasks", "/settings", "/admin/users", "/tasks?show=done", "/device", "/device?user_code=WDJB-MJHT"])(
     "sends a signed-out visitor of %s to sign-in",
     (path) => {
       const response = visit(path);

@@ -8,7 +8,7 @@ import { sessionCookieCount } from "@/server/auth/session-cookie-count";
 import { normalisedPath } from "@/server/http/request-path";
 import { commonSecurityHeaders } from "@/server/http/security-headers";
 
-const PROTECTED_PREFIXES = ["/tasks", "/settings", "/admin"];
+const PROTECTED_PREFIXES = ["/tasks", "/settings", "/admin", "/device"];
 
 function isProtected(pathname: string): boolean {
   const path = normalisedPath(pathname) ?? pathname;

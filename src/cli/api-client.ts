@@ -3,11 +3,19 @@
 import { createTRPCClient, httpBatchLink, retryLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import type { CredentialsStore } from "@/cli/credentials";
+import { CLI_CLIENT_ID } from "@/lib/device-authorization";
 import { readSecondFactorCode, SECOND_FACTOR_CODE_HINT } from "@/lib/second-factor-code";
 import type { AppRouter } from "@/server/api/root";
 
 /** A JWT is renewed this long before it expires, so it does not run out on the way to the server. */
 const EXPIRY_MARGIN_SECONDS = 30;
+
+/** RFC 8628: what the client waits between polls, and what it adds after `slow_down`. */
+const SLOW_DOWN_SECONDS = 5;
+const DEVICE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code";
+
+/** What a device sign-in shows the person: where to go, and the code to check there. */
+export type DeviceCodeShown = { userCode: string; verificationUri: string; verificationUriComplete: string };
 
 /** Something the user should read (no stack trace): not signed in, wrong password, a refused call. */
 export class CliError extends Error {}
@@ -33,9 +41,14 @@ function postToAuth(url: URL, origin: string, body: unknown, authorization?: str
   });
 }
 
-async function errorMessage(response: Response): Promise<string> {
-  const body = (await response.json().catch(() => null)) as { message?: unknown } | null;
-  return typeof body?.message === "string" ? body.message : `HTTP ${response.status}`;
+/** The server's words for a refusal: Better Auth's `message`, or an OAuth error's `error_description` or `error`. */
+async function errorMessage(response: Response, body?: unknown): Promise<string> {
+  const answer = (body ?? (await response.json().catch(() => null))) as Record<string, unknown> | null;
+  for (const key of ["message", "error_description", "error"]) {
+    const value = answer?.[key];
+    if (typeof value === "string") return value;
+  }
+  return `HTTP ${response.status}`;
 }
 
 export function createApiClient({ store, ...options }: { baseUrl: string; store: CredentialsStore }) {
@@ -117,6 +130,53 @@ export function createApiClient({ store, ...options }: { baseUrl: string; store:
       const sessionToken = response.headers.get("set-auth-token");
       if (!response.ok || !sessionToken) throw new CliError(`Sign-in failed: ${await errorMessage(response)}`);
       await store.save({ baseUrl, sessionToken });
+    },
+    /**
+     * Device authorization (RFC 8628), for an account without a password or a person who would rather not type it
+     * here: asks for a code, `show`s where to approve it, and polls until the browser approves or denies it or the code
+     * expires. `wait` is the pause between polls (a test may shorten it).
+     */
+    async signInWithDevice(
+      show: (code: DeviceCodeShown) => void,
+      wait = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
+    ): Promise<void> {
+      const asked = await postToAuth(url("/api/auth/device/code"), baseUrl, { client_id: CLI_CLIENT_ID });
+      if (!asked.ok) throw new CliError(`Sign-in failed: ${await errorMessage(asked)}`);
+      const code = (await asked.json()) as {
+        device_code: string;
+        user_code: string;
+        verification_uri: string;
+        verification_uri_complete: string;
+        interval: number;
+      };
+      show({
+        userCode: code.user_code,
+        verificationUri: code.verification_uri,
+        verificationUriComplete: code.verification_uri_complete,
+      });
+      let interval = code.interval;
+      for (;;) {
+        await wait(interval);
+        const polled = await postToAuth(url("/api/auth/device/token"), baseUrl, {
+          grant_type: DEVICE_GRANT_TYPE,
+          device_code: code.device_code,
+          client_id: CLI_CLIENT_ID,
+        });
+        const answer = (await polled.json().catch(() => ({}))) as { access_token?: unknown; error?: unknown };
+        if (polled.ok && typeof answer.access_token === "string") {
+          await store.save({ baseUrl, sessionToken: answer.access_token });
+          return;
+        }
+        if (answer.error === "authorization_pending") continue;
+        if (answer.error === "slow_down") {
+          interval += SLOW_DOWN_SECONDS;
+          continue;
+        }
+        if (answer.error === "access_denied") throw new CliError("Sign-in denied in the browser.");
+        if (answer.error === "expired_token")
+          throw new CliError("The code expired before it was approved: run `sign-in` again.");
+        throw new CliError(`Sign-in failed: ${await errorMessage(polled, answer)}`);
+      }
     },
     /** Ends the session on the server (its JWTs then live only until they expire) and forgets the tokens. */
     async signOut(): Promise<void> {

@@ -10,8 +10,9 @@ import { auth } from "@/server/auth";
 import { revokeUserSessions } from "@/server/auth/sessions";
 import { db } from "@/server/db";
 import { trustedOrigins } from "@/server/http/origin";
-import { createUser, type TestUser } from "@/test/fixtures";
+import { createUser, signIn, type TestUser } from "@/test/fixtures";
 import { enrolSecondFactor, totpCode } from "@/test/fixtures/second-factor";
+import { authRequest, nextClientIp } from "@/test/http";
 import { startTestServer } from "@/test/http-server";
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -35,7 +36,11 @@ let fileCounter = 0;
  * A CLI with its own credentials file, as one user on one machine; `run` returns the exit code and output. Its
  * questions are answered with `answers` in turn (the password by default).
  */
-function cliFor(user: TestUser, answers: () => Promise<string>[] = () => [Promise.resolve(user.password)]) {
+function cliFor(
+  user: TestUser,
+  answers: () => Promise<string>[] = () => [Promise.resolve(user.password)],
+  wait?: (seconds: number) => Promise<unknown>,
+) {
   const store = credentialsStore(path.join(dir, `user-${++fileCounter}`, "credentials.json"));
   const run = async (...argv: string[]) => {
     const out: string[] = [];
@@ -46,6 +51,7 @@ function cliFor(user: TestUser, answers: () => Promise<string>[] = () => [Promis
       print: (line) => out.push(line),
       printError: (line) => err.push(line),
       readPassword: () => pending.shift() ?? Promise.resolve(""),
+      wait,
     });
     return { code, out: out.join("\n"), err: err.join("\n") };
   };
@@ -186,5 +192,63 @@ describe("npm run cli", () => {
       code: 0,
       out: `Signed in as Cli Twofactor <${user.email}>.`,
     });
+  });
+});
+
+describe("npm run cli -- sign-in (through the browser)", () => {
+  /**
+   * `sign-in` without a password, with the person at the browser doing `decision` during the CLI's second pause (its
+   * first poll finds the code pending). Pauses are not waited out: the code's last poll is forgotten instead.
+   */
+  async function deviceSignIn(user: TestUser, decision: "approve" | "deny" | "nothing") {
+    const store = credentialsStore(path.join(dir, `device-${++fileCounter}`, "credentials.json"));
+    const out: string[] = [];
+    const err: string[] = [];
+    const waits: number[] = [];
+    const code = await runCli(["sign-in"], {
+      client: createApiClient({ baseUrl: server.url, store }),
+      print: (line) => out.push(line),
+      printError: (line) => err.push(line),
+      readPassword: () => Promise.reject(new Error("a device sign-in asks for no password")),
+      async wait(seconds) {
+        waits.push(seconds);
+        const userCode = /code ([A-Z0-9]{8})/.exec(out.join("\n"))?.[1] ?? "";
+        if (waits.length === 2 && decision !== "nothing") {
+          const cookie = (await signIn(user)).headers.get("cookie") ?? "";
+          const ip = nextClientIp();
+          await authRequest(`/device?user_code=${userCode}`, { headers: { cookie }, ip });
+          await authRequest(`/device/${decision}`, { body: { userCode }, headers: { cookie }, ip });
+        }
+        // The third pause of a code nobody acts on: let it run out.
+        if (waits.length === 3 && decision === "nothing")
+          await db.deviceCode.updateMany({ where: { userCode }, data: { expiresAt: new Date(Date.now() - 1000) } });
+        if (waits.length !== 2 || decision !== "nothing")
+          await db.deviceCode.updateMany({ where: { userCode }, data: { lastPolledAt: null } });
+      },
+    });
+    return { code, out: out.join("\n"), err: err.join("\n"), waits, store };
+  }
+
+  it("prints a link and a code, waits for the approval, and keeps a session token like a password sign-in", async () => {
+    const user = await createUser({ name: "Cli Device" });
+    const result = await deviceSignIn(user, "approve");
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/open http:\/\/\S+\/device\?user_code=[A-Z0-9]{8}/);
+    expect(result.out).toContain(`Signed in as Cli Device <${user.email}>.`);
+    expect(result.waits).toEqual([5, 5]);
+    expect((await result.store.load())?.sessionToken).toMatch(/^[^.]+\..+$/);
+  });
+
+  it("says so when the sign-in is denied in the browser, and keeps nothing", async () => {
+    const result = await deviceSignIn(await createUser(), "deny");
+    expect(result).toMatchObject({ code: 1, err: "Error: Sign-in denied in the browser." });
+    expect(await result.store.load()).toBeNull();
+  });
+
+  it("waits 5 s longer after slow_down, and stops when the code expires", async () => {
+    const result = await deviceSignIn(await createUser(), "nothing");
+    // Pending, then too early (slow_down: 5 s more), then expired.
+    expect(result.waits).toEqual([5, 5, 10]);
+    expect(result).toMatchObject({ code: 1, err: expect.stringMatching(/code expired/) });
   });
 });

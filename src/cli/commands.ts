@@ -3,8 +3,11 @@ import { type ApiClient, describeError } from "@/cli/api-client";
 
 export const USAGE = `Usage: npm run cli -- <command>
 
-  sign-in <email>      sign in (the password, then the second-factor code if the account has one, are read from
-                       the terminal or from stdin, one per line)
+  sign-in              sign in through the browser: prints a link and a code, and waits while you approve it there
+                       (signed in by any way, a passkey included)
+  sign-in --password <email>
+                       sign in with the password, for scripts (the password, then the second-factor code if the
+                       account has one, are read from the terminal or from stdin, one per line)
   sign-out             end the session on the server and forget the tokens
   whoami               the signed-in user
   tasks list [--done|--open]
@@ -18,6 +21,8 @@ export type CommandIo = {
   print: (line: string) => void;
   printError: (line: string) => void;
   readPassword: (prompt: string) => Promise<string>;
+  /** The pause between polls of a device sign-in (seconds); the real one unless a test shortens it. */
+  wait?: (seconds: number) => Promise<unknown>;
 };
 
 type Task = { id: string; title: string; completed: boolean; priority: string; dueAt: Date | null };
@@ -57,9 +62,21 @@ async function dispatch([command, ...args]: string[], io: CommandIo): Promise<nu
   const { client, print } = io;
   switch (command) {
     case "sign-in": {
-      if (!args[0]) break;
+      if (args.length === 0) {
+        await client.signInWithDevice(({ userCode, verificationUri, verificationUriComplete }) => {
+          print(`To sign in, open ${verificationUriComplete}`);
+          print(`and check that it shows the code ${userCode} (or enter it at ${verificationUri}).`);
+          print("Waiting for you to approve it there…");
+        }, io.wait);
+        const me = await client.trpc.user.me.query();
+        print(`Signed in as ${me.name} <${me.email}>.`);
+        return 0;
+      }
+      // `sign-in <email>` is the password sign-in too, as before `--password` existed.
+      const email = args[0] === "--password" ? args[1] : args.length === 1 ? args[0] : undefined;
+      if (!email) break;
       const password = await io.readPassword("Password: ");
-      await client.signIn(args[0], password, () =>
+      await client.signIn(email, password, () =>
         io.readPassword("Code (from your authenticator app, or a backup code): "),
       );
       const me = await client.trpc.user.me.query();

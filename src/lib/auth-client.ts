@@ -2,7 +2,12 @@
 // sign-out). Import it from the components of those flows, so other pages do not ship it.
 import { passkeyClient } from "@better-auth/passkey/client";
 import type { BetterAuthClientPlugin } from "better-auth/client";
-import { magicLinkClient, organizationClient, twoFactorClient } from "better-auth/client/plugins";
+import {
+  deviceAuthorizationClient,
+  magicLinkClient,
+  organizationClient,
+  twoFactorClient,
+} from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/react";
 import type { emailConfirmation } from "@/server/auth/email-confirmation";
 import type { freshSessions } from "@/server/auth/fresh-session";
@@ -33,13 +38,16 @@ export const authClient = createAuthClient({
     twoFactorClient(),
     magicLinkClient(),
     passkeyClient(),
+    // Approving the command line's sign-in at /device.
+    deviceAuthorizationClient(),
     // Organizations, with the one permission table (src/lib/permissions.ts).
     organizationClient({ ac: accessControl, roles: orgRoles }),
   ],
 });
 
 /** The message of a failed Better Auth call, in words a person can act on. */
-export function authErrorMessage(error: { status: number; message?: string }): string {
+export function authErrorMessage(error: { status: number; message?: string; error_description?: string }): string {
   if (error.status === 429) return "Too many attempts. Wait a few minutes, then try again.";
-  return error.message || "Something went wrong. Please try again.";
+  // Device authorization answers as OAuth does (error, error_description).
+  return error.message || error.error_description || "Something went wrong. Please try again.";
 }

@@ -29,6 +29,8 @@ const WHAT: Record<string, string> = {
   reauthenticated: "Password confirmed",
   "passkey-added": "Passkey added",
   "passkey-removed": "Passkey removed",
+  "device-approved": "A sign-in on another device (the command line) approved",
+  "device-denied": "A sign-in on another device (the command line) denied",
   "provider-linked": "Sign-in provider connected",
   "provider-unlinked": "Sign-in provider disconnected",
   "provider-link-refused": "A sign-in provider was refused: its email is not vouched for or not confirmed here",
@@ -53,6 +55,7 @@ const METHODS: Record<string, string> = {
   "backup-code": "with a backup code",
   "trusted-device": "on a trusted device",
   provider: "with a sign-in provider",
+  device: "on the command line, approved in the browser",
 };
 
 /** Better Auth's refusal codes, as a person would say them. */

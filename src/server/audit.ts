@@ -32,6 +32,8 @@ export const AUTH_EVENT_TYPES = [
   "email-changed",
   "passkey-added",
   "passkey-removed",
+  "device-approved",
+  "device-denied",
   "provider-linked",
   "provider-unlinked",
   "provider-link-refused",

@@ -2,6 +2,7 @@
 import type { BetterAuthPlugin } from "better-auth";
 import { createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { type AuthEventType, recordAuthEvent } from "@/server/audit";
+import { DEVICE_TOKEN_PATH } from "@/server/auth/device-authorization";
 import type { Database } from "@/server/db";
 
 /** Events recorded after an endpoint succeeded, for the signed-in user of the request. */
@@ -20,7 +21,14 @@ export const SIGN_IN_METHODS: Readonly<Record<string, string>> = {
   "/sign-in/email": "password",
   "/magic-link/verify": "magic-link",
   [PASSKEY_SIGN_IN_PATH]: "passkey",
+  [DEVICE_TOKEN_PATH]: "device",
 };
+
+/**
+ * Sign-ins complete without the second-factor step: a passkey is two factors itself, and a device code was approved by
+ * a person signed in in the browser with every factor their account has (device-authorization.ts).
+ */
+export const COMPLETE_SIGN_IN_PATHS: ReadonlySet<string> = new Set([PASSKEY_SIGN_IN_PATH, DEVICE_TOKEN_PATH]);
 
 export function auditHooks(db: Database): BetterAuthPlugin {
   return {
@@ -44,9 +52,9 @@ export function auditHooks(db: Database): BetterAuthPlugin {
             const method = SIGN_IN_METHODS[ctx.path ?? ""] ?? "password";
             if (!isAPIError(returned)) {
               // An account with a second factor: second-factor.ts records the sign-in, or the step it stopped at
-              // (a passkey sign-in does not stop there).
+              // (a complete sign-in does not stop there).
               const user: { id: string; twoFactorEnabled?: unknown } | undefined = ctx.context.newSession?.user;
-              if (user && (user.twoFactorEnabled !== true || ctx.path === PASSKEY_SIGN_IN_PATH)) {
+              if (user && (user.twoFactorEnabled !== true || COMPLETE_SIGN_IN_PATHS.has(ctx.path ?? ""))) {
                 await recordAuthEvent(db, {
                   type: "sign-in",
                   userId: user.id,

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { FRESH_SESSION_MAX_AGE_SECONDS, FRESH_SESSION_MESSAGE, FRESH_SESSION_REQUIRED } from "@/lib/auth-requirements";
 import { PASSWORD_MAX_LENGTH } from "@/lib/password-limits";
 import { recordAuthEvent } from "@/server/audit";
+import { DEVICE_APPROVE_PATH } from "@/server/auth/device-authorization";
 import { LINK_PROVIDER_PATH, UNLINK_PROVIDER_PATH } from "@/server/auth/identity-providers";
 import { PASSKEY_REGISTRATION_PATHS } from "@/server/auth/passkeys";
 import { signedInSession } from "@/server/auth/request-user";
@@ -24,6 +25,8 @@ export const FRESH_SESSION_ENDPOINTS: ReadonlySet<string> = new Set([
   ...PASSKEY_REGISTRATION_PATHS,
   LINK_PROVIDER_PATH,
   UNLINK_PROVIDER_PATH,
+  // Approving a device code hands a session to another device (device-authorization.ts).
+  DEVICE_APPROVE_PATH,
   // Deleting an organization deletes its tasks (organizations.ts).
   "/organization/delete",
 ]);

@@ -14,6 +14,12 @@ import {
   roleForAddress,
 } from "@/server/auth/email-confirmation";
 import { emailChange, emailChangePage, isEmailChangeToken } from "@/server/auth/email-change";
+import {
+  DEVICE_APPROVE_PATH,
+  DEVICE_CODE_PATH,
+  DEVICE_TOKEN_PATH,
+  deviceAuthorizationPlugins,
+} from "@/server/auth/device-authorization";
 import { emailLength } from "@/server/auth/email-length";
 import { identityProviderPlugins, presetProviders, providerTokenPaths } from "@/server/auth/identity-providers";
 import { newDeviceNotice } from "@/server/auth/new-device-notice";
@@ -217,6 +223,13 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
         "/reauthenticate": { window: 15 * MINUTE, max: 10 },
         // Codes are also counted per account, whatever the address (second-factor.ts).
         "/two-factor/*": { window: MINUTE, max: 10 },
+        // Device sign-in (device-authorization.ts): asking for codes, polling (every 5 s), and user codes typed in
+        // the browser (a wrong one is answered 400; guessing one of 32^8 within its 10 minutes is out of reach).
+        [DEVICE_CODE_PATH]: { window: 10 * MINUTE, max: 10 },
+        [DEVICE_TOKEN_PATH]: { window: MINUTE, max: 20 },
+        "/device": { window: 10 * MINUTE, max: 10 },
+        [DEVICE_APPROVE_PATH]: { window: 15 * MINUTE, max: 10 },
+        "/device/deny": { window: 15 * MINUTE, max: 10 },
       },
     },
 
@@ -261,6 +274,7 @@ export function initAuth({ env, database, redis, counters }: AuthDependencies) {
       newDeviceNotice({ db: database, queueMail }),
       ...tokenPlugins(),
       organizationPlugin({ db: database, baseUrl: env.BETTER_AUTH_URL, queueMail }),
+      ...deviceAuthorizationPlugins({ db: database }),
       openApiPlugin,
     ],
   });

@@ -15,7 +15,7 @@ import { deleteSessionCookie } from "better-auth/cookies";
 import { generateRandomString } from "better-auth/crypto";
 import { twoFactor } from "better-auth/plugins/two-factor";
 import { type AuthEventType, recordAuthEvent } from "@/server/audit";
-import { PASSKEY_SIGN_IN_PATH, SIGN_IN_METHODS } from "@/server/auth/audit-hooks";
+import { COMPLETE_SIGN_IN_PATHS, SIGN_IN_METHODS } from "@/server/auth/audit-hooks";
 import { beginAttempt, type Attempt } from "@/server/auth/failure-budget";
 import { completeReauthentication } from "@/server/auth/fresh-session";
 import { signedInSession } from "@/server/auth/request-user";
@@ -205,9 +205,12 @@ export function secondFactorPlugins({ db, counters, queueMail }: SecondFactorDep
           matcher: () => true,
           handler: createAuthMiddleware(async (ctx) => {
             const made = ctx.context.newSession;
-            // A passkey is already two factors: its session stands, marked by passkeys.ts.
+            // A passkey is already two factors (its session stands, marked by passkeys.ts); a device code was approved
+            // by a fully signed-in person.
             const firstFactor =
-              !ctx.context.session && !((ctx.path ?? "") in CODE_ENDPOINTS) && ctx.path !== PASSKEY_SIGN_IN_PATH;
+              !ctx.context.session &&
+              !((ctx.path ?? "") in CODE_ENDPOINTS) &&
+              !COMPLETE_SIGN_IN_PATHS.has(ctx.path ?? "");
             if (made && firstFactor && hasSecondFactor(made.user)) firstFactors.set(ctx.context, made);
           }),
         },

@@ -114,11 +114,14 @@ export const envSchema = z.object({
   GITHUB_CLIENT_SECRET: z.string().optional(),
 });
 
-/** A configured identity provider: an OpenID Connect issuer, or the Google or GitHub preset. */
+/**
+ * A configured identity provider: an OpenID Connect issuer (Google's preset is one, at Google's discovery document),
+ * or GitHub (OAuth 2.0).
+ */
 export type IdentityProviderConfig = {
   id: string;
   name: string;
-  kind: "oidc" | "google" | "github";
+  kind: "oidc" | "github";
   clientId: string;
   clientSecret: string;
   /** OpenID Connect only: the issuer's discovery document. */
@@ -127,6 +130,9 @@ export type IdentityProviderConfig = {
 };
 
 const PRESETS = { google: "Google", github: "GitHub" } as const;
+const OIDC_SCOPES = ["openid", "email", "profile"];
+/** Google is an OpenID Connect issuer: it goes the way of every other (nonce, ID token verified against its keys). */
+export const GOOGLE_DISCOVERY_URL = "https://accounts.google.com/.well-known/openid-configuration";
 const PROVIDER_ID = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** The providers `source` configures, or the list of what is missing or wrong. */
@@ -137,7 +143,20 @@ function identityProviders(source: Record<string, string | undefined>, ids: stri
     const prefix = kind.toUpperCase();
     const clientId = source[`${prefix}_CLIENT_ID`];
     const clientSecret = source[`${prefix}_CLIENT_SECRET`];
-    if (clientId && clientSecret) providers.push({ id: kind, name: PRESETS[kind], kind, clientId, clientSecret });
+    if (clientId && clientSecret)
+      providers.push(
+        kind === "google"
+          ? {
+              id: kind,
+              name: PRESETS[kind],
+              kind: "oidc",
+              clientId,
+              clientSecret,
+              discoveryUrl: GOOGLE_DISCOVERY_URL,
+              scopes: OIDC_SCOPES,
+            }
+          : { id: kind, name: PRESETS[kind], kind, clientId, clientSecret },
+      );
     else if (clientId || clientSecret)
       problems.push(`${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET must be set together (or neither)`);
   }
@@ -162,7 +181,7 @@ function identityProviders(source: Record<string, string | undefined>, ids: stri
     const discoveryUrl = issuer.includes("/.well-known/")
       ? issuer
       : `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
-    const scopes = (source[`${prefix}SCOPES`] ?? "openid email profile").split(/[\s,]+/).filter(Boolean);
+    const scopes = (source[`${prefix}SCOPES`] ?? OIDC_SCOPES.join(" ")).split(/[\s,]+/).filter(Boolean);
     providers.push({
       id,
       kind: "oidc",

@@ -8,7 +8,7 @@ import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../../scripts/migrate/engine";
 import { pgliteExtensions } from "../server/db/pglite-extensions";
 import { startIdentityProvider } from "./fixtures/identity-provider";
-import { TEST_IDENTITY_PROVIDERS } from "./fixtures/identity-provider-clients";
+import { TEST_IDENTITY_PROVIDERS, TEST_PRESET_CLIENTS } from "./fixtures/identity-provider-clients";
 import { startMailCapture } from "./mail-capture";
 import { adminQuery, databaseUrl } from "./postgres-admin";
 
@@ -37,6 +37,12 @@ export default async function setup(project: TestProject) {
     process.env[`${prefix}CLIENT_ID`] = client.clientId;
     process.env[`${prefix}CLIENT_SECRET`] = client.clientSecret;
     process.env[`${prefix}NAME`] = client.name;
+  }
+  // The Google and GitHub presets too; the test that signs in with them routes their hosts to stand-ins
+  // (provider-stand-ins.ts).
+  for (const [kind, client] of Object.entries(TEST_PRESET_CLIENTS)) {
+    process.env[`${kind.toUpperCase()}_CLIENT_ID`] = client.clientId;
+    process.env[`${kind.toUpperCase()}_CLIENT_SECRET`] = client.clientSecret;
   }
   const teardown = await prepareDatabase(project);
   return async () => {

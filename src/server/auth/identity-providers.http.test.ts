@@ -6,31 +6,15 @@ import { describe, expect, it } from "vitest";
 import { LAST_SIGN_IN_COOKIE } from "@/lib/identity-providers";
 import { db } from "@/server/db";
 import { createUser, signIn } from "@/test/fixtures";
-import { visitProvider, type ProviderUser } from "@/test/fixtures/identity-provider";
+import { type ProviderUser, visitProvider } from "@/test/fixtures/identity-provider";
+import { providerCallback, redirectedTo, signedInUser, startProviderSignIn } from "@/test/fixtures/provider-sign-in";
 import { registerPasskey } from "@/test/fixtures/passkeys";
 import { LAST_SIGN_IN_METHOD } from "@/server/auth/passkeys";
 import { enrolSecondFactor, totpCode } from "@/test/fixtures/second-factor";
-import { authRequest, cookiesFrom, nextClientIp, trpcRequest } from "@/test/http";
+import { authRequest, cookiesFrom, nextClientIp } from "@/test/http";
 
-type Start = { url: string; cookie: string };
-
-async function start(provider = "acme"): Promise<Start> {
-  const response = await authRequest("/sign-in/social", {
-    body: { provider, callbackURL: "/tasks", errorCallbackURL: "/sign-in" },
-    ip: nextClientIp(),
-  });
-  expect(response.status).toBe(200);
-  const { url } = (await response.json()) as { url: string };
-  return { url, cookie: cookiesFrom(response) };
-}
-
-/** The browser back at the app: the callback with the cookies of the browser that started. */
-function callback(back: URL, cookie: string) {
-  return authRequest(`${back.pathname.replace(/^\/api\/auth/, "")}${back.search}`, {
-    headers: cookie ? { cookie } : {},
-    ip: nextClientIp(),
-  });
-}
+const start = (provider = "acme") => startProviderSignIn(provider);
+const callback = providerCallback;
 
 async function signInWith(user: ProviderUser, provider = "acme") {
   const begun = await start(provider);
@@ -45,13 +29,8 @@ const someone = (overrides: Partial<ProviderUser> = {}): ProviderUser => ({
   ...overrides,
 });
 
-const location = (response: Response) => new URL(response.headers.get("location") ?? "", "http://localhost:3000");
-const me = async (response: Response) => {
-  const answer = await trpcRequest("user.me", { headers: { cookie: cookiesFrom(response) } });
-  return answer.status === 200
-    ? ((await answer.json()) as { result: { data: { json: { id: string } } } }).result.data.json
-    : null;
-};
+const location = redirectedTo;
+const me = signedInUser;
 const accountsOf = (userId: string) =>
   db.account.findMany({
     where: { userId },

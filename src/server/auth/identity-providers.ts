@@ -1,7 +1,8 @@
 // Sign-in with identity providers (docs/identity-providers.md, docs/decisions/029-identity-provider-linking.md):
 // any OpenID Connect issuer through Better Auth's genericOAuth plugin (discovery, authorization code flow with PKCE,
 // `state` bound to this browser, `nonce` checked in the ID token, which must be verifiable against the issuer's
-// keys), Google and GitHub through Better Auth's own providers. The rules held here:
+// keys), Google's preset among them (its discovery document); GitHub (OAuth 2.0) through Better Auth's own provider.
+// The rules held here:
 // - a provider identity joins an existing account only when the provider vouches for the email and the account's
 //   email is confirmed (Better Auth's linking with no trusted providers); otherwise the sign-in is refused and the
 //   sign-in page says how to link from settings;
@@ -32,16 +33,14 @@ export const providerTokenPaths = ["/get-access-token", "/refresh-token", "/acco
 const LAST_PROVIDER_MESSAGE =
   "This provider is the only way left to sign in to your account. Set a password or add a passkey first.";
 
-/** Better Auth's social providers for the presets. */
+/**
+ * Better Auth's own GitHub provider for the GitHub preset (Google's is an OpenID Connect issuer, below). Its address
+ * is the profile's public email, else the primary one from GitHub's /user/emails API, and is vouched for when that
+ * API says it is verified.
+ */
 export function presetProviders(providers: IdentityProviderConfig[]): BetterAuthOptions["socialProviders"] {
-  const preset = (kind: "google" | "github") => providers.find((provider) => provider.kind === kind);
-  const google = preset("google");
-  const github = preset("github");
-  return {
-    ...(google && { google: { clientId: google.clientId, clientSecret: google.clientSecret } }),
-    // GitHub's primary verified email comes from its /user/emails API (Better Auth's provider asks for user:email).
-    ...(github && { github: { clientId: github.clientId, clientSecret: github.clientSecret } }),
-  };
+  const github = providers.find((provider) => provider.kind === "github");
+  return github ? { github: { clientId: github.clientId, clientSecret: github.clientSecret } } : {};
 }
 
 /** The account a provider identity belongs to, read from where Better Auth's callback redirected. */

@@ -15,7 +15,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "scripts/**/*.test.ts"],
     globalSetup: ["src/test/global-setup.ts"],
-    setupFiles: ["src/test/setup-database.ts"],
+    setupFiles: ["src/test/setup-provider-hosts.ts", "src/test/setup-database.ts"],
     pool: "forks",
     // One file per core, not Vitest's cores − 1: files spend much of their time waiting on the database and on
     // password hashing. On 2 cores the embedded-database run took 287 s with one worker, 208 s with two, 217 s with three.

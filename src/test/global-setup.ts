@@ -8,6 +8,7 @@ import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../../scripts/migrate/engine";
 import { pgliteExtensions } from "../server/db/pglite-extensions";
 import { startIdentityProvider } from "./fixtures/identity-provider";
+import { startGitHubStandIn, startGoogleStandIn } from "./fixtures/provider-stand-ins";
 import { TEST_IDENTITY_PROVIDERS, TEST_PRESET_CLIENTS } from "./fixtures/identity-provider-clients";
 import { startMailCapture } from "./mail-capture";
 import { adminQuery, databaseUrl } from "./postgres-admin";
@@ -38,17 +39,23 @@ export default async function setup(project: TestProject) {
     process.env[`${prefix}CLIENT_SECRET`] = client.clientSecret;
     process.env[`${prefix}NAME`] = client.name;
   }
-  // The Google and GitHub presets too; the test that signs in with them routes their hosts to stand-ins
-  // (provider-stand-ins.ts).
+  // The Google and GitHub presets too, their servers played by stand-ins on 127.0.0.1 (provider-stand-ins.ts) to
+  // which every worker routes their hosts (setup-provider-hosts.ts).
   for (const [kind, client] of Object.entries(TEST_PRESET_CLIENTS)) {
     process.env[`${kind.toUpperCase()}_CLIENT_ID`] = client.clientId;
     process.env[`${kind.toUpperCase()}_CLIENT_SECRET`] = client.clientSecret;
   }
+  const standIns = [
+    await startGoogleStandIn(TEST_PRESET_CLIENTS.google),
+    await startGitHubStandIn(TEST_PRESET_CLIENTS.github),
+  ];
+  process.env.PROVIDER_STAND_INS = JSON.stringify(standIns.map(({ origin, hosts }) => ({ origin, hosts })));
   const teardown = await prepareDatabase(project);
   return async () => {
     await teardown();
     await mail.close();
     await identityProvider.close();
+    await Promise.all(standIns.map((standIn) => standIn.close()));
   };
 }
 

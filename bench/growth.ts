@@ -4,6 +4,7 @@
 //
 // - task.list / task.stats: a user with 1,000 tasks against one with 1,000,000, in the same table (with 998 other
 //   users' tasks around them);
+// - task.list / task.stats in an organization: one with 1,000 tasks against one with 100,000;
 // - user.list: the same admin queries on 1,000 users and on 100,000 users.
 //
 // The databases are fresh ones on the PostgreSQL server (created, migrated with the repo's migration code, filled
@@ -32,6 +33,9 @@ export type GrowthOptions = {
   /** user.list is measured with this many users, then again with `largeUsers`. */
   smallUsers?: number;
   largeUsers?: number;
+  /** Tasks of the small and the large organization (task.list and task.stats in an organization). */
+  smallOrgTasks?: number;
+  largeOrgTasks?: number;
   log?: (line: string) => void;
 };
 
@@ -75,6 +79,8 @@ const DEFAULTS: Required<Omit<GrowthOptions, "log" | "serverUrl">> = {
   tasksPerOtherUser: 200,
   smallUsers: 1_000,
   largeUsers: 100_000,
+  smallOrgTasks: 1_000,
+  largeOrgTasks: 100_000,
 };
 
 /** Tasks are created this far apart (newest first), for every user alike: the large user just has a longer history. */
@@ -234,13 +240,23 @@ function insertUsers(loader: Loader, client: pg.Client, step: string, first: num
   );
 }
 
-/** `count` tasks for each user in `userIds`, newest first a `TASK_SPACING` apart (see the constants for their shape). */
-function insertTasks(loader: Loader, client: pg.Client, step: string, userIds: string[], count: number): Promise<void> {
+/**
+ * `count` tasks for each user (or organization, with `owner` "organization_id") in `ownerIds`, newest first a
+ * `TASK_SPACING` apart (see the constants for their shape).
+ */
+function insertTasks(
+  loader: Loader,
+  client: pg.Client,
+  step: string,
+  ownerIds: string[],
+  count: number,
+  owner: "user_id" | "organization_id" = "user_id",
+): Promise<void> {
   return timed(
     loader,
     client,
     step,
-    `INSERT INTO tasks (id, title, completed, priority, due_at, user_id, created_at, updated_at)
+    `INSERT INTO tasks (id, title, completed, priority, due_at, ${owner}, created_at, updated_at)
      SELECT gen_random_uuid(), 'Task ' || g,
             CASE WHEN g <= ${RECENT_TASKS} THEN g % 3 = 0 ELSE g % ${NEGLECTED_EVERY} <> 0 END,
             (ARRAY['low', 'medium', 'high']::"Priority"[])[1 + g % 3],
@@ -249,7 +265,7 @@ function insertTasks(loader: Loader, client: pg.Client, step: string, userIds: s
      FROM unnest($1::text[]) AS u(id)
      CROSS JOIN generate_series(1, $2::int) AS g
      CROSS JOIN LATERAL (SELECT date_trunc('milliseconds', now()) - g * interval '${TASK_SPACING}' AS created_at) t`,
-    [userIds, count],
+    [ownerIds, count],
   );
 }
 
@@ -494,6 +510,30 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       others,
       settings.tasksPerOtherUser,
     );
+    // Two organizations, the small user a member of the small one and the large user of the large one, with their
+    // shared tasks in the same table.
+    await main.query(
+      `INSERT INTO organizations (id, name, slug, created_at) VALUES
+       ('o-small', 'Small Team', 'small-team', now()), ('o-large', 'Large Team', 'large-team', now());
+       INSERT INTO members (id, organization_id, user_id, role, created_at) VALUES
+       ('m-small', 'o-small', '${smallUser}', 'member', now()), ('m-large', 'o-large', '${largeUser}', 'member', now())`,
+    );
+    await insertTasks(
+      loader,
+      main,
+      `${settings.smallOrgTasks.toLocaleString("en-US")} tasks for the small organization`,
+      ["o-small"],
+      settings.smallOrgTasks,
+      "organization_id",
+    );
+    await insertTasks(
+      loader,
+      main,
+      `${settings.largeOrgTasks.toLocaleString("en-US")} tasks for the large organization`,
+      ["o-large"],
+      settings.largeOrgTasks,
+      "organization_id",
+    );
     // VACUUM as autovacuum would after bulk inserts: it also moves new trigram (GIN) index entries from their
     // pending list into the index proper, the state of a table that grew over time.
     await timed(loader, main, "VACUUM ANALYZE", "VACUUM ANALYZE");
@@ -667,6 +707,43 @@ export async function measureGrowth(options: GrowthOptions = {}): Promise<Growth
       side: async (size) => ({
         call: () => tasksOf[size].caller.task.create({ title: "Written by the benchmark" }),
         describe: () => "created",
+      }),
+    });
+
+    const orgSizes = {
+      small: `${settings.smallOrgTasks.toLocaleString("en-US")} organization tasks`,
+      large: `${settings.largeOrgTasks.toLocaleString("en-US")} organization tasks`,
+    };
+    const orgOf = {
+      small: { caller: small, id: "o-small", count: settings.smallOrgTasks },
+      large: { caller: large, id: "o-large", count: settings.largeOrgTasks },
+    };
+    await run({
+      procedure: "task.list",
+      name: "organization: first page (20)",
+      sizes: orgSizes,
+      side: async (size) => ({
+        call: () => orgOf[size].caller.task.list({ limit: 20, organizationId: orgOf[size].id }),
+        describe: pageSummary,
+      }),
+    });
+    await run({
+      procedure: "task.list",
+      name: "organization: deep page, cursor halfway through its tasks",
+      sizes: orgSizes,
+      side: async (size) => {
+        const { caller, id, count } = orgOf[size];
+        const cursor = await taskCursorAt(main, "newest", "organization_id = $1", [id], Math.floor(count / 2));
+        return { call: () => caller.task.list({ limit: 20, organizationId: id, cursor }), describe: pageSummary };
+      },
+    });
+    await run({
+      procedure: "task.stats",
+      name: "organization: total / completed / overdue / due today",
+      sizes: orgSizes,
+      side: async (size) => ({
+        call: () => orgOf[size].caller.task.stats({ organizationId: orgOf[size].id }),
+        describe: statsSummary,
       }),
     });
 

@@ -24,25 +24,11 @@ async function missingTaskError(db: Database, id: string): Promise<TRPCError> {
 
 const read = orgProcedure.use(requirePermission({ task: ["read"] }));
 
-/** An organization's counts, read from its tasks through the (organization_id, completed, due_at, id) index. */
-async function organizationStats(
-  db: Database,
-  space: Extract<Space, { kind: "organization" }>,
-  now: Date,
-  dayLater: Date,
-) {
-  const [row] = await db.$queryRaw<{ total: bigint; completed: bigint; overdue: bigint; due_today: bigint }[]>`
-    SELECT count(*) AS total,
-           count(*) FILTER (WHERE completed) AS completed,
-           count(*) FILTER (WHERE NOT completed AND due_at < ${now}) AS overdue,
-           count(*) FILTER (WHERE NOT completed AND due_at >= ${now} AND due_at < ${dayLater}) AS due_today
-    FROM tasks WHERE organization_id = ${space.organizationId}`;
-  return {
-    total: Number(row?.total ?? 0),
-    completed: Number(row?.completed ?? 0),
-    overdue: Number(row?.overdue ?? 0),
-    dueToday: Number(row?.due_today ?? 0),
-  };
+/** Where a space's kept counts are (task_counts, organization_task_counts) and the column that finds its tasks. */
+function keptCounts(space: Space) {
+  return space.kind === "organization"
+    ? { table: Prisma.raw("organization_task_counts"), key: Prisma.raw("organization_id"), id: space.organizationId }
+    : { table: Prisma.raw("task_counts"), key: Prisma.raw("user_id"), id: space.where.userId };
 }
 
 export const taskRouter = {
@@ -98,26 +84,26 @@ export const taskRouter = {
     }),
 
   /**
-   * Read, not counted: counting would read every task of the user. `task_counts` is kept exact by triggers on
-   * tasks; overdue (which time changes) is the open tasks with a due date minus those not due yet, and due today
-   * the open tasks due within 24 hours (as task.list's filter), both found through the partial index of open tasks
-   * with a due date. One statement, so all four come from one snapshot. An organization's are counted
-   * (organizationStats).
+   * Read, not counted: counting would read every task of the space. `task_counts` (a user's personal tasks) and
+   * `organization_task_counts` are kept exact by triggers on tasks; overdue (which time changes) is the open tasks
+   * with a due date minus those not due yet, and due today the open tasks due within 24 hours (as task.list's
+   * filter), both found through the partial indexes of open tasks with a due date. One statement, so all four come
+   * from one snapshot.
    */
   stats: read.input(spaceInput).query(async ({ ctx }) => {
     const now = new Date();
     const dayLater = new Date(now.getTime() + 86_400_000);
-    if (ctx.space.kind === "organization") return organizationStats(ctx.db, ctx.space, now, dayLater);
+    const { table, key, id } = keptCounts(ctx.space);
     const [row] = await ctx.db.$queryRaw<{ total: number; completed: number; overdue: bigint; due_today: bigint }[]>`
       SELECT c.total, c.completed,
              c.open_with_due - (
-               SELECT count(*) FROM tasks WHERE user_id = ${ctx.user.id} AND NOT completed AND due_at >= ${now}
+               SELECT count(*) FROM tasks WHERE ${key} = ${id} AND NOT completed AND due_at >= ${now}
              ) AS overdue,
              (
                SELECT count(*) FROM tasks
-               WHERE user_id = ${ctx.user.id} AND NOT completed AND due_at >= ${now} AND due_at < ${dayLater}
+               WHERE ${key} = ${id} AND NOT completed AND due_at >= ${now} AND due_at < ${dayLater}
              ) AS due_today
-      FROM task_counts c WHERE c.user_id = ${ctx.user.id}`;
+      FROM ${table} c WHERE c.${key} = ${id}`;
     return {
       total: Number(row?.total ?? 0),
       completed: Number(row?.completed ?? 0),

@@ -131,6 +131,7 @@ export const nearValid: Record<string, fc.Arbitrary<unknown>> = {
   "mail.retry": object({ id: fc.oneof({ weight: 2, arbitrary: fc.constant(GIVEN_UP_MAIL.id) }, uuidNear) }),
   "organization.list": object({}, page),
   "organization.mine": junkInput,
+  "organization.invitations": junkInput,
 };
 
 /** The same object without one of its keys (a required one, when it has any). */
@@ -184,6 +185,7 @@ export const validCall: Record<string, [CallerKind, unknown]> = {
   "mail.retry": ["admin", { id: GIVEN_UP_MAIL.id }],
   "organization.list": ["admin", { limit: 5 }],
   "organization.mine": ["owner", undefined],
+  "organization.invitations": ["owner", undefined],
 };
 
 /** Callers, weighted so most calls get past authentication and reach the input rules and the database. */

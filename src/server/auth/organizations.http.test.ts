@@ -7,7 +7,7 @@ import type { AuthEventType } from "@/server/audit";
 import { db } from "@/server/db";
 import { createUser, signIn, type TestUser } from "@/test/fixtures";
 import { authRequest, nextClientIp } from "@/test/http";
-import { linkIn, mailTo } from "@/test/mailbox";
+import { linkIn, mailTo, nthMailTo } from "@/test/mailbox";
 
 const INVITATION_SUBJECT = /join /;
 
@@ -137,6 +137,32 @@ describe("invitations", () => {
     expect((await orgRequest("leave", inviteeCookie, { organizationId: id })).status).toBe(200);
     expect((await orgRequest("accept-invitation", inviteeCookie, { invitationId })).status).toBe(400);
     expect(await roleOf(id, invitee.id)).toBeNull();
+  });
+
+  it("sent again, is mailed again with the same link and its 7 days start over; invited anew, the old link dies", async () => {
+    const { id, cookie } = await createOrganizationAs(await createUser());
+    const invitee = await createUser();
+    const invitationId = await invite(id, cookie, invitee.email);
+    await mailTo(invitee.email, INVITATION_SUBJECT);
+    await db.invitation.update({ where: { id: invitationId }, data: { expiresAt: new Date(Date.now() + 86_400_000) } });
+    const again = await orgRequest("invite-member", cookie, {
+      organizationId: id,
+      email: invitee.email,
+      role: "member",
+      resend: true,
+    });
+    expect(again.status).toBe(200);
+    const second = await nthMailTo(invitee.email, INVITATION_SUBJECT, 2);
+    expect(new URL(linkIn(second, "http")).pathname).toBe(`/invitations/${invitationId}`);
+    const { expiresAt } = await db.invitation.findUniqueOrThrow({ where: { id: invitationId } });
+    expect(expiresAt.getTime()).toBeGreaterThan(Date.now() + 7 * 86_400_000 - 60_000);
+
+    // Invited anew (not sent again): a new invitation, and the one before can no longer be accepted.
+    const newer = await invite(id, cookie, invitee.email);
+    expect(newer).not.toBe(invitationId);
+    const inviteeCookie = await cookieOf(invitee);
+    expect((await orgRequest("accept-invitation", inviteeCookie, { invitationId })).status).toBe(400);
+    expect((await orgRequest("accept-invitation", inviteeCookie, { invitationId: newer })).status).toBe(200);
   });
 
   it("cannot be sent by a viewer or a member", async () => {

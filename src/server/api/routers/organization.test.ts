@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { db } from "@/server/db";
 import { codeOf, createOrganization, createTestCaller, createUser } from "@/test/fixtures";
 
 describe("organization.list", () => {
@@ -31,5 +32,43 @@ describe("organization.mine", () => {
     const mine = await (await createTestCaller(user)).organization.mine();
     expect(mine.organizations).toEqual([expect.objectContaining({ id, role: "viewer" })]);
     expect(mine.active).toBeNull();
+  });
+});
+
+describe("organization.invitations", () => {
+  const invite = async (organizationId: string, email: string, inviterId: string, days = 7, status = "pending") =>
+    db.invitation.create({
+      data: {
+        id: crypto.randomUUID(),
+        organizationId,
+        email,
+        role: "member",
+        status,
+        expiresAt: new Date(Date.now() + days * 86_400_000),
+        inviterId,
+      },
+    });
+
+  it("lists the pending, unexpired invitations to the caller's confirmed address, and no one else's", async () => {
+    const owner = await createUser({ name: "Olga Owner" });
+    const invited = await createUser();
+    const { id } = await createOrganization([[owner, "owner"]]);
+    const waiting = await invite(id, invited.email, owner.id);
+    await invite(id, invited.email, owner.id, -1); // expired
+    await invite(id, invited.email, owner.id, 7, "rejected");
+    await invite(id, "someone.else@example.com", owner.id);
+    const listed = await (await createTestCaller(invited)).organization.invitations();
+    expect(listed).toEqual([
+      expect.objectContaining({ id: waiting.id, role: "member", inviter: { name: "Olga Owner" } }),
+    ]);
+  });
+
+  it("lists nothing while the caller's address is not confirmed: it could be someone else's", async () => {
+    const owner = await createUser();
+    const invited = await createUser();
+    await db.user.update({ where: { id: invited.id }, data: { emailVerified: false } });
+    const { id } = await createOrganization([[owner, "owner"]]);
+    await invite(id, invited.email, owner.id);
+    expect(await (await createTestCaller(invited)).organization.invitations()).toEqual([]);
   });
 });

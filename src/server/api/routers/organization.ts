@@ -22,6 +22,30 @@ export const organizationRouter = {
     return { organizations, active: organizations.find((organization) => organization.id === active) ?? null };
   }),
 
+  /**
+   * Invitations waiting for the caller: pending, not expired, to their address once it is confirmed (as accepting
+   * one requires; an unconfirmed address could be someone else's), newest first, for the tasks page to offer.
+   */
+  invitations: protectedProcedure.input(noInput).query(async ({ ctx }) => {
+    const me = await ctx.db.user.findUnique({
+      where: { id: ctx.user.id },
+      select: { email: true, emailVerified: true },
+    });
+    if (!me?.emailVerified) return [];
+    return ctx.db.invitation.findMany({
+      where: { email: me.email.toLowerCase(), status: "pending", expiresAt: { gt: new Date() } },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+      select: {
+        id: true,
+        role: true,
+        expiresAt: true,
+        organization: { select: { name: true } },
+        inviter: { select: { name: true } },
+      },
+    });
+  }),
+
   list: adminProcedure.input(organizationListInput).query(async ({ ctx, input }) => {
     const rows = await ctx.db.organization.findMany({
       where: afterCursor(input.cursor, organizationId),

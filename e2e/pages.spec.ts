@@ -1,12 +1,16 @@
 // Every page: no serious or critical axe violations, in light and dark; screenshots for docs/screenshots/.
 import { mkdirSync } from "node:fs";
+import type { Page } from "@playwright/test";
 import { hashPassword } from "../src/server/auth/password-hashing";
 import { insertPasswords } from "../src/test/fixtures/sql";
 import {
   createGivenUpMail,
+  createInvitation,
+  createOrganization,
   createTasks,
   createUser,
   database,
+  type E2EUser,
   expect,
   seriousViolations,
   signInAs,
@@ -37,9 +41,34 @@ const SIGNED_IN_PAGES = {
   settings: "/settings",
   "admin-users": "/admin/users",
   "admin-mail": "/admin/mail",
+  "admin-organizations": "/admin/organizations",
   "org-new": "/org/new",
   device: "/device",
 } as const;
+
+/** The page's heading once it is rendered: not the one of a loading outline (aria-busy), gone or on its way out. */
+async function renderedHeading(page: Page) {
+  await expect(page.locator("main[aria-busy='true']")).toHaveCount(0);
+  return page.locator("main h1");
+}
+
+/**
+ * The organization pages as `user` sees them: the members page of an organization they own (a member, a pending
+ * invitation), and an invitation to another organization addressed to them.
+ */
+async function organizationPages(user: E2EUser): Promise<Record<string, string>> {
+  const colleague = await createUser({ name: "Jordan Lee" });
+  const team = await createOrganization("Design Team", [
+    { userId: user.id, role: "owner" },
+    { userId: colleague.id, role: "member" },
+  ]);
+  await createInvitation(team.id, "alex.kim@example.com", user.id);
+  const other = await createOrganization("Field Operations", [{ userId: colleague.id, role: "owner" }]);
+  return {
+    "org-members": `/org/${team.slug}/members`,
+    invitation: `/invitations/${await createInvitation(other.id, user.email, colleague.id)}`,
+  };
+}
 
 // One test per page and colour scheme: axe takes seconds a page on 2 cores, too long for all pages in one test.
 for (const scheme of ["light", "dark"] as const) {
@@ -61,10 +90,24 @@ for (const scheme of ["light", "dark"] as const) {
       await createTasks(admin.id, ["Plan the sprint", "Review pull requests", "Book the venue"]);
       await signInAs(context, admin.id);
       await page.goto(path);
-      await expect(page.locator("main h1")).toBeVisible();
+      await expect(await renderedHeading(page)).toBeVisible();
       expect(await seriousViolations(page)).toEqual([]);
     });
   }
+  test(`the organization pages (members, invitation) pass axe (serious and critical) in ${scheme} mode`, async ({
+    page,
+    context,
+  }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    const user = await createUser({ name: "Sam Rivera" });
+    await signInAs(context, user.id);
+    for (const path of Object.values(await organizationPages(user))) {
+      await page.goto(path);
+      await expect(await renderedHeading(page)).toBeVisible();
+      await expect(page.getByText(/^Loading/)).toHaveCount(0);
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
+  });
 }
 
 // One test per screen size, each given three times the usual time: some twenty pages a size, each rendered twice.
@@ -118,9 +161,14 @@ for (const [device, viewport] of [
       await expect(page.getByText("Name is required")).toHaveCount(0);
       await page.screenshot({ path: `${SHOTS}/sign-up-errors-${device}.png`, fullPage: true });
       await signInAs(context, user.id);
-      for (const [name, path] of Object.entries({ ...SIGNED_IN_PAGES, "tasks-overdue": "/tasks?show=overdue" })) {
+      const signedInPages = {
+        ...SIGNED_IN_PAGES,
+        "tasks-overdue": "/tasks?show=overdue",
+        ...(await organizationPages(user)),
+      };
+      for (const [name, path] of Object.entries(signedInPages)) {
         await page.goto(path);
-        await expect(page.locator("main h1")).toBeVisible();
+        await expect(await renderedHeading(page)).toBeVisible();
         await page.screenshot({ path: `${SHOTS}/${name}-${device}.png`, fullPage: true });
       }
       await context.close();

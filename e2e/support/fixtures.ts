@@ -97,6 +97,41 @@ export async function createTasks(userId: string, titles: string[]): Promise<voi
   }
 }
 
+/** An organization with these members (the first is usually its owner) and tasks; returns its id and slug. */
+export async function createOrganization(
+  name: string,
+  members: { userId: string; role: "owner" | "admin" | "member" | "viewer" }[],
+  taskTitles: string[] = [],
+): Promise<{ id: string; slug: string }> {
+  const id = randomUUID();
+  const slug = `team-${id.slice(0, 8)}`;
+  await sql("INSERT INTO organizations (id, name, slug, created_at) VALUES ($1, $2, $3, now())", [id, name, slug]);
+  for (const member of members)
+    await sql("INSERT INTO members (id, organization_id, user_id, role, created_at) VALUES ($1, $2, $3, $4, now())", [
+      randomUUID(),
+      id,
+      member.userId,
+      member.role,
+    ]);
+  for (const title of taskTitles)
+    await sql(
+      "INSERT INTO tasks (id, title, organization_id, created_by_id, created_at, updated_at) VALUES (gen_random_uuid(), $1, $2, $3, now(), now())",
+      [title, id, members[0]?.userId ?? null],
+    );
+  return { id, slug };
+}
+
+/** A pending invitation to `email`, valid for 7 days; returns its id (the page /invitations/<id>). */
+export async function createInvitation(organizationId: string, email: string, inviterId: string): Promise<string> {
+  const id = randomUUID();
+  await sql(
+    `INSERT INTO invitations (id, organization_id, email, role, status, expires_at, inviter_id)
+     VALUES ($1, $2, $3, 'member', 'pending', now() + interval '7 days', $4)`,
+    [id, organizationId, email, inviterId],
+  );
+  return id;
+}
+
 /** Serious and critical accessibility violations on the page as it is now (WCAG 2.1 A and AA). */
 export async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();

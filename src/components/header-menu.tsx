@@ -1,6 +1,6 @@
 "use client";
 // On a phone or a narrow window the signed-in part of the header folds into a Menu button, so the header stays one
-// row; from the `lg` breakpoint up it is shown inline and the button is gone. It closes on navigation, on Escape and on a click
+// row; from the `xl` breakpoint up it is shown inline and the button is gone. It closes on navigation, on Escape and on a click
 // elsewhere.
 import { usePathname } from "next/navigation";
 import { type ReactNode, useEffect, useId, useRef, useState } from "react";
@@ -44,7 +44,7 @@ export function HeaderMenu({ children }: { children: ReactNode }) {
       <button
         ref={button}
         type="button"
-        className="ml-auto inline-flex min-h-10 items-center gap-2 rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-200 lg:hidden dark:text-slate-200 dark:hover:bg-slate-800"
+        className="ml-auto inline-flex min-h-10 items-center gap-2 rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-200 xl:hidden dark:text-slate-200 dark:hover:bg-slate-800"
         aria-expanded={open}
         aria-controls={id}
         onClick={() => setOpen((shown) => !shown)}
@@ -57,7 +57,7 @@ export function HeaderMenu({ children }: { children: ReactNode }) {
       <div
         ref={panel}
         id={id}
-        className={`${open ? "flex" : "hidden"} absolute inset-x-0 top-full z-20 flex-col gap-3 border-b border-slate-200 bg-white p-4 shadow-md lg:static lg:z-auto lg:flex lg:flex-1 lg:flex-row lg:items-center lg:gap-4 lg:border-0 lg:bg-transparent lg:p-0 lg:shadow-none dark:border-slate-800 dark:bg-slate-900 lg:dark:bg-transparent`}
+        className={`${open ? "flex" : "hidden"} absolute inset-x-0 top-full z-20 flex-col gap-3 border-b border-slate-200 bg-white p-4 shadow-md xl:static xl:z-auto xl:flex xl:flex-1 xl:flex-row xl:items-center xl:gap-4 xl:border-0 xl:bg-transparent xl:p-0 xl:shadow-none dark:border-slate-800 dark:bg-slate-900 xl:dark:bg-transparent`}
       >
         {children}
       </div>

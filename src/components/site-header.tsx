@@ -1,11 +1,11 @@
-// The header on every page: where you are, who you are signed in as, and the way out (behind Menu below the `lg`
+// The header on every page: where you are, who you are signed in as, and the way out (behind Menu below the `xl`
 // breakpoint, where one row cannot hold them all).
 import Link from "next/link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { HeaderMenu } from "@/components/header-menu";
 import { OrganizationSwitcher } from "@/components/organizations/organization-switcher";
 import { buttonClass } from "@/components/ui/button";
-import { api, getViewer } from "@/trpc/server";
+import { getSpaces, getViewer } from "@/trpc/server";
 
 const navLink =
   "whitespace-nowrap rounded-md px-2 py-1 no-underline text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800";
@@ -17,11 +17,12 @@ const MAIN_LINKS = [
 const ADMIN_LINKS = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/mail", label: "Mail" },
+  { href: "/admin/organizations", label: "Organizations" },
 ];
 
 export async function SiteHeader() {
   const viewer = await getViewer();
-  const spaces = viewer ? await api.organization.mine() : null;
+  const spaces = viewer ? await getSpaces() : null;
   return (
     <header className="relative border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <div className="mx-auto flex max-w-6xl items-center gap-x-4 gap-y-2 px-4 py-3">
@@ -33,7 +34,7 @@ export async function SiteHeader() {
         </Link>
         {viewer ? (
           <HeaderMenu>
-            <nav aria-label="Main" className="flex flex-col gap-1 lg:flex-row lg:items-center">
+            <nav aria-label="Main" className="flex flex-col gap-1 xl:flex-row xl:items-center">
               {[...MAIN_LINKS, ...(viewer.role === "admin" ? ADMIN_LINKS : [])].map(({ href, label }) => (
                 <Link key={href} href={href} className={navLink}>
                   {label}
@@ -46,11 +47,11 @@ export async function SiteHeader() {
             {spaces && (
               <OrganizationSwitcher organizations={spaces.organizations} activeId={spaces.active?.id ?? null} />
             )}
-            <div className="flex min-w-0 flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-3 lg:ml-auto lg:flex-nowrap lg:border-0 lg:pt-0 dark:border-slate-800">
+            <div className="flex min-w-0 flex-wrap items-center justify-between gap-2 border-t border-slate-200 pt-3 xl:ml-auto xl:flex-nowrap xl:border-0 xl:pt-0 dark:border-slate-800">
               <span className="truncate text-sm text-slate-600 dark:text-slate-300" data-testid="signed-in-as">
                 <span className="sr-only">Signed in as </span>
                 {viewer.name}
-                <span className="hidden xl:inline"> · {viewer.email}</span>
+                <span className="hidden 2xl:inline"> · {viewer.email}</span>
               </span>
               <SignOutButton />
             </div>

@@ -38,6 +38,9 @@ export const getViewer = cache(async () => {
   }
 });
 
+/** The signed-in user's organizations and the active one (the space the header and the tasks page show); once per request. */
+export const getSpaces = cache(() => api.organization.mine());
+
 export async function requireUser(returnTo: string) {
   const viewer = await getViewer();
   if (!viewer) redirect(signInPath(returnTo));

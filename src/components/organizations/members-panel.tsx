@@ -1,11 +1,14 @@
 "use client";
-// An organization's members, their roles and its pending invitations; inviting, re-roling, removing and leaving.
+// An organization's members, their roles and its pending invitations; inviting (and sending again, which also renews
+// the 7 days), re-roling, removing and leaving; then
+// the organization's own settings (organization-settings.tsx).
 // Controls are offered only when the viewer's role allows them (the one table, src/lib/permissions.ts); the server
 // checks the same table again.
 import { useRouter } from "next/navigation";
 import { type FormEvent, useCallback, useEffect, useId, useState } from "react";
 import { FormMessageNotice } from "@/components/forms/form-message";
 import { useFormState } from "@/components/forms/use-form-state";
+import { OrganizationSettings } from "@/components/organizations/organization-settings";
 import { Button } from "@/components/ui/button";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
 import { ORG_ROLES, roleAllows } from "@/lib/permissions";
@@ -141,6 +144,25 @@ export function MembersPanel({ slug, viewerId }: { slug: string; viewerId: strin
                 <span className="flex-1">
                   {invitation.email} as {invitation.role ?? "member"}
                 </span>
+                {may.invite && (
+                  <Button
+                    variant="ghost"
+                    onClick={() =>
+                      act(
+                        () =>
+                          authClient.organization.inviteMember({
+                            organizationId: organization.id,
+                            email: invitation.email,
+                            role: (invitation.role ?? "member") as (typeof ORG_ROLES)[number],
+                            resend: true,
+                          }),
+                        () => form.setMessage({ tone: "success", text: `Sent again to ${invitation.email}.` }),
+                      )
+                    }
+                  >
+                    Send again<span className="sr-only"> to {invitation.email}</span>
+                  </Button>
+                )}
                 {may.revoke && (
                   <Button
                     variant="ghost"
@@ -176,6 +198,12 @@ export function MembersPanel({ slug, viewerId }: { slug: string; viewerId: strin
           </form>
         )}
       </section>
+      <OrganizationSettings
+        organization={organization}
+        members={organization.members}
+        viewerId={viewerId}
+        reload={load}
+      />
     </div>
   );
 }

@@ -253,6 +253,20 @@ describe("members and roles", () => {
     expect(await eventsOf(id, "member-removed")).toMatchObject([{ userId: user.id, detail: { actorId: owner.id } }]);
   });
 
+  it("leaving is audited as the member's own removal", async () => {
+    const { id, cookie } = await createOrganizationAs(await createUser());
+    const member = await createUser();
+    const memberCookie = await cookieOf(member);
+    await orgRequest("accept-invitation", memberCookie, { invitationId: await invite(id, cookie, member.email) });
+    expect((await orgRequest("leave", memberCookie, { organizationId: id })).status).toBe(200);
+    expect(await eventsOf(id, "member-removed")).toEqual([
+      {
+        userId: member.id,
+        detail: { organizationId: id, actorId: member.id, role: "member", left: "true" },
+      },
+    ]);
+  });
+
   it("deleting an organization deletes its tasks", async () => {
     const owner = await createUser();
     const { id, cookie } = await createOrganizationAs(owner);

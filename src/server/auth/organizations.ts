@@ -4,6 +4,7 @@
 // who did it (actor) and whom it concerned (target). That an organization keeps an owner is held by the database
 // (a trigger on members), so two owners demoting each other at once cannot both succeed.
 import { tryGetCurrentAuthEndpointContext } from "@better-auth/core/context";
+import { createAuthMiddleware, isAPIError } from "better-auth/api";
 import { organization } from "better-auth/plugins";
 import { accessControl, orgRoles } from "@/lib/permissions";
 import { type AuthEventType, recordAuthEvent } from "@/server/audit";
@@ -20,6 +21,8 @@ export function isLastOwnerRefusal(error: unknown): boolean {
   }
   return false;
 }
+
+const LEAVE_PATH = "/organization/leave";
 
 export const INVITATION_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
 
@@ -51,7 +54,7 @@ export function organizationPlugin({
       detail: { organizationId, actorId: actorId(), ...detail },
     });
 
-  return organization({
+  const plugin = organization({
     ac: accessControl,
     roles: orgRoles,
     creatorRole: "owner",
@@ -101,4 +104,20 @@ export function organizationPlugin({
         }),
     },
   });
+  // Leaving calls none of the hooks above: audited here, as the member's own removal.
+  const leaving = {
+    matcher: (ctx: { path?: string }) => ctx.path === LEAVE_PATH,
+    handler: createAuthMiddleware(async (ctx) => {
+      const left = ctx.context.returned as { userId?: string; organizationId?: string; role?: string } | undefined;
+      if (isAPIError(left) || !left?.userId || !left.organizationId) return;
+      // The member left: they are the actor too.
+      await audit("member-removed", left.userId, left.organizationId, {
+        actorId: left.userId,
+        role: left.role ?? "",
+        left: "true",
+      });
+    }),
+  };
+  // The plugin has no hooks of its own; its type (which the client's inference reads) is kept.
+  return Object.assign(plugin, { hooks: { after: [leaving] } });
 }

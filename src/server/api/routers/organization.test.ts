@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { codeOf, createOrganization, createTestCaller, createUser } from "@/test/fixtures";
+import { statementsDuring } from "@/test/statement-counter";
 
 describe("organization.list", () => {
   it("shows app admins every organization with its owners, but not its tasks", async () => {
@@ -59,8 +60,25 @@ describe("organization.invitations", () => {
     await invite(id, "someone.else@example.com", owner.id);
     const listed = await (await createTestCaller(invited)).organization.invitations();
     expect(listed).toEqual([
-      expect.objectContaining({ id: waiting.id, role: "member", inviter: { name: "Olga Owner" } }),
+      {
+        id: waiting.id,
+        role: "member",
+        expiresAt: waiting.expiresAt,
+        organization: { name: expect.any(String) },
+        inviter: { name: "Olga Owner" },
+      },
     ]);
+  });
+
+  it("costs one statement: the address, its confirmation and the invitations read together", async () => {
+    const owner = await createUser();
+    const invited = await createUser();
+    await invite((await createOrganization([[owner, "owner"]])).id, invited.email, owner.id);
+    const caller = await createTestCaller(invited);
+    const statements = await statementsDuring(async () =>
+      expect(await caller.organization.invitations()).toHaveLength(1),
+    );
+    expect(statements.map((statement) => statement.sql)).toHaveLength(1);
   });
 
   it("lists nothing while the caller's address is not confirmed: it could be someone else's", async () => {

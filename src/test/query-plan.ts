@@ -15,16 +15,18 @@ export type PlanNode = {
 
 const flatten = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(flatten)];
 
-/** Every node of the plan of the first statement sent during `run` whose SQL contains `marker`. */
-export async function planOf(run: () => Promise<unknown>, marker: string): Promise<PlanNode[]> {
+/** Every node of the plan of the first statement sent during `run` whose SQL contains (or matches) `marker`. */
+export async function planOf(run: () => Promise<unknown>, marker: string | RegExp): Promise<PlanNode[]> {
   const [plan] = await plansOf(run, marker);
   return plan as PlanNode[];
 }
 
-/** The plans (every node of each) of the statements sent during `run` whose SQL contains `marker`, in order. */
-export async function plansOf(run: () => Promise<unknown>, marker: string): Promise<PlanNode[][]> {
+/** The plans (every node of each) of the statements sent during `run` whose SQL contains (or matches) `marker`. */
+export async function plansOf(run: () => Promise<unknown>, marker: string | RegExp): Promise<PlanNode[][]> {
   const statements = await statementsDuring(run);
-  const queries = statements.filter((statement) => statement.sql.includes(marker));
+  const queries = statements.filter((statement) =>
+    typeof marker === "string" ? statement.sql.includes(marker) : marker.test(statement.sql),
+  );
   if (queries.length === 0) throw new Error(`no statement with ${marker}:\n${statements.map((s) => s.sql).join("\n")}`);
   const plans: PlanNode[][] = [];
   for (const query of queries) {
@@ -45,3 +47,6 @@ export const scansOf = (plan: PlanNode[], index: string) =>
   plan.filter((node) => /Index (Only )?Scan$/.test(node["Node Type"]) && node["Index Name"] === index);
 
 export const describePlan = (plan: PlanNode[]) => JSON.stringify(plan, null, 1);
+
+/** A statement that reads tasks, as Prisma's builder writes it (`FROM "public"."tasks"`) or by hand (`FROM tasks`). */
+export const READS_TASKS = /FROM ("public"\.)?"?tasks"?\s/;

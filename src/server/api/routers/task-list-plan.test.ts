@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { createTestCaller, createUser } from "@/test/fixtures";
-import { describePlan, nodeTypes, type PlanNode, planOf, plansOf, scansOf } from "@/test/query-plan";
+import { READS_TASKS, describePlan, nodeTypes, type PlanNode, planOf, plansOf, scansOf } from "@/test/query-plan";
 
 const INDEX = "tasks_user_id_created_at_id_idx";
 const BY_COMPLETION = "tasks_user_id_completed_created_at_id_idx";
@@ -39,12 +39,10 @@ beforeAll(async () => {
 
 type ListInput = Parameters<typeof caller.task.list>[0] & object;
 
-const planOfList = (input: ListInput) =>
-  planOf(() => caller.task.list({ limit: 20, ...input }), `FROM "public"."tasks"`);
+const planOfList = (input: ListInput) => planOf(() => caller.task.list({ limit: 20, ...input }), READS_TASKS);
 
 /** The plans of every statement of one call (an order read in segments sends one per segment it needs). */
-const plansOfList = (input: ListInput) =>
-  plansOf(() => caller.task.list({ limit: 20, ...input }), `FROM "public"."tasks"`);
+const plansOfList = (input: ListInput) => plansOf(() => caller.task.list({ limit: 20, ...input }), READS_TASKS);
 
 /** One scan of `index`, with no Sort and no Seq Scan; returns the scan. */
 function expectIndexWalk(plan: PlanNode[], index: string): PlanNode {

@@ -146,6 +146,11 @@ describe("the fast serialiser against superjson", () => {
       { "a.b": new Date(0), "a\\.b": undefined, constructor: 1 },
       JSON.parse('{"__proto__": {"polluted": true}}') as unknown,
       { url: new URL("https://example.com/a?b=c#d"), pattern: /x.y/gi, error: new TypeError("no") },
+      // An index key's own annotation after a nested one: superjson puts "0.1" before "0.0.a\\.b" (found by the
+      // property above), and "7" before "2.x".
+      [[{ "a.b": undefined }, undefined]],
+      { 2: { x: new Date(0) }, 7: undefined, y: undefined },
+      [{ a: [undefined] }, new Date(0), { b: undefined }, undefined],
     ]) {
       expectSameAsSuperjson(value);
     }

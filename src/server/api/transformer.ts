@@ -18,12 +18,15 @@ const RISKY_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 const escapeKey = (key: string) => key.replace(/\\/g, "\\\\").replace(/\./g, "\\.");
 
+/** A key JavaScript puts before every other key of an object, whatever the insertion order: an array index. */
+const isIndexKey = (key: string) => /^(0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4_294_967_295;
+
 /** superjson.serialize's exact output, faster for plain rows; what the differential test compares with superjson. */
 export function fastSerialize(root: unknown): SuperJSONResult {
   // Top-level scalars and non-plain values are rare: superjson handles them (its root annotations differ).
   if (root === null || typeof root !== "object" || !isPlainContainer(root)) return superjson.serialize(root);
   const values: Record<string, Annotation> = {};
-  let annotated = false;
+  let annotations = 0;
   const seen = new Set<object>();
 
   function walk(value: unknown, path: string): unknown {
@@ -36,14 +39,14 @@ export function fastSerialize(root: unknown): SuperJSONResult {
         throw FALLBACK;
       case "undefined":
         values[path] = ["undefined"];
-        annotated = true;
+        annotations++;
         return null;
       case "object": {
         if (value === null) return null;
         if (value instanceof Date && Object.getPrototypeOf(value) === Date.prototype) {
           if (Number.isNaN(value.getTime())) throw FALLBACK;
           values[path] = ["Date"];
-          annotated = true;
+          annotations++;
           return value.toISOString();
         }
         return container(value, `${path}.`);
@@ -53,28 +56,45 @@ export function fastSerialize(root: unknown): SuperJSONResult {
     }
   }
 
+  /**
+   * After `item` (at `key`) added annotations: whether its container now has some from a nested child. superjson
+   * gathers each container's annotations in an object of its own, where an index key ("1": a Date or undefined right
+   * in it) goes before the keys of nested children ("0.a") whatever the order they came in. Paths here are written
+   * in the order they are met, so such a container (rare: [{ a: undefined }, undefined]) is left to superjson.
+   */
+  function annotatedBy(item: unknown, key: string, nestedAnnotated: boolean): boolean {
+    const direct = item === undefined || item instanceof Date;
+    if (direct && nestedAnnotated && isIndexKey(key)) throw FALLBACK;
+    return nestedAnnotated || !direct;
+  }
+
   function container(value: object, prefix: string): unknown {
     if (!isPlainContainer(value) || seen.has(value)) throw FALLBACK;
     seen.add(value);
+    let nestedAnnotated = false;
     if (Array.isArray(value)) {
       const items: unknown[] = new Array(value.length);
       for (let index = 0; index < value.length; index++) {
         if (!(index in value)) throw FALLBACK; // a hole in a sparse array
+        const before = annotations;
         items[index] = walk(value[index], `${prefix}${index}`);
+        if (annotations !== before) nestedAnnotated = annotatedBy(value[index], String(index), nestedAnnotated);
       }
       return items;
     }
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       if (RISKY_KEYS.has(key)) throw FALLBACK; // superjson refuses them (prototype pollution); so do we, through it
+      const before = annotations;
       out[key] = walk(item, `${prefix}${escapeKey(key)}`);
+      if (annotations !== before) nestedAnnotated = annotatedBy(item, key, nestedAnnotated);
     }
     return out;
   }
 
   try {
     const json = container(root, "") as SuperJSONResult["json"];
-    return annotated ? { json, meta: { values, v: 1 } } : { json };
+    return annotations > 0 ? { json, meta: { values, v: 1 } } : { json };
   } catch (error) {
     if (error === FALLBACK) return superjson.serialize(root);
     throw error;

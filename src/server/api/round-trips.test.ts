@@ -39,8 +39,8 @@ async function taskListStatements(headers: Headers, space: { organizationId?: st
 }
 
 describe("task.list round trips", () => {
-  // Better Auth reads the session with its user in one joined query (database.joins + Prisma's relationJoins);
-  // without them it sends two, and this test fails.
+  // The session with its user is one joined query: the cookie's short way writes it so; Better Auth's own read
+  // (FAST_PATHS=off) needs database.joins and Prisma's relationJoins, without which it sends two and this test fails.
   it("with a session cookie: at most 2 (the session and its user, then the tasks)", async () => {
     const statements = await taskListStatements(cookieHeaders);
     expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(2);

@@ -163,14 +163,15 @@ async function cookieHeader(shape: RequestShape, token: string): Promise<string>
   return [...pairs.slice(shift), ...pairs.slice(0, shift)].join(shape.joiner);
 }
 
-/** What a decision says about identity: which session of which user, as of when, and the user as it is stored. */
+/**
+ * What a decision says: the session and its user as they are stored, every field Better Auth returns (the short way
+ * reads them by hand). `updatedAt` may move between the reads: Better Auth's getSession comes last, and rewrites a
+ * session at its absolute cap that the short way rightly leaves alone.
+ */
 function identity(found: AuthSession | null) {
   if (!found) return null;
   const { session, user } = found;
-  return {
-    session: { id: session.id, token: session.token, userId: session.userId, expiresAt: session.expiresAt },
-    user: { ...user, updatedAt: undefined },
-  };
+  return { session: { ...session, updatedAt: undefined }, user: { ...user, updatedAt: undefined } };
 }
 
 type Outcome = {

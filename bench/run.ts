@@ -131,18 +131,29 @@ async function startBenchServer(
  * What is started: the app as `npm start` serves it (src/serve.ts), the app under `next start` (every request through
  * Next's route handlers), or the starter baseline (bench/starter, built by `npm run bench:build`).
  */
-type Server = "serve" | "next" | "starter";
+type Server = "serve" | "next" | "starter" | "withoutNext";
 
 const ENTRIES: Record<Server, string[]> = {
   serve: ["--import", "tsx", "src/serve.ts"],
   next: ["node_modules/next/dist/bin/next", "start"],
   starter: ["node_modules/next/dist/bin/next", "start", "bench/starter"],
+  withoutNext: ["--import", "tsx", "bench/api-without-next.ts"],
 };
 
+/** A path each server answers 200 once it is ready. */
+const READY: Record<Server, string> = {
+  serve: "/api/ping",
+  next: "/api/ping",
+  starter: "/",
+  withoutNext: "/api/trpc/health.check",
+};
+
+/** `publicUrl`: the app's public address, when this server must accept its JWTs (their issuer and audience). */
 async function startApp(
   server: Server,
   databaseUrl: string,
   secret: string,
+  publicUrl?: string,
 ): Promise<{ child: ChildProcess; base: string; origin: string }> {
   const port = await freePort();
   // Extra node flags for the server process only (e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof").
@@ -154,7 +165,7 @@ async function startApp(
     BETTER_AUTH_SECRET: secret,
     PORT: String(port),
     HOSTNAME: "127.0.0.1",
-    BETTER_AUTH_URL: `http://localhost:${port}`,
+    BETTER_AUTH_URL: publicUrl ?? `http://localhost:${port}`,
     // Measured, not hit: every mutation still counts against the limit (one database write), it just never refuses.
     MUTATION_RATE_LIMIT: "1000000000",
     // Each seeded user mints its JWT from its own address (X-Forwarded-For), as if behind one proxy, so Better
@@ -168,8 +179,8 @@ async function startApp(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the ${server} server exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${base}${server === "starter" ? "/" : "/api/ping"}`)).ok)
-        return { child, base, origin: `http://localhost:${port}` };
+      if ((await fetch(`${base}${READY[server]}`)).ok)
+        return { child, base, origin: publicUrl ?? `http://localhost:${port}` };
     } catch {
       // not listening yet
     }
@@ -246,7 +257,15 @@ function summarise(step: Step, runs: autocannon.Result[], cpuMs = Number.NaN): M
   return measured;
 }
 
-type Servers = { raw: string; ceiling: string; app: string; viaNext: string; starter: string; origin: string };
+type Servers = {
+  raw: string;
+  ceiling: string;
+  app: string;
+  withoutNext: string;
+  viaNext: string;
+  starter: string;
+  origin: string;
+};
 type Credentials = { cookies: string[]; jwts: string[]; starterCookies: string[] };
 
 const CREATE_PATH = "/api/trpc/task.create";
@@ -315,6 +334,23 @@ function ladder(s: Servers, c: Credentials): Array<[string, Step]> {
         body: CREATE_BODY,
         headers: { "content-type": "application/json", origin: s.origin },
         rotate: { header: "cookie", values: c.cookies },
+      },
+    ],
+    [
+      s.withoutNext,
+      cookieList(
+        "task.list, cookie, without Next",
+        "the same cookie call from the same listener in a process where Next.js is never loaded (bench/api-without-next.ts)",
+        c.cookies,
+      ),
+    ],
+    [
+      s.withoutNext,
+      {
+        name: "task.list, JWT, without Next",
+        adds: "the same JWT call without Next.js in the process",
+        path: LIST_PATH,
+        rotate: { header: "authorization", values: c.jwts.map((jwt) => `Bearer ${jwt}`) },
       },
     ],
     [
@@ -607,6 +643,8 @@ async function main() {
     children.push(ceiling.child);
     const app = await startApp("serve", database.url, secret);
     children.push(app.child);
+    const withoutNext = await startApp("withoutNext", database.url, secret, app.origin);
+    children.push(withoutNext.child);
     const viaNext = await startApp("next", database.url, secret);
     children.push(viaNext.child);
     const starter = await startApp("starter", database.url, secret);
@@ -615,6 +653,7 @@ async function main() {
       raw: raw.base,
       ceiling: ceiling.base,
       app: app.base,
+      withoutNext: withoutNext.base,
       viaNext: viaNext.base,
       starter: starter.base,
       origin: app.origin,

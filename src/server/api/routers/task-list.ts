@@ -2,7 +2,7 @@
 // Each order is read as a few segments, each a walk of one index from its cursor (e.g. the tasks with a due date,
 // then those without), so no page sorts or skips the rows before it, however deep. A fast path: the everyday list
 // (newest first, no search) is read with one hand-written statement through Prisma's `$queryRaw`, without building
-// the query from objects (a third of the read's CPU, docs/decisions/032-the-task-read-by-hand.md); with
+// the query from objects (a third of the read's CPU, docs/decisions/032-hand-written-reads.md); with
 // FAST_PATHS=off Prisma's query builder reads every list, and task-list.differential.test.ts holds the two together.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";

@@ -4,7 +4,7 @@ import "server-only";
 import { createHydrationHelpers } from "@trpc/react-query/rsc";
 import { TRPCError } from "@trpc/server";
 import { headers } from "next/headers";
-import { notFound, redirect } from "next/navigation";
+import { notFound, redirect, unstable_rethrow } from "next/navigation";
 import { cache } from "react";
 import { signInPath } from "@/lib/callback-url";
 import { type AppRouter, createCaller } from "@/server/api/root";
@@ -17,9 +17,24 @@ import { createQueryClient } from "@/trpc/query-client";
 const createContext = cache(async () => createTRPCContext({ headers: new Headers(await headers()) }));
 const getQueryClient = cache(() => createQueryClient());
 
+/**
+ * Next's own signals thrown through a procedure (its cause): a page found dynamic while `next build` prerenders it,
+ * a redirect. Next handles them; they are not failures. `unstable_rethrow` is Next's test for them.
+ */
+function isNextSignal(error: unknown): boolean {
+  try {
+    unstable_rethrow(error);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** Unexpected errors are logged with the request id, as over HTTP. */
 const caller = createCaller(createContext, {
-  onError: ({ error, path, ctx }) => logUnexpectedError(ctx?.log ?? logger, error, path),
+  onError: ({ error, path, ctx }) => {
+    if (!isNextSignal(error)) logUnexpectedError(ctx?.log ?? logger, error, path);
+  },
 });
 
 export const { trpc: api, HydrateClient } = createHydrationHelpers<AppRouter>(caller, getQueryClient);

@@ -1,6 +1,6 @@
 // The caller's organizations and the invitations waiting for them; organizations as app administrators see them,
-// each with its owners, newest first. An app admin who is not a
-// member gets no access to an organization's tasks (task.* asks for a membership).
+// each with its owners, newest first. An app admin who is not a member gets no access to an organization's tasks
+// (task.* asks for a membership).
 import type { TRPCRouterRecord } from "@trpc/server";
 import { organizationId, organizationListInput } from "@/lib/validation/organization";
 import { afterCursor, newestFirst, toPage } from "@/server/api/pagination";

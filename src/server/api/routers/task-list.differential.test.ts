@@ -6,13 +6,14 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { taskListInput } from "@/lib/validation/task";
+import type { Space } from "@/server/api/middlewares/require-permission";
 import { listTasks } from "@/server/api/routers/task-list";
 import { db } from "@/server/db";
 import { createOrganization, createUser } from "@/test/fixtures";
 import { statementsDuring } from "@/test/statement-counter";
 
 const TASKS = 40;
-let spaces: Array<{ userId: string } | { organizationId: string }>;
+let spaces: Array<Space["where"]>;
 
 beforeAll(async () => {
   const user = await createUser();
@@ -20,7 +21,7 @@ beforeAll(async () => {
   spaces = [{ userId: user.id }, { organizationId }];
   // Creation times from a few milliseconds, so many tie; one with a due date in four; a third done.
   const base = Date.UTC(2026, 10, 1, 12);
-  const rows = (space: { userId: string } | { organizationId: string }) =>
+  const rows = (space: Space["where"]) =>
     Array.from({ length: TASKS }, (_, n) => ({
       id: randomUUID(),
       title: `Task ${n}`,
@@ -34,7 +35,7 @@ beforeAll(async () => {
   await db.task.createMany({ data: [...rows(spaces[0]!), ...rows(spaces[1]!)] });
 });
 
-async function walk(space: { userId: string } | { organizationId: string }, input: object, fastPath: boolean) {
+async function walk(space: Space["where"], input: object, fastPath: boolean) {
   const pages = [];
   let cursor: string | undefined;
   do {

@@ -11,6 +11,7 @@ import { env } from "@/env";
 import { taskId, taskPriority, type taskListInput } from "@/lib/validation/task";
 import { storableDate } from "@/lib/validation/storable";
 import { newestFirst } from "@/server/api/pagination";
+import type { Space } from "@/server/api/middlewares/require-permission";
 import type { Database } from "@/server/db";
 import { taskSelect } from "@/server/db/selects";
 
@@ -122,15 +123,13 @@ function searchFilter(search: string | undefined): Prisma.TaskWhereInput | null 
   };
 }
 
-type SpaceWhere = { userId: string } | { organizationId: string };
-
 /**
  * The newest-first segment by hand: the statement Prisma builds for it (the same columns, conditions and order, so
  * the same index walk), with the cursor's time compared as the UTC wall-clock time Prisma stores.
  */
 function newestRows(
   db: Database,
-  space: SpaceWhere,
+  space: Space["where"],
   completed: boolean | undefined,
   cursor: Cursor | null,
   take: number,
@@ -138,11 +137,10 @@ function newestRows(
   const owner =
     "userId" in space ? Prisma.sql`user_id = ${space.userId}` : Prisma.sql`organization_id = ${space.organizationId}`;
   const done = completed === undefined ? Prisma.empty : Prisma.sql`AND completed = ${completed}`;
+  const at = cursor?.[0] === "newest" ? Prisma.sql`${cursor[1].toISOString()}::timestamp` : null;
   const after =
-    cursor?.[0] === "newest"
-      ? Prisma.sql`AND created_at <= ${cursor[1].toISOString()}::timestamp
-          AND (created_at < ${cursor[1].toISOString()}::timestamp
-            OR (created_at = ${cursor[1].toISOString()}::timestamp AND id < ${cursor[2]}::uuid))`
+    at && cursor
+      ? Prisma.sql`AND created_at <= ${at} AND (created_at < ${at} OR (created_at = ${at} AND id < ${cursor[2]}::uuid))`
       : Prisma.empty;
   return db.$queryRaw<Row[]>`
     SELECT id, title, description, completed, priority, due_at AS "dueAt", created_at AS "createdAt",
@@ -157,7 +155,7 @@ function newestRows(
  */
 export async function listTasks(
   db: Database,
-  space: SpaceWhere,
+  space: Space["where"],
   input: ListInput,
   now = new Date(),
   fastPath = env.FAST_PATHS === "on",
